@@ -1,0 +1,35 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+SWIFT ?= swift
+CATALYST := .build/debug/catalyst
+RELEASE_CATALYST := .build/release/catalyst
+
+.PHONY: deps build release demo test bench clean-db
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Installs what is missing, builds, starts the embedded database, migrates and runs the main job.
+demo: build
+	$(CATALYST) db start
+	$(CATALYST) migrate
+	$(CATALYST) demo
+
+# Installs what is missing, builds and runs every test against PostgreSQL clusters the tests start.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Benchmarks (release build); see README "Performance".
+bench: release
+	$(RELEASE_CATALYST) bench append
+	$(RELEASE_CATALYST) bench read
+
+clean-db:
+	-$(CATALYST) db stop
+	rm -rf .catalyst

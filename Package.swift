@@ -1,0 +1,119 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every Swift target: strict Swift 6 and explicit existentials.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "catalyst-ledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "catalyst", targets: ["CatalystCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries (apt: libpq-dev, liblz4-dev).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+
+        // PURE: events, commands, deciders, values. Foundation only.
+        .target(name: "Domain", swiftSettings: strict),
+
+        // PURE: indicators, patterns, catalyst/sentiment scoring, the scanner funnel, ranking.
+        .target(name: "Strategy", dependencies: ["Domain"], swiftSettings: strict),
+        // The market data port, the simulated market, the CSV source and the Alpaca data client.
+        .target(name: "MarketData", dependencies: ["Domain"], swiftSettings: strict),
+        // A local server speaking Alpaca's documented wire format, for tests and fault drills.
+        .target(
+            name: "FakeAlpaca",
+            dependencies: ["Domain", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+
+        // libpq wrapper: connections confined to their own threads, binds only.
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // A private PostgreSQL cluster (initdb/pg_ctl) for zero-configuration use and tests.
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: [
+                "PostgresClient",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL event store: append, read, subscribe, migrations, archive.
+        .target(
+            name: "EventStore",
+            dependencies: ["PostgresClient", "CLZ4", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Composition root: configuration, wiring, one service group per role.
+        .target(
+            name: "CatalystApp",
+            dependencies: [
+                "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "CatalystCLI",
+            dependencies: [
+                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Test support: one throwaway cluster per test process, a database per test.
+        .target(
+            name: "CatalystTestKit",
+            dependencies: ["EmbeddedPostgres", "PostgresClient", "EventStore"],
+            path: "Tests/CatalystTestKit",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StrategyTests",
+            dependencies: [
+                "Strategy", "Domain", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarketDataTests",
+            dependencies: ["MarketData", "FakeAlpaca", "Domain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: [
+                "EventStore", "PostgresClient", "EmbeddedPostgres", "CatalystTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

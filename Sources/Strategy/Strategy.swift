@@ -1,0 +1,2 @@
+/// Namespace for the pure strategy: indicators, patterns, catalysts and the scanner funnel.
+public enum Strategy {}
