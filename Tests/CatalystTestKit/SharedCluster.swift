@@ -1,1 +1,110 @@
-enum TestKitNamespace {}
+import EmbeddedPostgres
+import EventStore
+import Foundation
+import PostgresClient
+
+/// One throwaway PostgreSQL cluster per test process, started with the same machinery as
+/// `catalyst db start`, in `/tmp/catalyst-test-<pid>`. Never a developer's running database.
+/// It is stopped and deleted when the process exits; clusters left by crashed runs are reaped on start.
+public enum TestCluster {
+    private static let holder = Holder()
+
+    public static func shared() async throws -> EmbeddedCluster { try await holder.cluster() }
+
+    /// The repository root (for `migrations/`, `projections/`, `config/`).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static var migrationsDirectory: URL { repositoryRoot.appendingPathComponent("migrations") }
+
+    actor Holder {
+        private var task: Task<EmbeddedCluster, any Error>?
+        func cluster() async throws -> EmbeddedCluster {
+            if let task { return try await task.value }
+            let t = Task { try await TestCluster.start() }
+            task = t
+            return try await t.value
+        }
+    }
+
+    static func start() async throws -> EmbeddedCluster {
+        let tools = try PostgresTools.locate()
+        await reapStaleClusters(tools: tools)
+        let home = URL(fileURLWithPath: "/tmp/catalyst-test-\(getpid())")
+        try? FileManager.default.removeItem(at: home)
+        let cluster = try EmbeddedCluster(home: home, database: "catalyst_template", tools: tools)
+        registerStopAtExit(cluster: cluster, tools: tools)
+        try await cluster.start()
+        // Migrate the template once; every test database is a copy of it.
+        let session = PGSession(conninfo: cluster.conninfo(database: "catalyst_template"))
+        let migrator = try Migrator(directory: migrationsDirectory)
+        _ = try await session.withConnection { c in try migrator.apply(on: c) }
+        await session.close()
+        return cluster
+    }
+
+    private static func reapStaleClusters(tools: PostgresTools) async {
+        let tmp = URL(fileURLWithPath: "/tmp")
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: tmp.path) else { return }
+        for name in entries where name.hasPrefix("catalyst-test-") {
+            guard let pid = Int32(name.dropFirst("catalyst-test-".count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            let dir = tmp.appendingPathComponent(name)
+            _ = try? await tools.run("pg_ctl", ["stop", "-D", dir.appendingPathComponent("pgdata").path, "-m", "immediate"])
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    private static func registerStopAtExit(cluster: EmbeddedCluster, tools: PostgresTools) {
+        let pgctl = tools.binDirectory.appendingPathComponent("pg_ctl").path
+        let runAs = tools.runAsUser.map { "/usr/sbin/runuser -u \($0) -- " } ?? ""
+        let command = "\(runAs)\(pgctl) stop -D '\(cluster.dataDirectory.path)' -m immediate >/dev/null 2>&1; rm -rf '\(cluster.home.path)'"
+        exitCommand.withLock { $0 = command }
+        atexit {
+            if let cmd = exitCommand.withLock({ $0 }) { _ = system(cmd) }
+        }
+    }
+}
+
+import Synchronization
+private let exitCommand = Mutex<String?>(nil)
+
+/// A fresh, migrated database for one test, cloned from the template.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let cluster: EmbeddedCluster
+
+    public var conninfo: String { cluster.conninfo(database: name) }
+
+    private static let counter = Mutex<Int>(0)
+
+    /// Creates a database. `migrated: false` gives an empty database (for migration tests).
+    public static func create(migrated: Bool = true) async throws -> TestDatabase {
+        let cluster = try await TestCluster.shared()
+        let n = counter.withLock { v -> Int in
+            v += 1
+            return v
+        }
+        let name = "t\(getpid())_\(n)"
+        let admin = PGSession(conninfo: cluster.conninfo(database: "postgres"))
+        try await admin.withConnection { c -> Void in
+            if migrated {
+                try c.execute("CREATE DATABASE \(c.quoteIdentifier(name)) TEMPLATE catalyst_template")
+            } else {
+                try c.execute("CREATE DATABASE \(c.quoteIdentifier(name))")
+            }
+        }
+        await admin.close()
+        return TestDatabase(name: name, cluster: cluster)
+    }
+
+    /// A session on this database, optionally as one of the ledger's roles.
+    public func session(role: String? = nil) -> PGSession {
+        PGSession(conninfo: conninfo, setup: PostgresEventStore.roleSetup(role))
+    }
+
+    /// An event store on this database.
+    public func eventStore(connections: Int = 4, copyThreshold: Int = 256) -> PostgresEventStore {
+        let pool = PGPool(conninfo: conninfo, size: connections, name: name)
+        return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold)
+    }
+}

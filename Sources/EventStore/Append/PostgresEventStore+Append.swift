@@ -1,0 +1,250 @@
+import Foundation
+import PostgresClient
+
+extension PostgresEventStore {
+    /// Appends a batch atomically.
+    ///
+    /// - Returns: `.appended` with the positions; `.alreadyAppended` with the original receipt when this
+    ///   command id or these exact events were stored before; `.conflict` when a stream is not at the
+    ///   expected version. Nothing is written unless the whole batch is.
+    /// - Throws: `EventStoreError` for a malformed batch (including a payload that is not a JSON object,
+    ///   naming the event) or an event id reused with other content; `PGError` for database failures.
+    public func append(_ request: AppendRequest) async throws -> AppendResult {
+        let plan = try AppendPlan(request)
+        let useCopy = request.events.count >= copyThreshold
+        // A race to create a stream that every writer expects `.any` of is not a conflict: retry it.
+        for attempt in 1...Self.maxRaceRetries {
+            do {
+                let result = try await pool.withConnection { c in
+                    useCopy ? try Self.appendWithCopy(plan, on: c) : try Self.appendWithFunction(plan, on: c)
+                }
+                if case .appended = result { notifier?.signal() }
+                return result
+            } catch let error as PGError {
+                if let resolved = try await recover(from: error, plan: plan) { return resolved }
+                if attempt == Self.maxRaceRetries { throw error }
+            }
+        }
+        preconditionFailure("unreachable")
+    }
+
+    static let maxRaceRetries = 8
+
+    /// Convenience for a single-stream batch.
+    public func append(to stream: String, expected: ExpectedVersion, events: [NewEvent], commandID: UUID? = nil) async throws -> AppendResult {
+        try await append(AppendRequest(stream: stream, expected: expected, events: events, commandID: commandID))
+    }
+
+    private static let appendSQL = """
+        SELECT positions::text, stream_versions::text, duplicate
+        FROM append_events($1::uuid, $2::text[], $3::bigint[], $4::integer[], $5::uuid[], $6::text[], $7::text[],
+                           $8::integer[], $9::text[], $10::text[], $11::timestamptz[])
+        """
+
+    /// One round trip: the `append_events` function reserves versions and inserts from arrays.
+    static func appendWithFunction(_ plan: AppendPlan, on c: PGConnection) throws -> AppendResult {
+        let events = plan.request.events
+        var ids = PGArrayLiteral(reservingCapacity: events.count * 40)
+        var sids = PGArrayLiteral(reservingCapacity: events.count * 24)
+        var types = PGArrayLiteral(reservingCapacity: events.count * 24)
+        var versions = PGArrayLiteral(reservingCapacity: events.count * 3)
+        var payloads = PGArrayLiteral(reservingCapacity: events.reduce(0) { $0 + $1.payload.count + 8 })
+        var metas = PGArrayLiteral(reservingCapacity: events.reduce(0) { $0 + $1.metadata.count + 8 })
+        var occurred = PGArrayLiteral(reservingCapacity: events.count * 34)
+        for e in events {
+            ids.append(e.eventID.uuidString)
+            sids.append(e.streamID)
+            types.append(e.eventType)
+            versions.append(Int64(e.schemaVersion))
+            e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
+            e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
+            occurred.append(PGTimestamp.format(e.occurredAt))
+        }
+        let r = try c.prepared(
+            "es_append", appendSQL,
+            [
+                plan.request.commandID.pgValue, plan.streamsParam, plan.expectedParam, plan.countsParam, ids.finished(), sids.finished(),
+                types.finished(), versions.finished(), payloads.finished(), metas.finished(), occurred.finished(),
+            ])
+        let receipt = AppendReceipt(
+            positions: parseBigintArray(r.string(0, 0) ?? "{}"), streamVersions: parseVersions(r.string(0, 1) ?? "{}"))
+        return r.bool(0, 2) == true ? .alreadyAppended(receipt) : .appended(receipt)
+    }
+
+    /// Large batches: reserve versions, stream the rows with COPY, then read back the positions — one
+    /// transaction, a few round trips, and the COPY protocol's throughput for the rows themselves.
+    static func appendWithCopy(_ plan: AppendPlan, on c: PGConnection) throws -> AppendResult {
+        try c.transaction { () throws -> AppendResult in
+            if let commandID = plan.request.commandID {
+                let prior = try c.prepared(
+                    "es_claim", "SELECT positions::text, stream_versions::text FROM claim_command($1::uuid)", [commandID])
+                if prior.rowCount > 0 {
+                    return .alreadyAppended(
+                        AppendReceipt(
+                            positions: parseBigintArray(prior.string(0, 0) ?? "{}"), streamVersions: parseVersions(prior.string(0, 1) ?? "{}")))
+                }
+            }
+            let reserved = try c.prepared(
+                "es_reserve", "SELECT reserve_stream_versions($1::text[], $2::bigint[], $3::integer[])::text",
+                [plan.streamsParam, plan.expectedParam, plan.countsParam])
+            let bases = parseBigintArray(reserved.string(0, 0) ?? "{}")
+            var next: [String: Int64] = [:]
+            for (i, s) in plan.streams.enumerated() { next[s] = bases[i] }
+
+            try c.copyIn(
+                "COPY events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN"
+            ) { w in
+                for e in plan.request.events {
+                    let v = next[e.streamID]! + 1
+                    next[e.streamID] = v
+                    w.field(e.streamID)
+                    w.endField()
+                    try w.write(String(v).utf8)
+                    w.endField()
+                    w.field(e.eventID.uuidString)
+                    w.endField()
+                    w.field(e.eventType)
+                    w.endField()
+                    try w.write(String(e.schemaVersion).utf8)
+                    w.endField()
+                    e.payload.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
+                    w.endField()
+                    e.metadata.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
+                    w.endField()
+                    w.field(PGTimestamp.format(e.occurredAt))
+                    try w.endRow()
+                }
+            }
+            // COPY inserts rows one after another, drawing positions in batch order.
+            let pos = try c.prepared(
+                "es_tx_positions", "SELECT array_agg(global_position ORDER BY global_position)::text FROM events WHERE tx_id = pg_current_xact_id()")
+            let positions = parseBigintArray(pos.string(0, 0) ?? "{}")
+            guard positions.count == plan.request.events.count else {
+                throw PGError(.protocolViolation, message: "COPY wrote \(positions.count) of \(plan.request.events.count) events")
+            }
+            let versions = next
+            if let commandID = plan.request.commandID {
+                try c.prepared(
+                    "es_command_done", "UPDATE command_log SET positions = $2::bigint[], stream_versions = $3::jsonb WHERE command_id = $1::uuid",
+                    [commandID, "{" + positions.map(String.init).joined(separator: ",") + "}", jsonObject(versions)])
+            }
+            return .appended(AppendReceipt(positions: positions, streamVersions: versions))
+        }
+    }
+
+    /// Maps a refusal by the database to a conflict, an idempotent duplicate, or a precise error.
+    /// Returns nil when the append lost a harmless race and should simply be tried again.
+    func recover(from error: PGError, plan: AppendPlan) async throws -> AppendResult? {
+        let isVersionRefusal =
+            error.sqlState == "CL409" || (error.sqlState == "23505" && ["streams_pkey", "events_stream_version_key"].contains(error.constraint))
+        if isVersionRefusal, let replay = try await storedCopy(of: plan) {
+            // A retry of a batch that already committed (e.g. after a timeout) meets its own events.
+            return replay
+        }
+        switch (error.sqlState, error.constraint) {
+        case ("CL409", _):
+            let detail = (error.detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+            let stream = detail["stream"] as? String ?? plan.streams[0]
+            let actual = (detail["actual"] as? NSNumber)?.int64Value ?? 0
+            return .conflict(StreamConflict(streamID: stream, expected: plan.request.expectations[stream] ?? .any, actualVersion: actual))
+        case ("23505", "streams_pkey"), ("23505", "events_stream_version_key"):
+            // A concurrent writer created or advanced one of our streams first.
+            for (i, s) in plan.streams.enumerated() where plan.expected[i] != .any {
+                let actual = try await streamVersion(s)
+                let code = plan.expected[i].sqlCode
+                if (code >= 0 && actual != code) || (code == -2 && actual == 0) {
+                    return .conflict(StreamConflict(streamID: s, expected: plan.expected[i], actualVersion: actual))
+                }
+            }
+            return nil
+        case ("23505", "events_event_id_key"):
+            return try await resolveReusedEventIDs(plan)
+        case ("22P02", _), ("23514", "events_payload_is_object"), ("23514", "events_metadata_is_object"):
+            if let invalid = plan.firstInvalidJSON() { throw invalid }
+            throw error
+        case ("CL403", _):
+            throw EventStoreError.immutable(error.message)
+        default:
+            throw error
+        }
+    }
+
+    /// An event id of the batch already exists. If every event of the batch is stored with identical
+    /// content, the batch was appended before: return the stored positions. Anything else is an error.
+    private func resolveReusedEventIDs(_ plan: AppendPlan) async throws -> AppendResult {
+        if let replay = try await storedCopy(of: plan) { return replay }
+        throw EventStoreError.eventIDReused(try await firstReusedID(plan) ?? plan.request.events[0].eventID)
+    }
+
+    /// The stored receipt when every event of the batch is already stored with identical content; nil when
+    /// none is stored. Throws `eventIDReused` when some ids are stored with other content or only part of
+    /// the batch is stored.
+    private func storedCopy(of plan: AppendPlan) async throws -> AppendResult? {
+        let stored = try await storedEvents(plan)
+        if stored.isEmpty { return nil }
+        let events = plan.request.events
+        for e in events {
+            guard let s = stored[e.eventID], s.3 else {
+                throw EventStoreError.eventIDReused(stored.first(where: { !$0.value.3 })?.key ?? e.eventID)
+            }
+        }
+        var versions: [String: Int64] = [:]
+        for e in events { versions[e.streamID] = max(versions[e.streamID] ?? 0, stored[e.eventID]!.2) }
+        return .alreadyAppended(AppendReceipt(positions: events.map { stored[$0.eventID]!.0 }, streamVersions: versions))
+    }
+
+    private func firstReusedID(_ plan: AppendPlan) async throws -> UUID? {
+        let stored = try await storedEvents(plan)
+        return plan.request.events.first(where: { stored[$0.eventID].map { !$0.3 } ?? false })?.eventID
+    }
+
+    /// For each event id of the batch that is stored: position, stream, version, and whether the stored
+    /// content is identical to the batch's.
+    private func storedEvents(_ plan: AppendPlan) async throws -> [UUID: (Int64, String, Int64, Bool)] {
+        let events = plan.request.events
+        let stored: [UUID: (Int64, String, Int64, Bool)] = try await pool.withConnection { c in
+            var ids = PGArrayLiteral()
+            var payloads = PGArrayLiteral()
+            var metas = PGArrayLiteral()
+            var types = PGArrayLiteral()
+            var sids = PGArrayLiteral()
+            for e in events {
+                ids.append(e.eventID.uuidString)
+                e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
+                e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
+                types.append(e.eventType)
+                sids.append(e.streamID)
+            }
+            let r = try c.query(
+                """
+                SELECT e.event_id::text, e.global_position, e.stream_id, e.stream_version,
+                       (e.payload = b.pl::jsonb AND e.metadata = b.md::jsonb AND e.event_type = b.typ AND e.stream_id = b.sid)
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS b(eid, pl, md, typ, sid)
+                JOIN events e ON e.event_id = b.eid
+                """,
+                [ids.finished(), payloads.finished(), metas.finished(), types.finished(), sids.finished()])
+            var out: [UUID: (Int64, String, Int64, Bool)] = [:]
+            for row in 0..<r.rowCount {
+                out[r.uuid(row, 0)!] = (r.int64(row, 1)!, r.string(row, 2)!, r.int64(row, 3)!, r.bool(row, 4)!)
+            }
+            return out
+        }
+        return stored
+    }
+}
+
+/// Parses a PostgreSQL bigint array literal (`{1,2,3}`).
+func parseBigintArray(_ text: String) -> [Int64] {
+    text.utf8.split(whereSeparator: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: ",") })
+        .compactMap { Int64(String(decoding: $0, as: UTF8.self)) }
+}
+
+func parseVersions(_ json: String) -> [String: Int64] {
+    guard let obj = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+    return obj.compactMapValues { ($0 as? NSNumber)?.int64Value }
+}
+
+func jsonObject(_ versions: [String: Int64]) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: versions, options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// The PostgreSQL event store: atomic multi-stream appends with optimistic concurrency, idempotent
+/// retries, stream reads, and a global reader that never skips a committed event.
+///
+/// Reader order is `(tx_id, global_position)` below the oldest in-flight transaction (see `LogCursor`).
+/// Writers take no global lock; the only lock an append takes is the head row of each stream it writes.
+public final class PostgresEventStore: Sendable {
+    public let pool: PGPool
+    let notifier: AppendNotifier?
+    let logger: Logger
+
+    /// Batches of at least this many events go through COPY instead of the append function.
+    public let copyThreshold: Int
+
+    /// Channel on which appenders announce new events (coalesced, outside the append transaction).
+    public static let notificationChannel = "catalyst_events"
+
+    public init(pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 256, logger: Logger = Logger(label: "catalyst.eventstore")) {
+        self.pool = pool
+        self.notifier = notifier
+        self.copyThreshold = copyThreshold
+        self.logger = logger
+    }
+
+    /// Opens a store with its own pool of `connections` sessions and a coalescing notifier.
+    public convenience init(conninfo: String, connections: Int = 4, role: String? = nil, logger: Logger = Logger(label: "catalyst.eventstore")) {
+        let pool = PGPool(conninfo: conninfo, size: connections, name: "eventstore", setup: Self.roleSetup(role))
+        self.init(pool: pool, notifier: AppendNotifier(conninfo: conninfo), logger: logger)
+    }
+
+    /// A session setup that drops to `role` (e.g. `catalyst_app`) right after connecting.
+    public static func roleSetup(_ role: String?) -> (@Sendable (PGConnection) throws -> Void)? {
+        guard let role else { return nil }
+        return { (c: PGConnection) throws -> Void in
+            try c.execute("SET ROLE \(c.quoteIdentifier(role))")
+        }
+    }
+
+    /// The current version of a stream (0 when it does not exist).
+    public func streamVersion(_ streamID: String) async throws -> Int64 {
+        try await pool.withConnection { c in
+            try c.prepared("es_stream_version", "SELECT version FROM streams WHERE stream_id = $1", [streamID]).int64(0, 0) ?? 0
+        }
+    }
+
+    /// The store's identity: stays fixed for the life of the log; changes on a restore into a new store.
+    public func identity() async throws -> StoreIdentity {
+        try await pool.withConnection { c in
+            let r = try c.query("SELECT store_id::text, system_identifier FROM event_store_identity")
+            guard r.rowCount == 1, let id = r.uuid(0, 0), let sys = r.string(0, 1) else {
+                throw PGError(.decoding, message: "event_store_identity is missing; run `catalyst migrate`")
+            }
+            return StoreIdentity(storeID: id, systemIdentifier: sys)
+        }
+    }
+}
+
+public struct StoreIdentity: Sendable, Hashable, Codable {
+    public var storeID: UUID
+    public var systemIdentifier: String
+}

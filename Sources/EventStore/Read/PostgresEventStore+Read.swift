@@ -1,0 +1,95 @@
+import Foundation
+import PostgresClient
+
+extension PostgresEventStore {
+    static let columns = """
+        e.global_position, e.tx_id::text AS tx_text, e.stream_id, e.stream_version, e.event_id::text, e.event_type,
+        e.schema_version, e.payload::text, e.metadata::text, e.occurred_at, e.recorded_at
+        """
+
+    /// The events of one stream from `version` (1-based, inclusive) in stream order.
+    public func readStream(_ streamID: String, from version: Int64 = 1, limit: Int = 100_000) async throws -> [RecordedEvent] {
+        try await pool.withConnection { c in
+            let r = try c.prepared(
+                "es_read_stream",
+                "SELECT \(Self.columns) FROM events e WHERE e.stream_id = $1 AND e.stream_version >= $2 ORDER BY e.stream_version LIMIT $3",
+                [streamID, version, limit])
+            return try Self.decodeRows(r)
+        }
+    }
+
+    /// The next events of the whole log after `cursor`, in reader order, at most `limit`.
+    ///
+    /// Only events whose transaction is older than every transaction still in flight are returned, so an
+    /// event that commits later can never land behind a cursor already handed out. A long-running writing
+    /// transaction anywhere in the cluster therefore delays readers (lag), but never makes them skip.
+    public func readAll(after cursor: LogCursor, limit: Int = 1000) async throws -> [RecordedEvent] {
+        try await pool.withConnection { c in try Self.readAll(after: cursor, limit: limit, on: c) }
+    }
+
+    static let readAllSQL = """
+        SELECT \(columns) FROM events e
+        WHERE (e.tx_id, e.global_position) > ($1::text::xid8, $2::bigint)
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY e.tx_id, e.global_position
+        LIMIT $3
+        """
+
+    /// The same read on a connection the caller holds (projectors read and apply on their own session).
+    public static func readAll(after cursor: LogCursor, limit: Int, on c: PGConnection) throws -> [RecordedEvent] {
+        let r = try c.prepared("es_read_all", readAllSQL, [String(cursor.transactionID), cursor.position, limit])
+        return try decodeRows(r)
+    }
+
+    /// The cursor of the newest event a reader may see now, and how many events are not yet visible to
+    /// readers because an older transaction is still open.
+    public func head() async throws -> LogHead {
+        try await pool.withConnection { c in
+            let r = try c.query(
+                """
+                SELECT (SELECT max(global_position) FROM events),
+                       (SELECT count(*) FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())),
+                       pg_snapshot_xmin(pg_current_snapshot())::text
+                """)
+            return LogHead(maxPosition: r.int64(0, 0) ?? 0, invisibleEvents: r.int64(0, 1) ?? 0, horizon: UInt64(r.string(0, 2) ?? "0") ?? 0)
+        }
+    }
+
+    static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        out.reserveCapacity(r.rowCount)
+        for row in 0..<r.rowCount {
+            guard let position = r.int64(row, 0), let tx = r.bytes(row, 1).flatMap(parseUInt64), let stream = r.string(row, 2),
+                let version = r.int64(row, 3), let idText = r.string(row, 4), let id = UUID(uuidString: idText),
+                let type = r.string(row, 5), let schema = r.int(row, 6), let payload = r.bytes(row, 7), let meta = r.bytes(row, 8),
+                let occurred = r.date(row, 9), let recorded = r.date(row, 10)
+            else { throw PGError(.decoding, message: "malformed event row \(row)") }
+            out.append(
+                RecordedEvent(
+                    position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
+                    schemaVersion: schema, payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAt: occurred,
+                    recordedAt: recorded))
+        }
+        return out
+    }
+}
+
+func parseUInt64(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    guard !b.isEmpty else { return nil }
+    var v: UInt64 = 0
+    for c in b {
+        guard c >= 48 && c <= 57 else { return nil }
+        v = v &* 10 &+ UInt64(c - 48)
+    }
+    return v
+}
+
+/// A snapshot of the log's head.
+public struct LogHead: Sendable, Hashable {
+    /// The largest global position stored (committed).
+    public var maxPosition: Int64
+    /// Committed events that readers cannot take yet because an older transaction is still open.
+    public var invisibleEvents: Int64
+    /// The oldest in-flight transaction id (`pg_snapshot_xmin`).
+    public var horizon: UInt64
+}

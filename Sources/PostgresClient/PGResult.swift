@@ -1,0 +1,100 @@
+import CLibPQ
+import Foundation
+
+/// The rows of one statement, in text format. Owns the libpq result and frees it on deinit.
+///
+/// Values are read by (row, column) index; the `bytes` accessor avoids creating a `String` on hot paths.
+public final class PGResult {
+    let handle: OpaquePointer
+    public let rowCount: Int
+    public let columnCount: Int
+
+    init(_ handle: OpaquePointer) {
+        self.handle = handle
+        self.rowCount = Int(PQntuples(handle))
+        self.columnCount = Int(PQnfields(handle))
+    }
+
+    deinit { PQclear(handle) }
+
+    /// Rows changed by INSERT/UPDATE/DELETE/COPY, as the command tag reports.
+    public var affectedRows: Int {
+        guard let p = PQcmdTuples(handle) else { return 0 }
+        return Int(String(cString: p)) ?? 0
+    }
+
+    public func columnName(_ column: Int) -> String { String(cString: PQfname(handle, Int32(column))) }
+
+    public func column(named name: String) -> Int? {
+        let i = Int(PQfnumber(handle, name))
+        return i < 0 ? nil : i
+    }
+
+    public func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(handle, Int32(row), Int32(column)) == 1 }
+
+    public func string(_ row: Int, _ column: Int) -> String? {
+        guard !isNull(row, column) else { return nil }
+        return String(cString: PQgetvalue(handle, Int32(row), Int32(column)))
+    }
+
+    /// The raw text bytes of a value, valid while this result lives. Nil for SQL NULL.
+    public func bytes(_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard !isNull(row, column) else { return nil }
+        let len = Int(PQgetlength(handle, Int32(row), Int32(column)))
+        let ptr = UnsafeRawPointer(PQgetvalue(handle, Int32(row), Int32(column))!).assumingMemoryBound(to: UInt8.self)
+        return UnsafeBufferPointer(start: ptr, count: len)
+    }
+
+    public func int64(_ row: Int, _ column: Int) -> Int64? {
+        guard let b = bytes(row, column) else { return nil }
+        return Self.parseInt64(b)
+    }
+
+    public func int(_ row: Int, _ column: Int) -> Int? { int64(row, column).map { Int($0) } }
+
+    public func bool(_ row: Int, _ column: Int) -> Bool? {
+        guard let b = bytes(row, column), let first = b.first else { return nil }
+        return first == UInt8(ascii: "t")
+    }
+
+    public func uuid(_ row: Int, _ column: Int) -> UUID? { string(row, column).flatMap(UUID.init(uuidString:)) }
+
+    public func decimal(_ row: Int, _ column: Int) -> Decimal? {
+        string(row, column).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+    }
+
+    public func double(_ row: Int, _ column: Int) -> Double? { string(row, column).flatMap(Double.init) }
+
+    /// A `timestamptz` value; the session time zone is UTC on every connection we open.
+    public func date(_ row: Int, _ column: Int) -> Date? { string(row, column).flatMap(PGTimestamp.parse) }
+
+    /// The first column of the first row, as text.
+    public var scalar: String? { rowCount > 0 && columnCount > 0 ? string(0, 0) : nil }
+
+    /// Every row as `[column name: text]` (NULL omitted). Convenient for tools; not for hot paths.
+    public func dictionaries() -> [[String: String]] {
+        (0..<rowCount).map { r in
+            var d: [String: String] = [:]
+            for c in 0..<columnCount { if let v = string(r, c) { d[columnName(c)] = v } }
+            return d
+        }
+    }
+
+    static func parseInt64(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        var negative = false
+        if b.count > 0 && b[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        }
+        guard i < b.count else { return nil }
+        var v: Int64 = 0
+        while i < b.count {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            v = v &* 10 &+ Int64(c - 48)
+            i += 1
+        }
+        return negative ? -v : v
+    }
+}

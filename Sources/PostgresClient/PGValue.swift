@@ -1,0 +1,162 @@
+import Foundation
+
+/// A bound parameter in PostgreSQL's text format. SQL text and values always travel separately: nothing
+/// here is ever pasted into a statement.
+public enum PGValue: Sendable, Equatable {
+    case null
+    case text(String)
+    /// Text-format bytes built without a `String` (for large array literals on hot paths).
+    case bytes([UInt8])
+}
+
+/// A Swift value that can be bound as a statement parameter.
+public protocol PGBindable {
+    var pgValue: PGValue { get }
+}
+
+extension PGValue: PGBindable { public var pgValue: PGValue { self } }
+extension String: PGBindable { public var pgValue: PGValue { .text(self) } }
+extension Substring: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension Int: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension Int64: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension Int32: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension UInt64: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension Bool: PGBindable { public var pgValue: PGValue { .text(self ? "t" : "f") } }
+extension UUID: PGBindable { public var pgValue: PGValue { .text(uuidString.lowercased()) } }
+extension Double: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
+extension Decimal: PGBindable { public var pgValue: PGValue { .text(description) } }
+extension Date: PGBindable { public var pgValue: PGValue { .text(PGTimestamp.format(self)) } }
+extension Optional: PGBindable where Wrapped: PGBindable {
+    public var pgValue: PGValue { self?.pgValue ?? .null }
+}
+
+/// Timestamps on the wire: UTC with microseconds (`2026-11-21 14:30:00.123456+00`), which is what
+/// PostgreSQL's ISO DateStyle prints for `timestamptz` when the session time zone is UTC.
+public enum PGTimestamp {
+    public static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
+        let days = Int(floorDiv(seconds, 86_400))
+        let secOfDay = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", y, m, d, secOfDay / 3600, (secOfDay / 60) % 60, secOfDay % 60,
+            Int(fraction))
+    }
+
+    /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]+00` (UTC session output). Returns nil for other zones or shapes.
+    public static func parse(_ text: String) -> Date? {
+        let u = Array(text.utf8)
+        guard u.count >= 22 else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                let c = u[i]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+            let s = num(17, 2)
+        else { return nil }
+        var i = 19
+        var micros = 0
+        if i < u.count, u[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < u.count, u[i] >= 48, u[i] <= 57 {
+                if digits < 6 { micros = micros * 10 + Int(u[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            for _ in digits..<6 where digits < 6 { micros *= 10 }
+        }
+        guard i + 3 <= u.count, u[i] == UInt8(ascii: "+"), u[i + 1] == 48, u[i + 2] == 48 else { return nil }
+        let days = daysFromCivil(y, mo, d)
+        let secs = Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
+        return Date(timeIntervalSince1970: Double(secs) + Double(micros) / 1_000_000)
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    // Howard Hinnant's civil-from-days algorithms: exact proleptic Gregorian arithmetic without Calendar.
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}
+
+/// Builds a PostgreSQL array literal (`{"a","b",NULL}`) byte by byte, escaping `"` and `\`.
+/// Byte-oriented on purpose: appending unicode scalars one at a time was measured 2× slower.
+public struct PGArrayLiteral {
+    public private(set) var bytes: [UInt8]
+    private var count = 0
+
+    public init(reservingCapacity capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    public mutating func append(_ text: String?) {
+        separator()
+        guard var text else {
+            bytes.append(contentsOf: [78, 85, 76, 76])  // NULL
+            return
+        }
+        text.withUTF8 { appendQuoted($0) }
+    }
+
+    public mutating func append(utf8 buffer: UnsafeBufferPointer<UInt8>) {
+        separator()
+        appendQuoted(buffer)
+    }
+
+    public mutating func append(_ value: Int64) {
+        separator()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    private mutating func separator() {
+        if count > 0 { bytes.append(UInt8(ascii: ",")) }
+        count += 1
+    }
+
+    private mutating func appendQuoted(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in buffer {
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(b)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public func finished() -> PGValue {
+        var b = bytes
+        b.append(UInt8(ascii: "}"))
+        return .bytes(b)
+    }
+}
