@@ -4,7 +4,11 @@ import ArgumentParser
 struct Catalyst: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalyst",
-        abstract: "Catalyst Ledger: an event-sourced trading ledger.",
-        subcommands: []
+        abstract: "Catalyst Ledger: an event-sourced trading ledger for momentum/news-catalyst day trading.",
+        discussion: """
+            With no DATABASE_URL every command uses a private PostgreSQL cluster in .catalyst/ (or $CATALYST_HOME).
+            With no broker keys the paper broker trades on the simulated market.
+            """,
+        subcommands: [DB.self, Migrate.self, Demo.self, Bench.self]
     )
 }

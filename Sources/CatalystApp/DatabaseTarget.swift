@@ -1,0 +1,63 @@
+import EmbeddedPostgres
+import EventStore
+import Foundation
+import Logging
+import PostgresClient
+
+/// Where the ledger's database is: the server named by `DATABASE_URL`, or the private embedded cluster
+/// in `.catalyst/` (or `$CATALYST_HOME`) when it is unset. Every command goes through this.
+public enum DatabaseTarget: Sendable {
+    case external(url: String)
+    case embedded(EmbeddedCluster)
+
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
+        if let url = environment["DATABASE_URL"], !url.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                try PGConnectionString.validate(url)
+            } catch {
+                throw CatalystError.invalidInput(field: "DATABASE_URL", reason: error.message)
+            }
+            return .external(url: url)
+        }
+        return .embedded(try EmbeddedCluster(home: EmbeddedCluster.defaultHome(environment: environment)))
+    }
+
+    /// The connection string for the ledger database.
+    public var conninfo: String {
+        switch self {
+        case .external(let url): url
+        case .embedded(let cluster): cluster.conninfo()
+        }
+    }
+
+    /// A printable URL (passwords redacted).
+    public var displayURL: String {
+        switch self {
+        case .external(let url): PGConnectionString.redact(url)
+        case .embedded(let cluster): cluster.url()
+        }
+    }
+
+    /// Makes sure the database accepts connections: starts the embedded cluster if needed, or checks that
+    /// the external server answers. Throws a one-line error otherwise.
+    public func ensureAvailable(logger: Logger? = nil) async throws {
+        switch self {
+        case .embedded(let cluster):
+            try await cluster.start(logger: logger)
+        case .external(let url):
+            do {
+                _ = try await PGSession(conninfo: url, name: "probe").withConnection { c in try c.query("SELECT 1").scalar }
+            } catch let e as PGError {
+                throw CatalystError.setup("cannot reach the database named by DATABASE_URL: \(e.message)")
+            }
+        }
+    }
+
+    /// Connects, checks migrations are applied, and fails with "run `catalyst migrate`" otherwise.
+    /// Long-running roles call this before they start.
+    public func requireMigrated(files: ProjectFiles, logger: Logger? = nil) async throws {
+        try await ensureAvailable(logger: logger)
+        let migrator = try Migrator(directory: files.migrations)
+        try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in try migrator.requireUpToDate(on: c) }
+    }
+}

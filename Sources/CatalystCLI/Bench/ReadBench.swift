@@ -1,0 +1,36 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import PostgresClient
+
+struct ReadBench: CatalystCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Measure a full ordered read of the log (run the release build).",
+        discussion: "Appends --events events to the scratch database, then reads the whole log in reader order in pages.")
+
+    @Option(help: "Events to write and then read.") var events = 100_000
+    @Option(help: "Page size of each read.") var page = 10_000
+
+    func execute() async throws {
+        let db = try await BenchDatabase.fresh()
+        let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: 2, name: "bench"))
+        for b in 0..<(events / 1000) {
+            _ = try await store.append(to: "read-\(b)", expected: .noStream, events: BenchEvents.make(stream: "read-\(b)", count: 1000))
+        }
+        for run in 1...3 {
+            let sw = Stopwatch()
+            var cursor = LogCursor.start
+            var n = 0
+            var bytes = 0
+            while true {
+                let batch = try await store.readAll(after: cursor, limit: page)
+                guard let last = batch.last else { break }
+                n += batch.count
+                bytes += batch.reduce(0) { $0 + $1.payload.count }
+                cursor = last.cursor
+            }
+            print("full ordered read, run \(run)  \(rate(n, sw.seconds))  \(bytes / 1_000_000) MB of payload")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import CatalystApp
+import EmbeddedPostgres
+import Foundation
+import PostgresClient
+
+struct DB: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Manage the embedded PostgreSQL cluster (used when DATABASE_URL is unset).",
+        discussion: """
+            The embedded cluster lives in .catalyst/ in the current directory, or in $CATALYST_HOME. It is created
+            with initdb on first use and listens on a Unix socket only. When DATABASE_URL is set, every command
+            uses that server instead.
+            """,
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, PSQL.self]
+    )
+
+    struct Start: CatalystCommand {
+        static let configuration = CommandConfiguration(abstract: "Create (on first use) and start the embedded cluster.")
+        func execute() async throws {
+            switch try DatabaseTarget.resolve() {
+            case .external(let url):
+                print("DATABASE_URL is set: using \(PGConnectionString.redact(url)); the embedded cluster is not started.")
+                try await DatabaseTarget.external(url: url).ensureAvailable()
+            case .embedded(let cluster):
+                let outcome = try await cluster.start()
+                switch outcome {
+                case .created: print("created and started the embedded cluster in \(cluster.home.path)")
+                case .started: print("started the embedded cluster in \(cluster.home.path)")
+                case .alreadyRunning: print("the embedded cluster in \(cluster.home.path) is already running")
+                }
+                print(cluster.url())
+            }
+        }
+    }
+
+    struct Stop: CatalystCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.")
+        func execute() async throws {
+            guard case .embedded(let cluster) = try DatabaseTarget.resolve() else {
+                print("DATABASE_URL is set: nothing to stop (the embedded cluster is not in use).")
+                return
+            }
+            if try await cluster.status() != .running {
+                print("the embedded cluster is not running")
+                return
+            }
+            try await cluster.stop()
+            print("stopped the embedded cluster in \(cluster.home.path)")
+        }
+    }
+
+    struct Status: CatalystCommand {
+        static let configuration = CommandConfiguration(abstract: "Show whether the database is running and where.")
+        func execute() async throws {
+            switch try DatabaseTarget.resolve() {
+            case .external(let url):
+                let target = DatabaseTarget.external(url: url)
+                do {
+                    try await target.ensureAvailable()
+                    print("external (DATABASE_URL): reachable  \(target.displayURL)")
+                } catch {
+                    print("external (DATABASE_URL): unreachable  \(target.displayURL)")
+                    throw ExitCode(3)
+                }
+            case .embedded(let cluster):
+                let status = try await cluster.status()
+                print("embedded cluster in \(cluster.home.path): \(status)")
+                if status == .running { print(cluster.url()) } else { throw ExitCode(3) }
+            }
+        }
+    }
+
+    struct URLCommand: CatalystCommand {
+        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the connection URL.")
+        func execute() async throws {
+            print(try DatabaseTarget.resolve().displayURL)
+        }
+    }
+
+    struct PSQL: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "psql", abstract: "Open psql on the ledger database (arguments after -- go to psql).")
+
+        @Argument(parsing: .captureForPassthrough, help: "Extra arguments passed to psql.")
+        var psqlArguments: [String] = []
+
+        func execute() async throws {
+            let target = try DatabaseTarget.resolve()
+            try await target.ensureAvailable()
+            let psql = ["/usr/bin/psql", "/usr/lib/postgresql/15/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            guard let psql else { throw CatalystError.setup("psql not found; install postgresql-client") }
+            let args = [psql, target.conninfo] + psqlArguments.filter { $0 != "--" }
+            let cargs = args.map { strdup($0) } + [nil]
+            execv(psql, cargs)
+            throw CatalystError.setup("could not run psql (errno \(errno))")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import CatalystApp
+import EventStore
+import Foundation
+import PostgresClient
+
+struct Migrate: CatalystCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the migrations in migrations/ in order, each in its own transaction.",
+        discussion: """
+            Each applied file is recorded with its SHA-256 checksum. A file changed after it was applied is refused
+            (restore it and add a new migration). Long-running roles refuse to start while migrations are pending.
+            """
+    )
+
+    @Flag(help: "List applied and pending migrations without applying anything.")
+    var status = false
+
+    func execute() async throws {
+        let target = try DatabaseTarget.resolve()
+        try await target.ensureAvailable()
+        let migrator = try Migrator(directory: try ProjectFiles.locate().migrations)
+        let session = PGSession(conninfo: target.conninfo, name: "migrate")
+        if status {
+            let s = try await session.withConnection { c in try migrator.status(on: c) }
+            for a in s.applied { print("applied  \(a.name)  \(a.checksum.prefix(12))  \(a.appliedAt)") }
+            for p in s.pending { print("pending  \(p.name)  \(p.checksum.prefix(12))") }
+            if !s.pending.isEmpty { throw ExitCode(1) }
+            return
+        }
+        let applied = try await session.withConnection { c in try migrator.apply(on: c) }
+        if applied.isEmpty {
+            print("schema is up to date (\(migrator.migrations.count) migrations)")
+        } else {
+            for name in applied { print("applied \(name)") }
+        }
+    }
+}
