@@ -69,12 +69,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Projector runtime (checkpoint, catch-up, live, shadow rebuild) and one folder per read model.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "Domain", "EventStore", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // Composition root: configuration, wiring, one service group per role.
         .target(
             name: "CatalystApp",
             dependencies: [
-                "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore",
+                "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore", "Projections",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [],
             swiftSettings: strict
@@ -112,6 +124,14 @@ let package = Package(
         .testTarget(
             name: "MarketDataTests",
             dependencies: ["MarketData", "FakeAlpaca", "Domain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "EventStore", "PostgresClient", "Domain", "CatalystTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -61,4 +61,9 @@ public final class PostgresEventStore: Sendable {
 public struct StoreIdentity: Sendable, Hashable, Codable {
     public var storeID: UUID
     public var systemIdentifier: String
+
+    public init(storeID: UUID, systemIdentifier: String) {
+        self.storeID = storeID
+        self.systemIdentifier = systemIdentifier
+    }
 }

@@ -34,6 +34,13 @@ extension Optional: PGBindable where Wrapped: PGBindable {
 /// PostgreSQL's ISO DateStyle prints for `timestamptz` when the session time zone is UTC.
 public enum PGTimestamp {
     public static func format(_ date: Date) -> String {
+        var bytes = [UInt8](repeating: 0, count: 29)
+        write(date, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the 29 bytes of `format(_:)` without allocating intermediate strings (hot path of appends).
+    public static func write(_ date: Date, into out: inout [UInt8]) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
@@ -44,9 +51,30 @@ public enum PGTimestamp {
         let days = Int(floorDiv(seconds, 86_400))
         let secOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civilFromDays(days)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", y, m, d, secOfDay / 3600, (secOfDay / 60) % 60, secOfDay % 60,
-            Int(fraction))
+        func put(_ v: Int, _ at: Int, _ width: Int) {
+            var v = v
+            for i in stride(from: at + width - 1, through: at, by: -1) {
+                out[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
+        }
+        if out.count < 29 { out = [UInt8](repeating: 0, count: 29) }
+        put(y, 0, 4)
+        out[4] = 45
+        put(m, 5, 2)
+        out[7] = 45
+        put(d, 8, 2)
+        out[10] = 32
+        put(secOfDay / 3600, 11, 2)
+        out[13] = 58
+        put((secOfDay / 60) % 60, 14, 2)
+        out[16] = 58
+        put(secOfDay % 60, 17, 2)
+        out[19] = 46
+        put(Int(fraction), 20, 6)
+        out[26] = 43
+        out[27] = 48
+        out[28] = 48
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]+00` (UTC session output). Returns nil for other zones or shapes.

@@ -74,7 +74,7 @@ struct AppendBench: CatalystCommand {
         let session = PGSession(conninfo: db.conninfo, name: "bench-raw")
         let rows = BenchEvents.make(stream: "raw", count: count)
         var out: [Double] = []
-        for (table, like) in [("bench_bare", "INCLUDING DEFAULTS"), ("bench_indexed", "INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS")] {
+        for (table, like) in [("bench_bare", "INCLUDING DEFAULTS INCLUDING IDENTITY"), ("bench_indexed", "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS")] {
             let seconds = try await session.withConnection { c -> Double in
                 try c.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (LIKE events \(like))")
                 try c.execute("ALTER TABLE \(table) ALTER COLUMN payload SET COMPRESSION lz4")

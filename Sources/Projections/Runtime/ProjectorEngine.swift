@@ -1,0 +1,242 @@
+import EventStore
+import Foundation
+import Logging
+import PostgresClient
+import ServiceLifecycle
+
+/// Runs one projection: waits as a standby until it holds the projection's advisory lock, brings the live
+/// schema up to the current definition (rebuilding in a shadow schema when the SQL or code version
+/// changed, or the log was restored into another store), then follows the log live.
+///
+/// Every batch is applied together with its checkpoint in one transaction. The checkpoint only moves
+/// forward and only while this session holds the lock, so a batch has its effect exactly once even if
+/// the process is killed at any point or a second instance wakes up.
+public struct ProjectorEngine: Sendable {
+    public let projection: any Projection
+    public let definition: ProjectionDefinition
+    let conninfo: String
+    let waker: LogWaker?
+    let logger: Logger
+    let instance: String
+
+    public var liveBatchSize = 2_000
+    public var rebuildBatchSize = 10_000
+    public var pollInterval: Duration = .milliseconds(250)
+    public var standbyInterval: Duration = .milliseconds(500)
+    public var heartbeatInterval: Duration = .seconds(2)
+
+    public init(projection: any Projection, definition: ProjectionDefinition, conninfo: String, waker: LogWaker?, logger: Logger) {
+        self.projection = projection
+        self.definition = definition
+        self.conninfo = conninfo
+        self.waker = waker
+        self.logger = logger
+        self.instance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+
+    var name: String { definition.name }
+    private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+    /// Runs until cancelled or a graceful shutdown is requested; throws when the projection fails.
+    public func run() async throws {
+        let session = PGSession(conninfo: conninfo, name: "projector-\(name)")
+        defer { Task { await session.close() } }
+        while !stopping {
+            guard try await session.withConnection({ c in try ProjectionLock.tryAcquire(c, name: name) }) else {
+                try? await Task.sleep(for: standbyInterval)
+                continue
+            }
+            logger.info("projection active", metadata: ["projection.name": "\(name)", "instance": "\(instance)"])
+            do {
+                try await prepare(session)
+                try await follow(session)
+            } catch ProjectionLockLost.lost {
+                logger.warning("projection lock lost; returning to standby", metadata: ["projection.name": "\(name)"])
+                await session.reset()
+                continue
+            }
+        }
+        _ = try? await session.withConnection { c in try ProjectionStatusSQL.set(c, name: name, state: "stopped", instance: instance) }
+    }
+
+    /// Rebuilds from the start of the log into the shadow schema and swaps it in; returns once the rebuilt
+    /// tables are live. Takes the lock itself (waiting while another instance holds it).
+    public func rebuildNow() async throws {
+        let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)")
+        defer { Task { await session.close() } }
+        while !(try await session.withConnection { c in try ProjectionLock.tryAcquire(c, name: name) }) {
+            try await Task.sleep(for: standbyInterval)
+        }
+        try await rebuild(session, resume: false)
+    }
+
+    private func storeIdentity(_ session: PGSession) async throws -> StoreIdentity {
+        try await session.withConnection { c in
+            let r = try c.query("SELECT store_id::text, system_identifier FROM event_store_identity")
+            return StoreIdentity(storeID: r.uuid(0, 0)!, systemIdentifier: r.string(0, 1)!)
+        }
+    }
+
+    /// Makes the live schema current; rebuilds when it is missing, stale, or from another store.
+    private func prepare(_ session: PGSession) async throws {
+        let store = try await storeIdentity(session)
+        let checksum = definition.checksum
+        let live = try await session.withConnection { c in try CheckpointSQL.read(c, schema: definition.liveSchema) }
+        if let live, live.checksum == checksum, live.storeID == store.storeID { return }
+        let reason = live == nil ? "first build" : live?.storeID != store.storeID ? "log belongs to another store" : "definition changed"
+        logger.notice("rebuilding projection", metadata: ["projection.name": "\(name)", "reason": "\(reason)"])
+        try await rebuild(session, resume: true)
+    }
+
+    private func rebuild(_ session: PGSession, resume: Bool) async throws {
+        let store = try await storeIdentity(session)
+        let def = definition
+        let shadow = try await session.withConnection { c -> CheckpointSQL.Checkpoint? in
+            try ProjectionStatusSQL.set(c, name: def.name, state: "rebuilding", instance: instance)
+            if resume, let s = try CheckpointSQL.read(c, schema: def.shadowSchema), s.checksum == def.checksum, s.storeID == store.storeID {
+                return s  // an interrupted rebuild of the same definition resumes where it stopped
+            }
+            try CheckpointSQL.create(c, schema: def.shadowSchema, definition: def, store: store)
+            return nil
+        }
+        var cursor = shadow?.cursor ?? .start
+        while true {
+            if stopping { return }
+            let applied = try await applyNext(session, schema: def.shadowSchema, after: &cursor, limit: rebuildBatchSize)
+            if applied == 0 { break }
+        }
+        try await session.withConnection { c in
+            try CheckpointSQL.swap(c, definition: def)
+            try ProjectionStatusSQL.set(c, name: def.name, state: "live", instance: instance, checksum: def.checksum, codeVersion: def.codeVersion, liveNow: true)
+        }
+        logger.notice("projection rebuilt and live", metadata: ["projection.name": "\(name)"])
+    }
+
+    /// Follows the log on the live schema until stopped.
+    private func follow(_ session: PGSession) async throws {
+        let def = definition
+        guard let start = try await session.withConnection({ c in try CheckpointSQL.read(c, schema: def.liveSchema) }) else {
+            throw ProjectionRuntimeError.failed(name: name, error: "live schema vanished")
+        }
+        var cursor = start.cursor
+        var state = ""
+        var lastBeat = ContinuousClock.now
+        func setState(_ s: String) async throws {
+            guard s != state else { return }
+            state = s
+            try await session.withConnection { c in
+                try ProjectionStatusSQL.set(c, name: def.name, state: s, instance: instance, checksum: def.checksum, codeVersion: def.codeVersion)
+            }
+        }
+        try await setState("catching_up")
+        while !stopping {
+            if ContinuousClock.now - lastBeat > heartbeatInterval {
+                lastBeat = .now
+                if try await session.withConnection({ c in try ProjectionStatusSQL.heartbeat(c, name: def.name) }) {
+                    try await rebuild(session, resume: false)
+                    return try await follow(session)
+                }
+            }
+            let seen = await waker?.currentGeneration ?? 0
+            let applied = try await applyNext(session, schema: def.liveSchema, after: &cursor, limit: liveBatchSize)
+            if applied > 0 {
+                if applied == liveBatchSize { try await setState("catching_up") }
+                continue
+            }
+            try await setState("live")
+            if let waker {
+                await waker.wait(after: seen, timeout: pollInterval)
+            } else {
+                try? await Task.sleep(for: pollInterval)
+            }
+        }
+    }
+
+    /// Reads the next batch after `cursor` and applies it with its checkpoint. Returns how many events were
+    /// read (0 when caught up). On an apply failure the batch is retried one event at a time, so the error
+    /// names the exact event and everything before it is kept.
+    private func applyNext(_ session: PGSession, schema: String, after cursor: inout LogCursor, limit: Int) async throws -> Int {
+        let projection = self.projection
+        let name = self.name
+        let from = cursor
+        let outcome = try await session.withConnection { c -> (Int, LogCursor, ProjectionApplyError?) in
+            let batch = try PostgresEventStore.readAll(after: from, limit: limit, on: c)
+            guard let last = batch.last else { return (0, from, nil) }
+            do {
+                try Self.apply(batch, projection: projection, name: name, schema: schema, on: c)
+                return (batch.count, last.cursor, nil)
+            } catch let e as ProjectionLockLost {
+                throw e
+            } catch let e as PGError where e.isConnectionLoss {
+                throw e
+            } catch {
+                // Narrow down: apply one by one; the first failure is the culprit.
+                var cur = from
+                for event in batch {
+                    do {
+                        try Self.apply([event], projection: projection, name: name, schema: schema, on: c)
+                        cur = event.cursor
+                    } catch let e as ProjectionApplyError {
+                        return (0, cur, e)
+                    } catch {
+                        return (0, cur, ProjectionApplyError(event: event, reason: "\(error)"))
+                    }
+                }
+                return (batch.count, last.cursor, nil)
+            }
+        }
+        cursor = outcome.1
+        if let failure = outcome.2 {
+            let def = definition
+            try await session.withConnection { c in
+                try ProjectionStatusSQL.set(
+                    c, name: def.name, state: "failed", instance: instance, error: failure.description, errorPosition: failure.position,
+                    errorEventType: failure.eventType)
+            }
+            logger.error("projection failed", metadata: ["projection.name": "\(name)", "position": "\(failure.position)", "error": "\(failure.reason)"])
+            throw ProjectionRuntimeError.failed(name: name, error: failure.description)
+        }
+        return outcome.0
+    }
+
+    static func apply(_ batch: [RecordedEvent], projection: any Projection, name: String, schema: String, on c: PGConnection) throws {
+        let types = projection.eventTypes
+        let relevant = types.map { t in batch.filter { t.contains($0.eventType) } } ?? batch
+        try c.transaction {
+            if !relevant.isEmpty {
+                try c.execute("SET LOCAL search_path = \(c.quoteIdentifier(schema)), public")
+                try projection.apply(relevant, to: ProjectionContext(connection: c, schema: schema))
+            }
+            guard try ProjectionLock.isHeld(c, name: name) else { throw ProjectionLockLost.lost }
+            guard try CheckpointSQL.advance(c, schema: schema, to: batch.last!.cursor, applied: batch.count, lastRecordedAt: batch.last?.recordedAt) else {
+                throw ProjectionRuntimeError.checkpointMovedUnderneath(name)
+            }
+        }
+    }
+}
+
+enum ProjectionLockLost: Error { case lost }
+
+/// The advisory lock that makes one instance of a projection active; more instances wait as standbys.
+/// Session-level: it is released when the connection closes, which is what lets a standby take over
+/// from a killed process.
+enum ProjectionLock {
+    static func tryAcquire(_ c: PGConnection, name: String) throws -> Bool {
+        if try isHeld(c, name: name) { return true }
+        return try c.query(
+            "SELECT pg_try_advisory_lock(hashtext('catalyst:projection') & 2147483647, hashtext($1) & 2147483647)", [name]
+        ).bool(0, 0) == true
+    }
+
+    static func isHeld(_ c: PGConnection, name: String) throws -> Bool {
+        try c.prepared(
+            "proj_lock_held",
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_locks
+                           WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 2
+                             AND classid = (hashtext('catalyst:projection') & 2147483647)::oid
+                             AND objid = (hashtext($1) & 2147483647)::oid)
+            """, [name]
+        ).bool(0, 0) == true
+    }
+}
