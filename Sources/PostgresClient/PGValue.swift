@@ -79,7 +79,12 @@ public enum PGTimestamp {
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]+00` (UTC session output). Returns nil for other zones or shapes.
     public static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
+        parseMicros(Array(text.utf8)).map { Date(timeIntervalSince1970: Double($0) / 1_000_000) }
+    }
+
+    /// The same, as exact microseconds since 1970 (no floating point: hashes and comparisons need exactness).
+    public static func parseMicros(_ u: some RandomAccessCollection<UInt8>) -> Int64? {
+        let u = Array(u)
         guard u.count >= 22 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
@@ -108,7 +113,25 @@ public enum PGTimestamp {
         guard i + 3 <= u.count, u[i] == UInt8(ascii: "+"), u[i + 1] == 48, u[i + 2] == 48 else { return nil }
         let days = daysFromCivil(y, mo, d)
         let secs = Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
-        return Date(timeIntervalSince1970: Double(secs) + Double(micros) / 1_000_000)
+        return secs * 1_000_000 + Int64(micros)
+    }
+
+    /// RFC 3339 UTC with microseconds (`2026-11-21T14:30:00.123456Z`) from exact microseconds.
+    public static func iso8601(micros: Int64) -> String {
+        var secs = micros / 1_000_000
+        var frac = micros % 1_000_000
+        if frac < 0 {
+            frac += 1_000_000
+            secs -= 1
+        }
+        let days = Int(floorDiv(secs, 86_400))
+        let sod = Int(secs - Int64(days) * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad((sod / 60) % 60, 2)):\(pad(sod % 60, 2)).\(pad(Int(frac), 6))Z"
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }

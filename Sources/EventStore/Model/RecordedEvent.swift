@@ -13,12 +13,16 @@ public struct RecordedEvent: Sendable, Hashable {
     /// The payload as PostgreSQL's `jsonb` prints it (normalised key order and spacing).
     public var payload: Data
     public var metadata: Data
-    public var occurredAt: Date
-    public var recordedAt: Date
+    /// Exact microseconds since 1970 (the database's precision); `occurredAt`/`recordedAt` are the same as Dates.
+    public var occurredAtMicros: Int64
+    public var recordedAtMicros: Int64
+
+    public var occurredAt: Date { Date(timeIntervalSince1970: Double(occurredAtMicros) / 1_000_000) }
+    public var recordedAt: Date { Date(timeIntervalSince1970: Double(recordedAtMicros) / 1_000_000) }
 
     public init(
         position: Int64, transactionID: UInt64, streamID: String, streamVersion: Int64, eventID: UUID, eventType: String,
-        schemaVersion: Int, payload: Data, metadata: Data, occurredAt: Date, recordedAt: Date
+        schemaVersion: Int, payload: Data, metadata: Data, occurredAtMicros: Int64, recordedAtMicros: Int64
     ) {
         self.position = position
         self.transactionID = transactionID
@@ -29,8 +33,8 @@ public struct RecordedEvent: Sendable, Hashable {
         self.schemaVersion = schemaVersion
         self.payload = payload
         self.metadata = metadata
-        self.occurredAt = occurredAt
-        self.recordedAt = recordedAt
+        self.occurredAtMicros = occurredAtMicros
+        self.recordedAtMicros = recordedAtMicros
     }
 
     public var cursor: LogCursor { LogCursor(transactionID: transactionID, position: position) }

@@ -2,7 +2,7 @@ import Foundation
 import PostgresClient
 
 extension PostgresEventStore {
-    static let columns = """
+    public static let columns = """
         e.global_position, e.tx_id::text AS tx_text, e.stream_id, e.stream_version, e.event_id::text, e.event_type,
         e.schema_version, e.payload::text, e.metadata::text, e.occurred_at, e.recorded_at
         """
@@ -58,19 +58,21 @@ extension PostgresEventStore {
     static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
         out.reserveCapacity(r.rowCount)
-        for row in 0..<r.rowCount {
-            guard let position = r.int64(row, 0), let tx = r.bytes(row, 1).flatMap(parseUInt64), let stream = r.string(row, 2),
-                let version = r.int64(row, 3), let idText = r.string(row, 4), let id = UUID(uuidString: idText),
-                let type = r.string(row, 5), let schema = r.int(row, 6), let payload = r.bytes(row, 7), let meta = r.bytes(row, 8),
-                let occurred = r.date(row, 9), let recorded = r.date(row, 10)
-            else { throw PGError(.decoding, message: "malformed event row \(row)") }
-            out.append(
-                RecordedEvent(
-                    position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
-                    schemaVersion: schema, payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAt: occurred,
-                    recordedAt: recorded))
-        }
+        for row in 0..<r.rowCount { out.append(try decodeRow(r, row, offset: 0)) }
         return out
+    }
+
+    /// Decodes the eleven `columns` starting at column `offset` of a row.
+    public static func decodeRow(_ r: PGResult, _ row: Int, offset o: Int) throws -> RecordedEvent {
+        guard let position = r.int64(row, o), let tx = r.bytes(row, o + 1).flatMap(parseUInt64), let stream = r.string(row, o + 2),
+            let version = r.int64(row, o + 3), let idText = r.string(row, o + 4), let id = UUID(uuidString: idText),
+            let type = r.string(row, o + 5), let schema = r.int(row, o + 6), let payload = r.bytes(row, o + 7), let meta = r.bytes(row, o + 8),
+            let occurred = r.bytes(row, o + 9).flatMap(PGTimestamp.parseMicros), let recorded = r.bytes(row, o + 10).flatMap(PGTimestamp.parseMicros)
+        else { throw PGError(.decoding, message: "malformed event row \(row)") }
+        return RecordedEvent(
+            position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
+            schemaVersion: schema, payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAtMicros: occurred,
+            recordedAtMicros: recorded)
     }
 }
 

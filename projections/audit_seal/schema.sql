@@ -1,0 +1,10 @@
+-- The audit seal: a dense, gapless sequence over the log in reader order, and a SHA-256 chain over each
+-- event's canonical bytes (see README.md "For auditors"). Insert-only.
+CREATE TABLE audit_chain (
+    seq             bigint      PRIMARY KEY,
+    global_position bigint      NOT NULL UNIQUE,
+    event_id        uuid        NOT NULL UNIQUE,
+    stream_id       text        NOT NULL,
+    hash            text        NOT NULL,
+    sealed_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
