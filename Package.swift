@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "CatalystCLI",
             dependencies: [
-                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient",
+                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,23 @@
+import EventStore
+import Foundation
+import Logging
+import Projections
+import ServiceLifecycle
+
+/// `catalyst project`: one service per projection (or just `--only NAME`), a shared LISTEN wake-up, and
+/// graceful shutdown on SIGTERM/SIGINT after the current batch.
+public enum ProjectorRole {
+    public static func run(only: String?, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
+        try await target.requireMigrated(files: files, logger: logger)
+        let projections = try only.map { [try ProjectionCatalog.named($0)] } ?? ProjectionCatalog.all()
+        let waker = LogWaker(conninfo: target.conninfo)
+        let services = try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: waker, logger: logger)
+            .map { ProjectorService(engine: $0, logger: logger) }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.notice("projectors starting", metadata: ["projections": "\(projections.map(\.name).joined(separator: ","))"])
+        try await group.run()
+        await waker.stop()
+    }
+}

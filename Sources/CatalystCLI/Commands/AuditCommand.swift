@@ -1,0 +1,55 @@
+import ArgumentParser
+import CatalystApp
+import EventStore
+import Foundation
+import PostgresClient
+import Projections
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The auditors' kit: verify the hash chain, export anchors.", subcommands: [Verify.self, Anchor.self])
+
+    struct Verify: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the hash chain from the events and report OK with the head hash, or the first bad event.",
+            discussion: "Exit status: 0 when the chain verifies, 2 when it is broken.")
+        @Option(help: "Start from an anchor file written by `catalyst audit anchor` (its hash must still match).") var anchor: String?
+
+        func execute() async throws {
+            let target = try DatabaseTarget.resolve()
+            try await target.requireMigrated(files: try ProjectFiles.locate())
+            let start = try anchor.map { path -> AuditVerifier.Anchor in
+                let dec = JSONDecoder()
+                dec.dateDecodingStrategy = .iso8601
+                return try dec.decode(AuditVerifier.Anchor.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+            let outcome = try await PGSession(conninfo: target.conninfo).withConnection { c in try AuditVerifier().verify(from: start, on: c) }
+            switch outcome {
+            case .ok(let head, let checked, let unsealed):
+                print("OK  \(checked) events verified; head seq \(head.seq) at position \(head.globalPosition), hash \(head.hash)")
+                if unsealed > 0 { print("    \(unsealed) newer events are not sealed yet (the audit_seal projection is behind)") }
+            case .broken(let seq, let position, let stream, let reason):
+                print("BROKEN  first bad event: seq \(seq), global position \(position), stream \(stream): \(reason)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Anchor: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the chain's current head (seq, hash, position) to a file kept outside the database.")
+        @Option(help: "File to write (JSON).") var out: String
+
+        func execute() async throws {
+            let target = try DatabaseTarget.resolve()
+            try await target.requireMigrated(files: try ProjectFiles.locate())
+            var anchor = try await PGSession(conninfo: target.conninfo).withConnection { c in try AuditVerifier().anchor(on: c) }
+            anchor.exportedAt = Date()
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.dateEncodingStrategy = .iso8601
+            try enc.encode(anchor).write(to: URL(fileURLWithPath: out))
+            print("anchor seq \(anchor.seq) hash \(anchor.hash) written to \(out)")
+        }
+    }
+}
