@@ -18,7 +18,7 @@ public final class PostgresEventStore: Sendable {
     /// Channel on which appenders announce new events (coalesced, outside the append transaction).
     public static let notificationChannel = "catalyst_events"
 
-    public init(pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 256, logger: Logger = Logger(label: "catalyst.eventstore")) {
+    public init(pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 32, logger: Logger = Logger(label: "catalyst.eventstore")) {
         self.pool = pool
         self.notifier = notifier
         self.copyThreshold = copyThreshold

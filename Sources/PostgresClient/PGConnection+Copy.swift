@@ -1,9 +1,11 @@
 import CLibPQ
+import Foundation
 
 /// Streams rows into `COPY … FROM STDIN`, buffering into 256 KiB chunks.
 public struct PGCopyWriter {
     private let handle: OpaquePointer
     private var buffer: [UInt8] = []
+    private var scratch = [UInt8](repeating: 0, count: 29)
     private static let chunk = 256 * 1024
 
     init(handle: OpaquePointer) {
@@ -28,15 +30,29 @@ public struct PGCopyWriter {
     }
 
     public mutating func field(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        for b in bytes {
-            switch b {
-            case 92: buffer.append(contentsOf: [92, 92])
-            case 9: buffer.append(contentsOf: [92, 116])
-            case 10: buffer.append(contentsOf: [92, 110])
-            case 13: buffer.append(contentsOf: [92, 114])
-            default: buffer.append(b)
+        // Copy runs of ordinary bytes in one go; only the four special bytes are escaped.
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let escaped: UInt8
+            switch bytes[i] {
+            case 92: escaped = 92
+            case 9: escaped = 116
+            case 10: escaped = 110
+            case 13: escaped = 114
+            default: continue
             }
+            if i > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            buffer.append(92)
+            buffer.append(escaped)
+            runStart = i + 1
         }
+        if bytes.count > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+    }
+
+    /// A `timestamptz` field (UTC, microseconds) written straight into the buffer.
+    public mutating func field(timestamp: Date) {
+        PGTimestamp.write(timestamp, into: &scratch)
+        buffer.append(contentsOf: scratch)
     }
 
     public mutating func endField() { buffer.append(9) }

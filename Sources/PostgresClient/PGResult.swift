@@ -57,7 +57,7 @@ public final class PGResult {
         return first == UInt8(ascii: "t")
     }
 
-    public func uuid(_ row: Int, _ column: Int) -> UUID? { string(row, column).flatMap(UUID.init(uuidString:)) }
+    public func uuid(_ row: Int, _ column: Int) -> UUID? { bytes(row, column).flatMap { UUID(utf8: $0) } }
 
     public func decimal(_ row: Int, _ column: Int) -> Decimal? {
         string(row, column).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }

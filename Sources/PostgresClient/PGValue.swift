@@ -22,7 +22,59 @@ extension Int64: PGBindable { public var pgValue: PGValue { .text(String(self)) 
 extension Int32: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
 extension UInt64: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
 extension Bool: PGBindable { public var pgValue: PGValue { .text(self ? "t" : "f") } }
-extension UUID: PGBindable { public var pgValue: PGValue { .text(uuidString.lowercased()) } }
+extension UUID: PGBindable { public var pgValue: PGValue { .text(lowercasedText) } }
+
+extension UUID {
+    /// Parses the 36-character text form byte by byte (`UUID(uuidString:)` goes through `sscanf`).
+    public init?(utf8 b: UnsafeBufferPointer<UInt8>) {
+        guard b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 else { return nil }
+        var out: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var ok = true
+        withUnsafeMutableBytes(of: &out) { raw in
+            var i = 0
+            var o = 0
+            func nibble(_ c: UInt8) -> UInt8? {
+                switch c {
+                case 48...57: c - 48
+                case 97...102: c - 87
+                case 65...70: c - 55
+                default: nil
+                }
+            }
+            while i < 36 && ok {
+                if i == 8 || i == 13 || i == 18 || i == 23 { i += 1; continue }
+                guard let hi = nibble(b[i]), let lo = nibble(b[i + 1]) else { ok = false; break }
+                raw[o] = hi << 4 | lo
+                o += 1
+                i += 2
+            }
+        }
+        guard ok else { return nil }
+        self.init(uuid: out)
+    }
+
+    /// The canonical lower-case text form, built without `uuidString` (which formats through `sprintf`).
+    public var lowercasedText: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var o = 0
+                digits.withUTF8Buffer { hex in
+                    for (i, b) in raw.enumerated() {
+                        if i == 4 || i == 6 || i == 8 || i == 10 {
+                            out[o] = UInt8(ascii: "-")
+                            o += 1
+                        }
+                        out[o] = hex[Int(b >> 4)]
+                        out[o + 1] = hex[Int(b & 0x0f)]
+                        o += 2
+                    }
+                }
+                return 36
+            }
+        }
+    }
+}
 extension Double: PGBindable { public var pgValue: PGValue { .text(String(self)) } }
 extension Decimal: PGBindable { public var pgValue: PGValue { .text(description) } }
 extension Date: PGBindable { public var pgValue: PGValue { .text(PGTimestamp.format(self)) } }
@@ -198,10 +250,14 @@ public struct PGArrayLiteral {
 
     private mutating func appendQuoted(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for b in buffer {
-            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-            bytes.append(b)
+        var runStart = 0
+        for i in 0..<buffer.count where buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "\\") {
+            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i])) }
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(buffer[i])
+            runStart = i + 1
         }
+        if buffer.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<buffer.count])) }
         bytes.append(UInt8(ascii: "\""))
     }
 

@@ -7,9 +7,15 @@ import PostgresClient
 /// `catalyst db start`, in `/tmp/catalyst-test-<pid>`. Never a developer's running database.
 /// It is stopped and deleted when the process exits; clusters left by crashed runs are reaped on start.
 public enum TestCluster {
-    private static let holder = Holder()
+    private static let holder = Holder(suffix: "")
+    private static let isolatedHolder = Holder(suffix: "-iso")
 
     public static func shared() async throws -> EmbeddedCluster { try await holder.cluster() }
+
+    /// A second cluster for tests that deliberately hold transactions open. The reader horizon
+    /// (`pg_snapshot_xmin`) is cluster-wide, so such a test would otherwise delay readers in every other
+    /// test's database — lag, not loss, but it makes unrelated tests slow.
+    public static func isolated() async throws -> EmbeddedCluster { try await isolatedHolder.cluster() }
 
     /// The repository root (for `migrations/`, `projections/`, `config/`).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
@@ -18,19 +24,22 @@ public enum TestCluster {
     public static var migrationsDirectory: URL { repositoryRoot.appendingPathComponent("migrations") }
 
     actor Holder {
+        let suffix: String
         private var task: Task<EmbeddedCluster, any Error>?
+        init(suffix: String) { self.suffix = suffix }
         func cluster() async throws -> EmbeddedCluster {
             if let task { return try await task.value }
-            let t = Task { try await TestCluster.start() }
+            let suffix = self.suffix
+            let t = Task { try await TestCluster.start(suffix: suffix) }
             task = t
             return try await t.value
         }
     }
 
-    static func start() async throws -> EmbeddedCluster {
+    static func start(suffix: String) async throws -> EmbeddedCluster {
         let tools = try PostgresTools.locate()
-        await reapStaleClusters(tools: tools)
-        let home = URL(fileURLWithPath: "/tmp/catalyst-test-\(getpid())")
+        if suffix.isEmpty { await reapStaleClusters(tools: tools) }
+        let home = URL(fileURLWithPath: "/tmp/catalyst-test-\(getpid())\(suffix)")
         try? FileManager.default.removeItem(at: home)
         let cluster = try EmbeddedCluster(home: home, database: "catalyst_template", tools: tools)
         registerStopAtExit(cluster: cluster, tools: tools)
@@ -47,7 +56,8 @@ public enum TestCluster {
         let tmp = URL(fileURLWithPath: "/tmp")
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: tmp.path) else { return }
         for name in entries where name.hasPrefix("catalyst-test-") {
-            guard let pid = Int32(name.dropFirst("catalyst-test-".count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            let pidText = name.dropFirst("catalyst-test-".count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0 else { continue }
             let dir = tmp.appendingPathComponent(name)
             _ = try? await tools.run("pg_ctl", ["stop", "-D", dir.appendingPathComponent("pgdata").path, "-m", "immediate"])
             try? FileManager.default.removeItem(at: dir)
@@ -58,15 +68,20 @@ public enum TestCluster {
         let pgctl = tools.binDirectory.appendingPathComponent("pg_ctl").path
         let runAs = tools.runAsUser.map { "/usr/sbin/runuser -u \($0) -- " } ?? ""
         let command = "\(runAs)\(pgctl) stop -D '\(cluster.dataDirectory.path)' -m immediate >/dev/null 2>&1; rm -rf '\(cluster.home.path)'"
-        exitCommand.withLock { $0 = command }
-        atexit {
-            if let cmd = exitCommand.withLock({ $0 }) { _ = system(cmd) }
+        let first = exitCommands.withLock { cmds -> Bool in
+            cmds.append(command)
+            return cmds.count == 1
+        }
+        if first {
+            atexit {
+                for cmd in exitCommands.withLock({ $0 }) { _ = system(cmd) }
+            }
         }
     }
 }
 
 import Synchronization
-private let exitCommand = Mutex<String?>(nil)
+private let exitCommands = Mutex<[String]>([])
 
 /// A fresh, migrated database for one test, cloned from the template.
 public struct TestDatabase: Sendable {
@@ -77,9 +92,10 @@ public struct TestDatabase: Sendable {
 
     private static let counter = Mutex<Int>(0)
 
-    /// Creates a database. `migrated: false` gives an empty database (for migration tests).
-    public static func create(migrated: Bool = true) async throws -> TestDatabase {
-        let cluster = try await TestCluster.shared()
+    /// Creates a database. `migrated: false` gives an empty database (for migration tests);
+    /// `isolated: true` puts it on the cluster for tests that hold transactions open.
+    public static func create(migrated: Bool = true, isolated: Bool = false) async throws -> TestDatabase {
+        let cluster = try await (isolated ? TestCluster.isolated() : TestCluster.shared())
         let n = counter.withLock { v -> Int in
             v += 1
             return v
@@ -102,8 +118,16 @@ public struct TestDatabase: Sendable {
         PGSession(conninfo: conninfo, setup: PostgresEventStore.roleSetup(role))
     }
 
+    /// Every committed event in reader order, read without the horizon (the test's ground truth).
+    public func committedEvents() async throws -> [RecordedEvent] {
+        try await session().withConnection { c in
+            try PostgresEventStore.decodeRows(
+                try c.query("SELECT \(PostgresEventStore.columns) FROM events e ORDER BY e.tx_id, e.global_position"))
+        }
+    }
+
     /// An event store on this database.
-    public func eventStore(connections: Int = 4, copyThreshold: Int = 256) -> PostgresEventStore {
+    public func eventStore(connections: Int = 4, copyThreshold: Int = 32) -> PostgresEventStore {
         let pool = PGPool(conninfo: conninfo, size: connections, name: name)
         return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold)
     }

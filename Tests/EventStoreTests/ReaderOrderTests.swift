@@ -10,7 +10,7 @@ import Testing
     /// Transaction A appends and stays open while 1,000 appends from other connections commit. A tailing
     /// reader must not see anything behind A until A commits, then see A exactly once, first.
     @Test func lateCommitIsNeverSkipped() async throws {
-        let db = try await TestDatabase.create()
+        let db = try await TestDatabase.create(isolated: true)
         let store = db.eventStore(connections: 4)
         let waker = LogWaker(conninfo: db.conninfo)
         defer { Task { await waker.stop() } }
@@ -50,7 +50,7 @@ import Testing
     /// Eight writers with random pauses and 1 % rollbacks; a follower running throughout must end with
     /// exactly the committed events: same count, same order-independent checksum, no duplicates.
     @Test func soakWithRollbacksLosesNothing() async throws {
-        let db = try await TestDatabase.create()
+        let db = try await TestDatabase.create(isolated: true)
         let store = db.eventStore(connections: 4)
         let waker = LogWaker(conninfo: db.conninfo)
         defer { Task { await waker.stop() } }

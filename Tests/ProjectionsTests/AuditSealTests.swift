@@ -25,7 +25,7 @@ import Testing
             }
             try await g.waitForAll()
         }
-        let positions = try await allEvents(store).map(\.position)
+        let positions = try await allEvents(db).map(\.position)
         let runner = Task { try await sealer(db).run() }
         try await waitCaughtUp(db, "audit_seal")
         runner.cancel()

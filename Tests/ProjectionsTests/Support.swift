@@ -43,16 +43,8 @@ func tableRows(_ db: TestDatabase, view: String = "v_stream_counts") async throw
     }
 }
 
-func allEvents(_ store: PostgresEventStore) async throws -> [RecordedEvent] {
-    var out: [RecordedEvent] = []
-    var cursor = LogCursor.start
-    while true {
-        let b = try await store.readAll(after: cursor, limit: 5000)
-        guard let last = b.last else { return out }
-        out += b
-        cursor = last.cursor
-    }
-}
+/// The committed events (ground truth, read without the reader horizon).
+func allEvents(_ db: TestDatabase) async throws -> [RecordedEvent] { try await db.committedEvents() }
 
 func status(_ db: TestDatabase, _ name: String = "stream_counts") async throws -> ProjectionStatusRow {
     try await db.session().withConnection { c in try ProjectionStatusReport.load(names: [name], on: c)[0] }

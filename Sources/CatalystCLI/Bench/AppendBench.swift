@@ -18,10 +18,12 @@ struct AppendBench: CatalystCommand {
     @Option(help: "Events for the one-event-per-transaction measurement.") var singleEvents = 10_000
     @Option(help: "Events per writer in the concurrent measurement.") var perWriter = 2_500
     @Option(help: "Concurrent single-event writers.") var writers = 8
+    @Option(help: "Batches of at least this many events use COPY instead of the append function.") var copyThreshold = 32
 
     func execute() async throws {
         let db = try await BenchDatabase.fresh()
-        let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench"), notifier: AppendNotifier(conninfo: db.conninfo))
+        let store = PostgresEventStore(
+            pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench"), notifier: AppendNotifier(conninfo: db.conninfo), copyThreshold: copyThreshold)
         print("append benchmark: ~\(BenchEvents.payload.count)-byte payloads, scratch database \(BenchDatabase.name)")
 
         // One event per transaction, one writer.

@@ -52,7 +52,7 @@ extension PostgresEventStore {
         var metas = PGArrayLiteral(reservingCapacity: events.reduce(0) { $0 + $1.metadata.count + 8 })
         var occurred = PGArrayLiteral(reservingCapacity: events.count * 34)
         for e in events {
-            ids.append(e.eventID.uuidString)
+            ids.append(e.eventID.lowercasedText)
             sids.append(e.streamID)
             types.append(e.eventType)
             versions.append(Int64(e.schemaVersion))
@@ -101,7 +101,7 @@ extension PostgresEventStore {
                     w.endField()
                     try w.write(String(v).utf8)
                     w.endField()
-                    w.field(e.eventID.uuidString)
+                    w.field(e.eventID.lowercasedText)
                     w.endField()
                     w.field(e.eventType)
                     w.endField()
@@ -111,7 +111,7 @@ extension PostgresEventStore {
                     w.endField()
                     e.metadata.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
                     w.endField()
-                    w.field(PGTimestamp.format(e.occurredAt))
+                    w.field(timestamp: e.occurredAt)
                     try w.endRow()
                 }
             }
@@ -209,7 +209,7 @@ extension PostgresEventStore {
             var types = PGArrayLiteral()
             var sids = PGArrayLiteral()
             for e in events {
-                ids.append(e.eventID.uuidString)
+                ids.append(e.eventID.lowercasedText)
                 e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
                 e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
                 types.append(e.eventType)

@@ -37,7 +37,7 @@ public enum AuditChain {
         field(String(event.position).utf8)
         field(event.streamID.utf8)
         field(String(event.streamVersion).utf8)
-        field(event.eventID.uuidString.lowercased().utf8)
+        field(event.eventID.lowercasedText.utf8)
         field(event.eventType.utf8)
         field(String(event.schemaVersion).utf8)
         field(PGTimestamp.iso8601(micros: event.occurredAtMicros).utf8)

@@ -55,7 +55,7 @@ extension PostgresEventStore {
         }
     }
 
-    static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
+    public static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
         out.reserveCapacity(r.rowCount)
         for row in 0..<r.rowCount { out.append(try decodeRow(r, row, offset: 0)) }
@@ -65,7 +65,7 @@ extension PostgresEventStore {
     /// Decodes the eleven `columns` starting at column `offset` of a row.
     public static func decodeRow(_ r: PGResult, _ row: Int, offset o: Int) throws -> RecordedEvent {
         guard let position = r.int64(row, o), let tx = r.bytes(row, o + 1).flatMap(parseUInt64), let stream = r.string(row, o + 2),
-            let version = r.int64(row, o + 3), let idText = r.string(row, o + 4), let id = UUID(uuidString: idText),
+            let version = r.int64(row, o + 3), let id = r.uuid(row, o + 4),
             let type = r.string(row, o + 5), let schema = r.int(row, o + 6), let payload = r.bytes(row, o + 7), let meta = r.bytes(row, o + 8),
             let occurred = r.bytes(row, o + 9).flatMap(PGTimestamp.parseMicros), let recorded = r.bytes(row, o + 10).flatMap(PGTimestamp.parseMicros)
         else { throw PGError(.decoding, message: "malformed event row \(row)") }

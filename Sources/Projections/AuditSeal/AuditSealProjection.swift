@@ -21,7 +21,7 @@ public struct AuditSealProjection: Projection {
         for e in events {
             seq += 1
             previous = AuditChain.link(previous: previous, seq: seq, event: e)
-            rows.append([String(seq), String(e.position), e.eventID.uuidString.lowercased(), e.streamID, AuditChain.hex(previous)])
+            rows.append([String(seq), String(e.position), e.eventID.lowercasedText, e.streamID, AuditChain.hex(previous)])
         }
         try context.insert(into: "audit_chain", columns: ["seq", "global_position", "event_id", "stream_id", "hash"], rows: rows)
     }
