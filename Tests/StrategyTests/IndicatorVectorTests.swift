@@ -81,7 +81,7 @@ struct AchelisVectorTests {
     @Test func sma5Page207() {
         let x = [25, 24.875, 24.781, 24.594, 24.5, 24.625, 25.219, 27.25]
         let sma = MovingAverage.sma(x, period: 5)
-        for (i, e) in [24.75, 24.675, 24.744, 25.238].enumerated() { expectClose(sma[4 + i], e, tolerance: 5e-4)  // the book prints 3 decimals }
+        for (i, e) in [24.75, 24.675, 24.744, 25.238].enumerated() { expectClose(sma[4 + i], e, tolerance: 5e-4) }  // the book prints 3 decimals
     }
 
     @Test func ema5FirstValueSeededPage209() {
