@@ -6,9 +6,9 @@ import Foundation
 /// Entry is the flag's high (or the last close once price has broken above it), the stop is the flag's
 /// low and the target is the entry plus the pole's height (the measured move).
 ///
-/// Confidence = 0.30 + 0.25·shallowness (retracement vs the 50 % limit) + 0.15·volume contraction
-/// (flag volume vs pole volume) + 0.15·pole straightness (share of rising closes) + 0.15·tightness
-/// (flag range vs pole height).
+/// Confidence = 0.30 + 0.25·shallowness (full up to a 38.2 % retracement, none at the 50 % limit) +
+/// 0.15·volume contraction (flag volume vs pole volume) + 0.15·pole straightness (share of rising
+/// closes) + 0.15·tightness (flag range vs pole height).
 public struct BullFlagDetector: PatternDetector {
     public struct Parameters: Sendable, Hashable {
         public var minPoleBars = 3
@@ -67,7 +67,7 @@ public struct BullFlagDetector: PatternDetector {
         let flagVolume = SeriesMath.mean(s.volume, body)
         let volumeScore = poleVolume > 0 ? SeriesMath.clamp01((1.2 - flagVolume / poleVolume) / 0.7) : 0
         let tightness = SeriesMath.clamp01(1 - (flagHigh - flagLow) / poleHeight)
-        let shallowness = SeriesMath.clamp01(1 - retracement / p.maxRetracement)
+        let shallowness = SeriesMath.clamp01((p.maxRetracement - retracement) / (p.maxRetracement - 0.382))
         let confidence = 0.30 + 0.25 * shallowness + 0.15 * volumeScore + 0.15 * straightness + 0.15 * tightness
 
         let entry = breakingOut ? close : flagHigh
