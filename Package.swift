@@ -75,8 +75,9 @@ let package = Package(
         .executableTarget(
             name: "CatalystCLI",
             dependencies: [
-                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient",
+                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Strategy", "MarketData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -104,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketDataTests",
-            dependencies: ["MarketData", "FakeAlpaca", "Domain"],
+            dependencies: ["MarketData", "FakeAlpaca", "Domain", "Strategy"],
             swiftSettings: strict
         ),
         .testTarget(
