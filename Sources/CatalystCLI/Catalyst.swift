@@ -5,6 +5,6 @@ struct Catalyst: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalyst",
         abstract: "Catalyst Ledger: an event-sourced trading ledger.",
-        subcommands: []
+        subcommands: [IndicatorsCommand.self, BenchCommand.self]
     )
 }
