@@ -99,12 +99,24 @@ public final class SimulatedMarket: MarketDataSource {
             guard let i = bySymbol[symbol] else { continue }
             let s = listings[i]
             let plans = planner.plans(s, sessions: [calendar.previousSession(before: current.date), current])
-            let minutes = minuteBars(s, plans[1], extra: extra[symbol], from: current.open, cutoff: cutoff)
-            guard let last = minutes.last else { continue }
             let previous = dailyBar(plans[0])
-            let daily = PointInTime.aggregate(minutes, start: midnight(current))
-            let spread = max(last.close.value.asDouble * s.halfSpread, last.close.value >= 1 ? 0.01 : 0.0001)
+            let last: Bar
+            let daily: Bar?
+            if let planted = extra[symbol], !planted.isEmpty {
+                // Planted bars: build the day from `Bar`s like every other reader does.
+                let minutes = minuteBars(s, plans[1], extra: planted, from: current.open, cutoff: cutoff)
+                guard let l = minutes.last else { continue }
+                last = l
+                daily = PointInTime.aggregate(minutes, start: midnight(current))
+            } else {
+                // The common case stays in Double and converts two bars, not a session's worth.
+                let minutes = availableMinutes(s, plans[1], cutoff: cutoff)
+                guard let l = minutes.last else { continue }
+                last = bar(l, plans[1].session)
+                daily = aggregate(minutes, plans[1].session, start: midnight(current))
+            }
             let mid = last.close.value.asDouble
+            let spread = max(mid * s.halfSpread, mid >= 1 ? 0.01 : 0.0001)
             out[symbol] = MarketSnapshot(
                 symbol: symbol, lastPrice: last.close, bid: Tick.price(Tick.down(mid - spread)), ask: Tick.price(Tick.up(mid + spread)),
                 dailyBar: daily, previousDailyBar: previous, minuteBar: last, asOf: cutoff
@@ -180,25 +192,53 @@ public final class SimulatedMarket: MarketDataSource {
 
     // MARK: Generation
 
+    /// The generated minutes of a planned session whose bars are available by `cutoff` (feed outages
+    /// respected).
+    private func availableMinutes(_ s: SimulatedSymbol, _ plan: DayPlan, cutoff: Date) -> [SimMinute] {
+        // A minute's bar is available one bar plus the feed latency after the minute starts.
+        let lastMinute = Int((cutoff.timeIntervalSince(plan.session.open) - 60 - configuration.barLatency) / 60)
+        guard lastMinute >= 0 else { return [] }
+        let limit = min(lastMinute, plan.outageFrom.map { $0 - 1 } ?? Int.max)
+        return MinutePath.generate(plan, dailyVolatility: s.dailyVolatility, tradeSize: s.tradeSize).filter { $0.minute <= limit }
+    }
+
+    private func bar(_ m: SimMinute, _ session: TradingSession) -> Bar {
+        let start = session.open.addingTimeInterval(Double(m.minute) * 60)
+        return Bar(
+            start: start, open: Tick.price(m.open), high: Tick.price(m.high), low: Tick.price(m.low), close: Tick.price(m.close),
+            volume: m.volume, vwap: Tick.price(m.vwap), tradeCount: m.trades, availableAt: start.addingTimeInterval(60 + configuration.barLatency)
+        )
+    }
+
+    /// The session bar so far, aggregated in `Double` (vwap rounded to 4 places).
+    private func aggregate(_ minutes: [SimMinute], _ session: TradingSession, start: Date) -> Bar? {
+        guard let first = minutes.first, let last = minutes.last else { return nil }
+        var high = first.high
+        var low = first.low
+        var volume: Int64 = 0
+        var pv = 0.0
+        var trades = 0
+        for m in minutes {
+            high = max(high, m.high)
+            low = min(low, m.low)
+            volume += m.volume
+            pv += m.vwap * Double(m.volume)
+            trades += m.trades
+        }
+        return Bar(
+            start: start, open: Tick.price(first.open), high: Tick.price(high), low: Tick.price(low), close: Tick.price(last.close),
+            volume: volume, vwap: volume > 0 ? Tick.price(pv / Double(volume)) : nil, tradeCount: trades,
+            availableAt: bar(last, session).availableAt
+        )
+    }
+
     /// Minute bars of one planned session that start at or after `from` and are available by `cutoff`.
     private func minuteBars(_ s: SimulatedSymbol, _ plan: DayPlan, extra: [Bar]?, from: Date, cutoff: Date) -> [Bar] {
         let open = plan.session.open
-        // Only minutes whose bar is available by the cutoff are generated into `Bar`s at all.
-        let lastMinute = Int((cutoff.timeIntervalSince(open) - 60 - configuration.barLatency) / 60)
         var bars: [Bar] = []
-        if lastMinute >= 0 {
-            let limit = min(lastMinute, plan.outageFrom.map { $0 - 1 } ?? Int.max)
-            for m in MinutePath.generate(plan, dailyVolatility: s.dailyVolatility, tradeSize: s.tradeSize) where m.minute <= limit {
-                let start = open.addingTimeInterval(Double(m.minute) * 60)
-                guard start >= from else { continue }
-                bars.append(
-                    Bar(
-                        start: start, open: Tick.price(m.open), high: Tick.price(m.high), low: Tick.price(m.low),
-                        close: Tick.price(m.close), volume: m.volume, vwap: Tick.price(m.vwap), tradeCount: m.trades,
-                        availableAt: start.addingTimeInterval(60 + configuration.barLatency)
-                    )
-                )
-            }
+        for m in availableMinutes(s, plan, cutoff: cutoff) {
+            let b = bar(m, plan.session)
+            if b.start >= from { bars.append(b) }
         }
         guard let extra, !extra.isEmpty else { return bars }
         let planted = extra.filter { $0.start >= from && $0.start >= open && $0.start < plan.session.close }

@@ -79,8 +79,8 @@ enum Tick {
 
     /// An exact `Price` for a value already on a tick (or a 4-place vwap): built from an integer, never
     /// through `Decimal(Double)`.
-    static func price(_ x: Double, places: Int = 4) -> Price {
-        let scaled = Int64((x * pow(10, Double(places))).rounded())
-        return Price(Decimal(sign: scaled < 0 ? .minus : .plus, exponent: -places, significand: Decimal(scaled.magnitude)))
+    static func price(_ x: Double) -> Price {
+        let scaled = Int64((x * 10_000).rounded())
+        return Price(Decimal(sign: scaled < 0 ? .minus : .plus, exponent: -4, significand: Decimal(scaled.magnitude)))
     }
 }
