@@ -51,6 +51,26 @@ struct IndicatorBehaviourTests {
         expectClose(vwap[2], 30)
     }
 
+    @Test func slidingBollingerMatchesTwoPassOverLongSeries() {
+        // 20 passes over the TA-Lib series, shifted upward so that cancellation would show.
+        let x = (0..<20).flatMap { k in TALibReferenceData.close.map { $0 + 1000 * Double(k) } }
+        let bb = Bollinger.bands(x, period: 20, k: 2)
+        for i in stride(from: 19, to: x.count, by: 37) {
+            let w = x[(i - 19)...i]
+            let mean = w.reduce(0, +) / 20
+            let sd = (w.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 20).squareRoot()
+            expectClose(bb.middle[i], mean, tolerance: 1e-9)
+            expectClose(bb.upper[i], mean + 2 * sd, tolerance: 1e-6)
+        }
+    }
+
+    @Test func nextMidnightIsNewYorkMidnightAcrossDST() {
+        let summer = NYDate(year: 2025, month: 7, day: 1)!
+        #expect(SessionVWAP.nextMidnight(after: summer.at(hour: 9, minute: 31)) == NYDate(year: 2025, month: 7, day: 2)!.at(hour: 0, minute: 0))
+        let winter = NYDate(year: 2025, month: 12, day: 1)!
+        #expect(SessionVWAP.nextMidnight(after: winter.at(hour: 15, minute: 59)) == NYDate(year: 2025, month: 12, day: 2)!.at(hour: 0, minute: 0))
+    }
+
     @Test func relativeVolumeIsOneOnATypicalDay() {
         let adv = 1_000_000.0
         for x in [0.05, 0.25, 0.5, 0.9, 1.0] {

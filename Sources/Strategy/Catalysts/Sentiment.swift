@@ -46,12 +46,12 @@ public enum Sentiment {
             }
             switch entry {
             case .negator:
-                negatedUntil = i + phrase.patterns.count - 1 + SentimentLexicon.negationScope
+                negatedUntil = i + phrase.count - 1 + SentimentLexicon.negationScope
             case .weight(var w):
                 if i <= negatedUntil { w = -w }
                 if w > 0 { p += w } else { n -= w }
             }
-            i += phrase.patterns.count
+            i += phrase.count
         }
         return (p, n)
     }

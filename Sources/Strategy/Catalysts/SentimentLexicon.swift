@@ -44,7 +44,7 @@ enum SentimentLexicon {
         all += negative.map { (LexiconPhrase($0.0), .weight(-$0.1)) }
         all += negators.map { (LexiconPhrase($0), .negator) }
         // Longest phrases first, so that the greedy scan prefers them.
-        return all.sorted { $0.0.patterns.count > $1.0.patterns.count }
+        return all.sorted { $0.0.count > $1.0.count }
     }()
 
     /// How many following tokens a negator reaches (never past a clause boundary).

@@ -43,29 +43,40 @@ extension String {
     }
 }
 
-/// A phrase of token patterns; a pattern ending in `*` matches any token with that prefix.
+/// A phrase of token patterns; a pattern ending in `*` matches any token with that prefix, one starting
+/// with `*` any token with that suffix. Patterns are parsed once, so matching allocates nothing.
 struct LexiconPhrase: Sendable, Hashable {
-    let patterns: [String]
+    enum Part: Sendable, Hashable {
+        case exact(String)
+        case prefix(String)
+        case suffix(String)
+
+        @inline(__always) func matches(_ t: String) -> Bool {
+            switch self {
+            case .exact(let s): t == s
+            case .prefix(let s): t.hasPrefix(s)
+            case .suffix(let s): t.count > s.count && t.hasSuffix(s)
+            }
+        }
+    }
+
+    let parts: [Part]
     let text: String
+    var count: Int { parts.count }
 
     init(_ text: String) {
         self.text = text
-        patterns = text.split(separator: " ").map(String.init)
+        parts = text.split(separator: " ").map { p in
+            if p.hasSuffix("*") { return .prefix(String(p.dropLast())) }
+            if p.hasPrefix("*") { return .suffix(String(p.dropFirst())) }
+            return .exact(String(p))
+        }
     }
 
     /// True when the phrase matches `tokens` starting at `i`.
     func matches(_ tokens: [String], at i: Int) -> Bool {
-        guard i + patterns.count <= tokens.count else { return false }
-        for (k, p) in patterns.enumerated() {
-            let t = tokens[i + k]
-            if p.hasSuffix("*") {
-                guard t.hasPrefix(p.dropLast()) else { return false }
-            } else if p.hasPrefix("*") {
-                guard t.hasSuffix(p.dropFirst()), t.count > p.count - 1 else { return false }
-            } else {
-                guard t == p else { return false }
-            }
-        }
+        guard i + parts.count <= tokens.count else { return false }
+        for k in 0..<parts.count where !parts[k].matches(tokens[i + k]) { return false }
         return true
     }
 }

@@ -18,7 +18,7 @@ public enum SessionVWAP {
         let n = s.count
         var out = [Double](repeating: .nan, count: n)
         guard n > 0 else { return out }
-        // Calendar arithmetic is slow, so it is done once per New York day, not once per bar.
+        // Calendar arithmetic costs microseconds, so it is done once per New York day, not per bar.
         var dayEnd = Date.distantPast
         var current: TradingSession?
         var pv = 0.0
@@ -27,8 +27,8 @@ public enum SessionVWAP {
             let t = s.start[i]
             if t >= dayEnd {
                 let day = NYDate(t)
-                dayEnd = day.adding(days: 1).at(hour: 0, minute: 0)
                 current = session(day)
+                dayEnd = Self.nextMidnight(after: t)
                 pv = 0
                 vol = 0
             }
@@ -42,5 +42,14 @@ public enum SessionVWAP {
             if vol > 0 { out[i] = pv / vol }
         }
         return out
+    }
+
+    /// The next New York midnight after `t`, from the zone offset alone (no calendar arithmetic). DST
+    /// changes happen at 02:00 on Sundays, when no session trades, so the offset at `t` is the day's.
+    static func nextMidnight(after t: Date) -> Date {
+        let offset = Double(NewYork.timeZone.secondsFromGMT(for: t))
+        let local = t.timeIntervalSince1970 + offset
+        let secondsIntoDay = local - (local / 86_400).rounded(.down) * 86_400
+        return t.addingTimeInterval(86_400 - secondsIntoDay)
     }
 }
