@@ -109,6 +109,7 @@ struct FakeAlpacaGate: RouterMiddleware {
         else {
             return FakeResponse.error(status: 401, code: 40_110_000, message: "request is not authorized")
         }
+        if let seconds = faults.takeDelay(for: request.uri.path) { try await Task.sleep(for: .seconds(seconds)) }
         if let f = faults.take(for: request.uri.path) {
             var r = FakeResponse.error(status: f.status, code: f.code, message: f.message)
             for (k, v) in f.headers { if let name = HTTPField.Name(k) { r.headers[name] = v } }

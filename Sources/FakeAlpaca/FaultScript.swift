@@ -23,6 +23,7 @@ public final class FaultScript: Sendable {
     }
 
     private let queue = Mutex<[Fault]>([])
+    private let delays = Mutex<[(String, Double)]>([])
 
     public init() {}
 
@@ -30,6 +31,18 @@ public final class FaultScript: Sendable {
     public func fail(_ pathPrefix: String, status: Int, code: Int? = nil, message: String = "scripted failure", times: Int = 1, headers: [String: String] = [:]) {
         let fault = Fault(pathPrefix: pathPrefix, status: status, code: code ?? status * 100_000, message: message, headers: headers)
         queue.withLock { $0.append(contentsOf: [Fault](repeating: fault, count: times)) }
+    }
+
+    /// The next `times` requests under `pathPrefix` are answered only after `seconds` (timeout drills).
+    public func delay(_ pathPrefix: String, seconds: Double, times: Int = 1) {
+        delays.withLock { $0.append(contentsOf: [(String, Double)](repeating: (pathPrefix, seconds), count: times)) }
+    }
+
+    func takeDelay(for path: String) -> Double? {
+        delays.withLock { q in
+            guard let i = q.firstIndex(where: { path.hasPrefix($0.0) }) else { return nil }
+            return q.remove(at: i).1
+        }
     }
 
     /// Removes and returns the first fault matching `path`, if any.

@@ -14,7 +14,7 @@ struct AlpacaClientTests {
     /// A fake with three symbols × 25 minute bars from 09:30, and a client pointed at it.
     static func withFake<T: Sendable>(
         configure: @Sendable (FakeMarketDataState, FaultScript) -> Void = { _, _ in },
-        key: String = FakeAlpacaServer.testKeyID, retries: Int = 2,
+        key: String = FakeAlpacaServer.testKeyID, retries: Int = 2, timeout: TimeInterval = 5,
         _ body: @Sendable (AlpacaMarketData, FakeAlpacaServer) async throws -> T
     ) async throws -> T {
         let state = FakeMarketDataState()
@@ -28,7 +28,7 @@ struct AlpacaClientTests {
         return try await server.withRunning { url in
             let client = AlpacaMarketData(
                 configuration: AlpacaConfiguration(
-                    dataBaseURL: url, tradingBaseURL: url, keyID: key, secretKey: FakeAlpacaServer.testSecret, requestTimeout: 5,
+                    dataBaseURL: url, tradingBaseURL: url, keyID: key, secretKey: FakeAlpacaServer.testSecret, requestTimeout: timeout,
                     maxRetries: retries, retryDelay: 0.01, barsPerPage: 10, sectors: [Symbol("AAA")!: .energy, Symbol("BBB")!: .financials]
                 ),
                 clock: { now }
@@ -138,6 +138,25 @@ struct AlpacaClientTests {
             }
         }
         #expect(error?.status == 503)
+    }
+
+    @Test func sessionTimeoutEndsASlowRequest() async throws {
+        let (error, seconds) = try await Self.withFake(configure: { _, faults in
+            faults.delay("/v2/clock", seconds: 3)
+        }, retries: 0, timeout: 0.5) { client, _ in
+            let started = Date()
+            do {
+                _ = try await client.clock(asOf: Self.now)
+                return (AlpacaError?.none, Date().timeIntervalSince(started))
+            } catch let e as AlpacaError {
+                return (e, Date().timeIntervalSince(started))
+            }
+        }
+        guard case .transport = error?.kind else {
+            Issue.record("expected a transport timeout, got \(String(describing: error))")
+            return
+        }
+        #expect(seconds < 2.5, "the session's 0.5 s timeout applied (took \(seconds) s)")
     }
 
     @Test func newsIsPaginatedDedupedAndStampedByItsUpdateTime() async throws {
