@@ -64,6 +64,8 @@ public struct FakeAlpacaServer: Sendable {
         )
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
+                // If the server never starts, end the port stream so the caller does not wait forever.
+                defer { port.continuation.finish() }
                 try await app.run()
                 return nil
             }
