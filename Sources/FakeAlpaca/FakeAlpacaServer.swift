@@ -1,7 +1,5 @@
 import Foundation
 import Hummingbird
-import HTTPTypes
-import NIOCore
 import Synchronization
 
 /// A group of routes of the fake (market data, clock and calendar, assets; trading later), each over
@@ -106,15 +104,15 @@ struct FakeAlpacaGate: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let line = "\(request.method) \(request.uri.path)" + (request.uri.query.map { "?\($0)" } ?? "")
         log.record(line)
-        guard request.headers[HTTPField.Name("APCA-API-KEY-ID")!] == keyID,
-            request.headers[HTTPField.Name("APCA-API-SECRET-KEY")!] == secretKey
+        guard request.headers[.init("APCA-API-KEY-ID")!] == keyID,
+            request.headers[.init("APCA-API-SECRET-KEY")!] == secretKey
         else {
             return FakeResponse.error(status: 401, code: 40_110_000, message: "request is not authorized")
         }
         if let seconds = faults.takeDelay(for: request.uri.path) { try await Task.sleep(for: .seconds(seconds)) }
         if let f = faults.take(for: request.uri.path) {
             var r = FakeResponse.error(status: f.status, code: f.code, message: f.message)
-            for (k, v) in f.headers { if let name = HTTPField.Name(k) { r.headers[name] = v } }
+            for (k, v) in f.headers { if let name = HTTPFields.Element.Name(k) { r.headers[name] = v } }
             return r
         }
         return try await next(request, context)
