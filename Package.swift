@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Domain", swiftSettings: strict),
 
         // PURE: indicators, patterns, catalyst/sentiment scoring, the scanner funnel, ranking.
-        .target(name: "Strategy", dependencies: ["Domain"], swiftSettings: strict),
+        .target(name: "Strategy", dependencies: ["Domain"], exclude: ["README.md"], swiftSettings: strict),
         // The market data port, the simulated market, the CSV source and the Alpaca data client.
         .target(name: "MarketData", dependencies: ["Domain"], swiftSettings: strict),
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
@@ -94,8 +94,9 @@ let package = Package(
         .executableTarget(
             name: "CatalystCLI",
             dependencies: [
-                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections",
+                "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections", "Strategy", "MarketData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -123,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketDataTests",
-            dependencies: ["MarketData", "FakeAlpaca", "Domain"],
+            dependencies: ["MarketData", "FakeAlpaca", "Domain", "Strategy"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,2 +1,3 @@
-/// Namespace for market data sources: the port, the simulated market, CSV files and Alpaca.
+/// Market data sources behind one port (`MarketDataSource`): the simulated market (the default), CSV
+/// files, and Alpaca's REST API.
 public enum MarketData {}

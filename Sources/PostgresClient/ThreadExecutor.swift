@@ -8,13 +8,13 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopped = false
-    private var thread: Thread?
 
     public init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        // The thread keeps the executor alive until `shutdown()` lets its loop end; an unowned capture
+        // would let the loop read a freed executor when its session is released.
+        let thread = Thread { self.runLoop() }
         thread.name = name
         thread.stackSize = 1 << 20
-        self.thread = thread
         thread.start()
     }
 

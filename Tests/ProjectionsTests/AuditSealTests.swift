@@ -103,7 +103,7 @@ import Testing
         }
         try await sealer(db).rebuildNow()
         guard case .ok = try await verify(db) else {
-            Issue.record("a resealed chain is internally consistent")
+            Issue.record("a resealed chain is internally consistent: \(try await verify(db))")
             return
         }
         guard case .broken(let seq, _, _, let reason) = try await verify(db, from: anchor) else {
