@@ -1,0 +1,17 @@
+import Foundation
+
+extension Reconciliation {
+    public enum Command: Sendable {
+        case start(ReconciliationRunID, account: AccountID, trigger: ReconciliationTrigger, at: Date)
+        case recordDiscrepancy(DiscrepancyDetected)
+        case applyAdjustment(AdjustmentApplied)
+        case complete(at: Date)
+    }
+
+    public enum Rejection: Error, Hashable, Sendable {
+        case notStarted
+        case alreadyStarted(ReconciliationRunID)
+        case runCompleted
+        case unknownDiscrepancy(DiscrepancyID)
+    }
+}
