@@ -91,7 +91,7 @@ public struct EventCodec: Sendable {
         _ type: E.Type, eventType: String, schemaVersion: Int, payload: Data
     ) throws(EventCodecError) -> E {
         let event = try decode(eventType: eventType, schemaVersion: schemaVersion, payload: payload)
-        guard let typed = E(event) else { throw .unexpectedCategory(eventType: eventType, expected: String(describing: E.self)) }
+        guard let typed = E(event) else { throw .unexpectedCategory(eventType: eventType, expected: String(reflecting: E.self)) }
         return typed
     }
 
