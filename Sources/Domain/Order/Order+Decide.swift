@@ -31,11 +31,12 @@ extension Order: Decider {
             if let execution = update.execution { return try decideFill(execution, update, o) }
             return try decideStatus(update, o)
         case .applyCancelRejected(let reason, let at):
-            guard o.cancelRequested || o.status == .pendingCancel else { throw .noCancelPending }
+            // A duplicate or late refusal finds nothing to restore: a no-op, so the notice can be retried.
+            guard o.cancelRequested || o.status == .pendingCancel else { return [] }
             let restored = o.status == .pendingCancel ? (o.previousStatus ?? .new) : o.status
             return [.cancelRejected(CancelRejected(orderID: o.orderID, at: at, reason: reason, restoredStatus: restored))]
         case .applyReplaceRejected(let reason, let at):
-            guard o.pendingReplacement != nil || o.status == .pendingReplace else { throw .noReplacePending }
+            guard o.pendingReplacement != nil || o.status == .pendingReplace else { return [] }
             let restored = o.status == .pendingReplace ? (o.previousStatus ?? .new) : o.status
             return [
                 .replaceRejected(ReplaceRejected(orderID: o.orderID, newOrderID: o.pendingReplacement, at: at, reason: reason, restoredStatus: restored))
@@ -119,7 +120,8 @@ extension Order: Decider {
     }
 
     private static func decideCancel(reason: String, at: Date, _ o: Record) throws(Rejection) -> [Event] {
-        if o.cancelRequested || o.status == .pendingCancel { return [] }
+        // Already canceled (by us, the broker or a retry of this command): the effect is in the state.
+        if o.cancelRequested || o.status == .pendingCancel || o.status == .canceled { return [] }
         switch o.status {
         case .requested:
             // Only an order the broker provably never received is canceled locally.

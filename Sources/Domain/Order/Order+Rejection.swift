@@ -17,8 +17,6 @@ extension Order {
         /// The broker may hold the order; resolve by lookup before treating it as absent.
         case unconfirmedAtBroker
         case notCancelable(Status)
-        case noCancelPending
-        case noReplacePending
         case notReplaceable(Status)
         case replaceIncreasesQuantity(remaining: Quantity, requested: Quantity)
         case replaceRequiresApproval

@@ -167,7 +167,8 @@ enum OrderFixtures {
         let pending = decided(Order.self, F.update(.pendingCancel, 3), state)
         let restored = Order.Event.cancelRejected(Order.CancelRejected(orderID: F.id, at: T.at(10, 0, 4), reason: "too late", restoredStatus: .new))
         expectDecision(Order.self, given: F.working + pending, when: .applyCancelRejected(reason: "too late", at: T.at(10, 0, 4)), then: [restored])
-        expectRejection(Order.self, given: F.working, when: .applyCancelRejected(reason: "?", at: T.t0), then: .noCancelPending)
+        expectDecision(Order.self, given: F.working + pending + [restored], when: .applyCancelRejected(reason: "too late", at: T.at(10, 0, 5)), then: [])
+        expectDecision(Order.self, given: F.working, when: .applyCancelRejected(reason: "?", at: T.t0), then: [])
         let replacing = decided(Order.self, F.update(.pendingReplace, 3), state)
         expectRejection(Order.self, given: F.working + replacing, when: .requestCancel(reason: "x", at: T.at(10, 0, 5)), then: .notCancelable(.pendingReplace))
     }
