@@ -30,6 +30,12 @@ import Testing
         }
     }
 
+    @Test func everyEventHasItsBusinessTime() {
+        for event in Samples.all {
+            #expect(NYDate(event.occurredAt) >= T.day && NYDate(event.occurredAt) <= T.day.adding(days: 1), "\(event.eventType)")
+        }
+    }
+
     @Test func anUnknownEventTypeIsATypedError() {
         #expect(throws: EventCodecError.unknownEventType("order.teleported")) {
             try codec.decode(eventType: "order.teleported", schemaVersion: 1, payload: Data("{}".utf8))

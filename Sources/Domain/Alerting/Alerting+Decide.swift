@@ -1,16 +1,6 @@
 import Foundation
 
 extension Alerting: Decider {
-    public enum Command: Sendable {
-        /// Consults `admission`: records the suppression, or returns `[]` when the alert may be sent.
-        case suppressIfLimited(Alert, at: Date, policy: AlertPolicy)
-        case recordSent(Alert, channel: AlertChannel, recipients: Int, at: Date)
-        case recordFailed(Alert, channel: AlertChannel, error: String, at: Date)
-    }
-
-    /// Alerts never refuse a record: a sent email is a fact.
-    public enum Rejection: Error, Hashable, Sendable {}
-
     public static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event] {
         switch command {
         case .suppressIfLimited(let alert, let at, let policy):

@@ -99,7 +99,7 @@ extension Cycle: Decider {
         while start < report.universeRejections.count {
             let end = min(start + Cycle.universeRejectionChunkSize, report.universeRejections.count)
             events.append(
-                .universeFiltered(UniverseFiltered(cycleID: cycleID, chunk: chunk, rejections: Array(report.universeRejections[start..<end]))))
+                .universeFiltered(UniverseFiltered(cycleID: cycleID, at: report.completedAt, chunk: chunk, rejections: Array(report.universeRejections[start..<end]))))
             chunk += 1
             start = end
         }

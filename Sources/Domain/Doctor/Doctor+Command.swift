@@ -8,11 +8,4 @@ extension Doctor {
         case takeAction(ActionTaken, rule: DoctorRule?)
         case recordResult(ActionResult)
     }
-
-    public enum Rejection: Error, Hashable, Sendable {
-        case autoFixDisabled(issueType: String)
-        case rateLimited(issueType: String, maxPerHour: Int)
-        case coolingDown(issueType: String, until: Date)
-        case unknownAction(DoctorRecordID)
-    }
 }

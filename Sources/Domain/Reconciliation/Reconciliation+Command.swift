@@ -7,11 +7,4 @@ extension Reconciliation {
         case applyAdjustment(AdjustmentApplied)
         case complete(at: Date)
     }
-
-    public enum Rejection: Error, Hashable, Sendable {
-        case notStarted
-        case alreadyStarted(ReconciliationRunID)
-        case runCompleted
-        case unknownDiscrepancy(DiscrepancyID)
-    }
 }

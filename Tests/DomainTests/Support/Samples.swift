@@ -28,7 +28,7 @@ enum Samples {
             .cycle(
                 .universeFiltered(
                     Cycle.UniverseFiltered(
-                        cycleID: cycleID, chunk: 0,
+                        cycleID: cycleID, at: T.at(9, 36), chunk: 0,
                         rejections: [UniverseRejection(symbol: T.sym("PENNY"), reason: "price_out_of_range", detail: "0.42 < 5")]))),
             .cycle(
                 .scanCompleted(
