@@ -38,8 +38,9 @@ extension Order {
 
     /// Why this order may exist. There is no way to request an order without one.
     public enum Authorization: Sendable {
-        /// An entry: the intent must equal the approval's, field by field.
-        case approval(Risk.Approved)
+        /// An entry: the intent must equal the approval's, field by field. A supervised approval also
+        /// needs the human's grant of that same approval.
+        case approval(Risk.Approved, grant: Approval.Granted? = nil)
         /// An exit of (part of) an open position: never opens, never exceeds the position.
         case exit(PositionExposure)
         /// A bracket leg, derived from its entry's request.

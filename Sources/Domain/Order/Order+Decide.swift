@@ -63,7 +63,11 @@ extension Order: Decider {
         var legRole: LegRole?
         var legs: [LegLink] = []
         switch r.authorization {
-        case .approval(let approval):
+        case .approval(let approval, let grant):
+            if approval.supervised {
+                guard let grant else { throw .humanGrantRequired }
+                guard grant.approvalID == approval.approvalID, grant.by.isHuman else { throw .grantMismatch }
+            }
             let differences = r.intent.differences(from: approval.intent)
             guard differences.isEmpty else { throw .intentMismatch(differences) }
             let expected = OrderID.forApproval(approval.approvalID)

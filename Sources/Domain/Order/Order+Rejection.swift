@@ -9,6 +9,10 @@ extension Order {
         case intentMismatch([String])
         /// An approved entry must use the order id derived from its approval (one approval, one order).
         case orderIDNotDerivedFromApproval(expected: OrderID)
+        /// The approval was made in supervised mode and no human has granted it.
+        case humanGrantRequired
+        /// The grant is for another approval, or not by a human.
+        case grantMismatch
         case exitMismatch(String)
         case exitExceedsPosition(open: Quantity, requested: Quantity)
         case legMismatch([String])

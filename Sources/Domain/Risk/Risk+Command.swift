@@ -58,6 +58,8 @@ extension Risk {
         public var proposal: TradeProposal
         public var entryType: OrderType
         public var timeInForce: TimeInForce
+        /// The cycle runs in supervised mode: the approval will need a human grant before an order.
+        public var supervised: Bool
         public var clientOrderID: ClientOrderID
         /// Nil: size to the largest quantity the limits allow.
         public var requestedQuantity: Quantity?
@@ -76,8 +78,9 @@ extension Risk {
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, proposal: TradeProposal, entryType: OrderType = .limit,
             timeInForce: TimeInForce = .day, clientOrderID: ClientOrderID, requestedQuantity: Quantity? = nil,
             riskPerTrade: DecimalValue? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [], tradable: Bool = true,
-            shortable: Bool = false, now: Date, session: TradingSession?
+            shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?
         ) {
+            self.supervised = supervised
             self.approvalID = approvalID
             self.cycleID = cycleID
             self.signalID = signalID

@@ -40,7 +40,8 @@ extension Risk: Decider {
                     .approved(
                         Approved(
                             approvalID: e.approvalID, cycleID: e.cycleID, signalID: e.signalID, decidedAt: e.now, intent: outcome.intent,
-                            sector: e.proposal.features.sector, assessment: outcome.assessment, parametersHash: state.parametersHash))
+                            sector: e.proposal.features.sector, assessment: outcome.assessment, parametersHash: state.parametersHash,
+                            supervised: e.supervised))
                 ]
             }
             return [

@@ -115,10 +115,12 @@ extension Risk {
         public var sector: Sector
         public var assessment: RiskAssessment
         public var parametersHash: String
+        /// Supervised mode: the order may only be placed with a human's `approval.granted`.
+        public var supervised: Bool
 
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, decidedAt: Date, intent: OrderIntent, sector: Sector,
-            assessment: RiskAssessment, parametersHash: String
+            assessment: RiskAssessment, parametersHash: String, supervised: Bool = false
         ) {
             self.approvalID = approvalID
             self.cycleID = cycleID
@@ -128,10 +130,11 @@ extension Risk {
             self.sector = sector
             self.assessment = assessment
             self.parametersHash = parametersHash
+            self.supervised = supervised
         }
 
         enum CodingKeys: String, CodingKey {
-            case intent, sector, assessment
+            case intent, sector, assessment, supervised
             case approvalID = "approval_id"
             case cycleID = "cycle_id"
             case signalID = "signal_id"
