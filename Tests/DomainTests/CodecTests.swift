@@ -19,6 +19,9 @@ import Testing
         let catalogue = EventCodec.catalogue.map(\.eventType)
         #expect(Set(sampleTypes) == Set(catalogue))
         #expect(Set(catalogue).count == catalogue.count, "a wire name is registered twice")
+        #expect(EventCodec.info(for: "order.filled")?.category == .order)
+        #expect(EventCodec.info(for: "cycle.started")?.readableVersions == [1, 2])
+        #expect(EventCodec.info(for: "nope") == nil)
     }
 
     @Test func wireNamesAreExplicitDottedSnakeCase() {
@@ -135,13 +138,13 @@ import Testing
         }
     }
 
-    @Test func sha256MatchesTheStandardVectors() {
-        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    @Test func ledgerHashMatchesTheSHA256StandardVectors() {
+        #expect(LedgerHash.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(LedgerHash.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(
-            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+            LedgerHash.sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(String(repeating: "a", count: 1000)).count == 64)
+        #expect(LedgerHash.sha256Hex(String(repeating: "a", count: 1000)).count == 64)
     }
 
     @Test func metadataUsesTheCodecConventions() throws {

@@ -44,6 +44,10 @@ public struct EventCodec: Sendable {
     /// Every event type the ledger knows, with its current version.
     public static var catalogue: [EventTypeInfo] { EventCatalogue.registrations.map(\.info) }
 
+    /// The catalogue entry of a wire name, without decoding anything: a projection can skip the
+    /// event types it does not consume before paying for JSON decoding.
+    public static func info(for eventType: String) -> EventTypeInfo? { EventCatalogue.byType[eventType]?.info }
+
     // MARK: Encoding
 
     public func encode(_ event: LedgerEvent) throws(EventCodecError) -> EncodedEvent {

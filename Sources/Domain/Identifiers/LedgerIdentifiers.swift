@@ -25,7 +25,7 @@ extension CycleID {
     /// The cycle id for a StartCycle idempotency key. Deterministic, so the same key always names the
     /// same cycle stream and a retried cron call cannot start a second cycle.
     public static func forIdempotencyKey(_ key: String) -> CycleID {
-        CycleID(rawValue: "cyc-" + SHA256.hex(key).prefix(20))
+        CycleID(rawValue: "cyc-" + LedgerHash.sha256Hex(key).prefix(20))
     }
 }
 

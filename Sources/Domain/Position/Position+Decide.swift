@@ -68,8 +68,7 @@ extension Position: Decider {
                 fee: f.fee, realizedPnL: effect.realized, totalRealizedPnL: o.pnlComplete ? o.realizedPnL + effect.realized : nil,
                 exitReason: exitReason(f, o), openedAt: o.openedAt, closedAt: f.at))
         guard effect.flipped else { return [closed] }
-        var afterClose = evolve(state, closed)
-        afterClose.executionIDs.remove(f.executionID)
+        let afterClose = evolve(state, closed)
         var remainder = f
         remainder.fee = .zero
         return [closed, opened(remainder, afterClose, quantity: effect.opened, side: o.side == .long ? .short : .long)]

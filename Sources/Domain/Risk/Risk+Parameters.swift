@@ -69,7 +69,7 @@ public struct RiskParameters: Hashable, Sendable, Codable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain values with string decimals cannot fail.
         let data = (try? encoder.encode(self)) ?? Data()
-        return SHA256.hex(data)
+        return LedgerHash.sha256Hex(data)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -135,12 +135,10 @@ extension Risk {
     /// The largest quantity within the per-position caps and the per-trade risk budget.
     static func sizedQuantity(_ e: Evaluation, _ p: RiskParameters, entry: Price, riskPerShare: Decimal, cap: Decimal) -> Quantity {
         guard entry.value > 0 else { return .zero }
-        var value = min(cap, p.maxPositionFractionOfEquity.value * e.account.equity.amount)
-        var shares = value / entry.value
+        var shares = min(cap, p.maxPositionFractionOfEquity.value * e.account.equity.amount) / entry.value
         if let budget = e.riskPerTrade, riskPerShare > 0 {
             shares = min(shares, budget.value * e.account.equity.amount / riskPerShare)
         }
-        value = max(0, shares)
-        return Quantity(DecimalText.round(value, scale: p.allowFractionalShares ? 4 : 0, .down))
+        return Quantity(DecimalText.round(max(0, shares), scale: p.allowFractionalShares ? 4 : 0, .down))
     }
 }

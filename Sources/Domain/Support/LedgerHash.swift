@@ -2,8 +2,9 @@ import Foundation
 
 /// SHA-256 (FIPS 180-4), written out because the domain may import Foundation only and Foundation on
 /// Linux has no digest API. Used for the risk-parameter hash and for deterministic ids derived from
-/// idempotency keys, so every process computes the same value without a crypto dependency.
-public enum SHA256 {
+/// idempotency keys, so every process computes the same value without a crypto dependency. Not named
+/// `SHA256` so that files importing both this module and swift-crypto stay unambiguous.
+public enum LedgerHash {
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -15,7 +16,7 @@ public enum SHA256 {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    public static func digest(_ data: some Sequence<UInt8>) -> [UInt8] {
+    public static func sha256(_ data: some Sequence<UInt8>) -> [UInt8] {
         var message = Array(data)
         let bitLength = UInt64(message.count) * 8
         message.append(0x80)
@@ -66,18 +67,18 @@ public enum SHA256 {
     }
 
     /// Lower-case hex of the digest.
-    public static func hex(_ data: some Sequence<UInt8>) -> String {
+    public static func sha256Hex(_ data: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for byte in digest(data) {
+        for byte in sha256(data) {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+    public static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
