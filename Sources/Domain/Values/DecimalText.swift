@@ -7,19 +7,41 @@ import Foundation
 public enum DecimalText {
     /// Parses a decimal written in plain notation. Returns nil for anything else (`"1e5"`, `"NaN"`, `""`, `"1,5"`).
     public static func parse(_ text: String) -> Decimal? {
-        var body = Substring(text)
-        guard !body.isEmpty else { return nil }
-        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        // Fast path: every stored money, price and quantity is decoded through here, so the common
+        // case (up to 18 significant digits) builds the Decimal from its digits without a Locale.
+        var negative = false
+        var significand: UInt64 = 0
+        var significant = 0
         var digits = 0
+        var fractionDigits = 0
         var dots = 0
-        for ch in body {
-            if ch == "." { dots += 1; continue }
-            guard ch.isASCII, ch.isNumber else { return nil }
-            digits += 1
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "+") where first: continue
+            case UInt8(ascii: "-") where first: negative = true
+            case UInt8(ascii: "."):
+                dots += 1
+                guard dots == 1 else { return nil }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                if dots == 1 { fractionDigits += 1 }
+                if significand != 0 || byte != UInt8(ascii: "0") { significant += 1 }
+                if significant <= 18 { significand = significand * 10 + UInt64(byte - UInt8(ascii: "0")) }
+            default:
+                return nil
+            }
         }
-        guard digits > 0, dots <= 1 else { return nil }
-        return Decimal(string: text.hasPrefix("+") ? String(text.dropFirst()) : text, locale: Locale(identifier: "en_US_POSIX"))
+        guard digits > 0 else { return nil }
+        if significant <= 18 {
+            let magnitude = Decimal(sign: .plus, exponent: -fractionDigits, significand: Decimal(significand))
+            return negative ? -magnitude : magnitude
+        }
+        return Decimal(string: text.hasPrefix("+") ? String(text.dropFirst()) : text, locale: posix)
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The canonical text of a decimal: plain notation, no trailing zeros after the point.
     public static func format(_ value: Decimal) -> String {

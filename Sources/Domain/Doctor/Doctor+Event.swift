@@ -1,0 +1,135 @@
+import Foundation
+
+extension Doctor {
+    public enum Event: Sendable, Equatable {
+        case watchdogRan(WatchdogRan)
+        case decisionRecorded(DecisionRecorded)
+        case actionTaken(ActionTaken)
+        case actionResult(ActionResult)
+    }
+
+    /// `doctor.watchdog_ran`
+    public struct WatchdogRan: DomainEvent {
+        public static let eventType = "doctor.watchdog_ran"
+        public static let schemaVersion = 1
+        public var recordID: DoctorRecordID
+        public var at: Date
+        public var durationMs: Int
+        /// The watchdog JSON contract's version, so a silent contract change is visible.
+        public var contractVersion: String
+        public var status: WatchdogStatus
+        public var brokerConnected: Bool?
+        public var issues: [WatchdogIssue]
+
+        public init(
+            recordID: DoctorRecordID, at: Date, durationMs: Int, contractVersion: String, status: WatchdogStatus, brokerConnected: Bool?,
+            issues: [WatchdogIssue]
+        ) {
+            self.recordID = recordID
+            self.at = at
+            self.durationMs = durationMs
+            self.contractVersion = contractVersion
+            self.status = status
+            self.brokerConnected = brokerConnected
+            self.issues = issues
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, status, issues
+            case recordID = "record_id"
+            case durationMs = "duration_ms"
+            case contractVersion = "contract_version"
+            case brokerConnected = "broker_connected"
+        }
+    }
+
+    /// `doctor.decision_recorded`
+    public struct DecisionRecorded: DomainEvent {
+        public static let eventType = "doctor.decision_recorded"
+        public static let schemaVersion = 1
+        public var recordID: DoctorRecordID
+        public var at: Date
+        public var issueType: String?
+        public var severity: Severity?
+        public var decision: String
+        public var reasoning: String
+        public var cycleID: CycleID?
+
+        public init(
+            recordID: DoctorRecordID, at: Date, issueType: String?, severity: Severity?, decision: String, reasoning: String, cycleID: CycleID?
+        ) {
+            self.recordID = recordID
+            self.at = at
+            self.issueType = issueType
+            self.severity = severity
+            self.decision = decision
+            self.reasoning = reasoning
+            self.cycleID = cycleID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, severity, decision, reasoning
+            case recordID = "record_id"
+            case issueType = "issue_type"
+            case cycleID = "cycle_id"
+        }
+    }
+
+    /// `doctor.action_taken`: a named command issued through the normal handlers with actor `doctor`.
+    public struct ActionTaken: DomainEvent {
+        public static let eventType = "doctor.action_taken"
+        public static let schemaVersion = 1
+        public var recordID: DoctorRecordID
+        public var at: Date
+        public var issueType: String
+        public var kind: DoctorActionKind
+        public var command: String
+        public var target: String?
+        public var decisionID: DoctorRecordID?
+
+        public init(
+            recordID: DoctorRecordID, at: Date, issueType: String, kind: DoctorActionKind, command: String, target: String?,
+            decisionID: DoctorRecordID?
+        ) {
+            self.recordID = recordID
+            self.at = at
+            self.issueType = issueType
+            self.kind = kind
+            self.command = command
+            self.target = target
+            self.decisionID = decisionID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, kind, command, target
+            case recordID = "record_id"
+            case issueType = "issue_type"
+            case decisionID = "decision_id"
+        }
+    }
+
+    /// `doctor.action_result`
+    public struct ActionResult: DomainEvent {
+        public static let eventType = "doctor.action_result"
+        public static let schemaVersion = 1
+        public var actionID: DoctorRecordID
+        public var at: Date
+        public var outcome: DoctorActionOutcome
+        public var error: String?
+        /// Whether a re-check confirmed the fix.
+        public var verified: Bool?
+
+        public init(actionID: DoctorRecordID, at: Date, outcome: DoctorActionOutcome, error: String?, verified: Bool?) {
+            self.actionID = actionID
+            self.at = at
+            self.outcome = outcome
+            self.error = error
+            self.verified = verified
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, outcome, error, verified
+            case actionID = "action_id"
+        }
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension Observation {
+    public enum Command: Sendable {
+        case record(CandidatePrices)
+    }
+}

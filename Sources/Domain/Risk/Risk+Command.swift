@@ -1,0 +1,101 @@
+import Foundation
+
+extension Risk {
+    public enum Command: Sendable {
+        case openDay(OpenDay)
+        case changeParameters(RiskParameters, by: Actor, at: Date, source: String?)
+        case evaluate(Evaluation)
+        case releaseApproval(ApprovalID, reason: ReleaseReason, at: Date)
+        case recordFill(FillRecorded)
+        case recordMarks([SymbolPrice], at: Date)
+        case halt(HaltReason, by: Actor, at: Date, detail: String)
+        case resume(by: Actor, at: Date, note: String)
+    }
+
+    /// Opens the account's trading day. A halt from the previous day must be passed in: use
+    /// `OpenDay.following(_:)` with the previous day's state so it cannot be forgotten by accident.
+    public struct OpenDay: Sendable {
+        public var account: AccountID
+        public var date: NYDate
+        public var at: Date
+        public var parameters: RiskParameters
+        public var startingEquity: Money?
+        public var carriedHalt: TradingHalt?
+        public var carriedPositions: [CarriedPosition]
+
+        public init(
+            account: AccountID, date: NYDate, at: Date, parameters: RiskParameters, startingEquity: Money?, carriedHalt: TradingHalt?,
+            carriedPositions: [CarriedPosition]
+        ) {
+            self.account = account
+            self.date = date
+            self.at = at
+            self.parameters = parameters
+            self.startingEquity = startingEquity
+            self.carriedHalt = carriedHalt
+            self.carriedPositions = carriedPositions
+        }
+
+        /// The next day after `previous`: carries its halt and its open positions (at their last mark).
+        public static func following(
+            _ previous: State, account: AccountID, date: NYDate, at: Date, parameters: RiskParameters, startingEquity: Money?
+        ) -> OpenDay {
+            let carried = previous.positions.values.sorted { $0.symbol < $1.symbol }.compactMap { book -> CarriedPosition? in
+                guard let price = book.mark ?? book.net.averagePrice, !book.net.isFlat else { return nil }
+                return CarriedPosition(symbol: book.symbol, sector: book.sector, quantity: book.net.quantity, referencePrice: price)
+            }
+            return OpenDay(
+                account: account, date: date, at: at, parameters: parameters, startingEquity: startingEquity, carriedHalt: previous.halt,
+                carriedPositions: carried)
+        }
+    }
+
+    /// A pre-trade risk decision for one signal.
+    public struct Evaluation: Sendable {
+        public var approvalID: ApprovalID
+        public var cycleID: CycleID?
+        public var signalID: SignalID?
+        public var proposal: TradeProposal
+        public var entryType: OrderType
+        public var timeInForce: TimeInForce
+        /// The cycle runs in supervised mode: the approval will need a human grant before an order.
+        public var supervised: Bool
+        public var clientOrderID: ClientOrderID
+        /// Nil: size to the largest quantity the limits allow.
+        public var requestedQuantity: Quantity?
+        /// Fraction of equity to risk between entry and stop, when sizing.
+        public var riskPerTrade: DecimalValue?
+        public var account: AccountSnapshot
+        /// Correlations of the candidate with symbols already held.
+        public var correlations: [SymbolCorrelation]
+        public var tradable: Bool
+        public var shortable: Bool
+        public var now: Date
+        /// Today's session from the exchange calendar; nil on a closed day.
+        public var session: TradingSession?
+
+        public init(
+            approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, proposal: TradeProposal, entryType: OrderType = .limit,
+            timeInForce: TimeInForce = .day, clientOrderID: ClientOrderID, requestedQuantity: Quantity? = nil,
+            riskPerTrade: DecimalValue? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [], tradable: Bool = true,
+            shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?
+        ) {
+            self.supervised = supervised
+            self.approvalID = approvalID
+            self.cycleID = cycleID
+            self.signalID = signalID
+            self.proposal = proposal
+            self.entryType = entryType
+            self.timeInForce = timeInForce
+            self.clientOrderID = clientOrderID
+            self.requestedQuantity = requestedQuantity
+            self.riskPerTrade = riskPerTrade
+            self.account = account
+            self.correlations = correlations
+            self.tradable = tradable
+            self.shortable = shortable
+            self.now = now
+            self.session = session
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Why trading was halted.
+public enum HaltReason: String, Sendable, Codable, CaseIterable {
+    /// The day's realized + unrealized loss reached the limit.
+    case dailyLossLimit = "daily_loss_limit"
+    case emergencyStop = "emergency_stop"
+    /// An operator halted by hand.
+    case manual
+    /// Start-up reconciliation has not passed yet.
+    case reconciliationPending = "reconciliation_pending"
+}
+
+/// A halt in force. It carries over from one trading day to the next and is lifted only by a human
+/// resume (original-system.md §8 #10: the emergency stop was not sticky).
+public struct TradingHalt: Hashable, Sendable, Codable {
+    public var reason: HaltReason
+    public var by: Actor
+    public var at: Date
+    public var detail: String
+
+    public init(reason: HaltReason, by: Actor, at: Date, detail: String) {
+        self.reason = reason
+        self.by = by
+        self.at = at
+        self.detail = detail
+    }
+}
+
+extension Actor {
+    /// Only an operator is a human. Front ends that act for a person (API, MCP, dashboard) must record
+    /// that person as `operator:<name>`; Doctor Claude reaches the same front ends as `doctor`.
+    public var isHuman: Bool { kind == .operator && !(name ?? "").isEmpty }
+}
