@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
 
         // PURE: events, commands, deciders, values. Foundation only.
-        .target(name: "Domain", swiftSettings: strict),
+        .target(name: "Domain", exclude: ["README.md"], swiftSettings: strict),
 
         // PURE: indicators, patterns, catalyst/sentiment scoring, the scanner funnel, ranking.
         .target(name: "Strategy", dependencies: ["Domain"], exclude: ["README.md"], swiftSettings: strict),
@@ -112,6 +112,7 @@ let package = Package(
         .testTarget(
             name: "DomainTests",
             dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

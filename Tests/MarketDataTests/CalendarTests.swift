@@ -42,11 +42,11 @@ struct NYSECalendarTests {
 
     @Test func sessionsFollowDaylightSaving() {
         // DST began on 2025-03-09: the open moves from 14:30 to 13:30 UTC.
-        #expect(RFC3339.format(calendar.session(on: NYDate("2025-03-07")!)!.open) == "2025-03-07T14:30:00Z")
-        #expect(RFC3339.format(calendar.session(on: NYDate("2025-03-10")!)!.open) == "2025-03-10T13:30:00Z")
-        #expect(RFC3339.format(calendar.session(on: NYDate("2025-11-03")!)!.close) == "2025-11-03T21:00:00Z")
+        #expect(WireTimestamp.format(calendar.session(on: NYDate("2025-03-07")!)!.open) == "2025-03-07T14:30:00Z")
+        #expect(WireTimestamp.format(calendar.session(on: NYDate("2025-03-10")!)!.open) == "2025-03-10T13:30:00Z")
+        #expect(WireTimestamp.format(calendar.session(on: NYDate("2025-11-03")!)!.close) == "2025-11-03T21:00:00Z")
         let early = calendar.session(on: NYDate("2025-11-28")!)!
-        #expect(early.isEarlyClose && RFC3339.format(early.close) == "2025-11-28T18:00:00Z")
+        #expect(early.isEarlyClose && WireTimestamp.format(early.close) == "2025-11-28T18:00:00Z")
     }
 
     @Test func clockAnswersOpenClosedAndNext() {
@@ -87,7 +87,7 @@ struct RFC3339Tests {
 
     @Test func formatsWithNanosecondsAndOffsetAndRoundTrips() throws {
         let t = try #require(RFC3339.parse("2022-04-28T14:07:04.451420928-04:00"))
-        let text = RFC3339.format(t, fractionDigits: 9, utcOffset: -4 * 3600)
+        let text = WireTimestamp.format(t, fractionDigits: 9, utcOffset: -4 * 3600)
         #expect(text.hasPrefix("2022-04-28T14:07:04.4514") && text.hasSuffix("-04:00"))
         #expect(abs(RFC3339.parse(text)!.timeIntervalSince(t)) < 1e-6)
     }

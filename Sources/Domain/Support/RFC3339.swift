@@ -85,6 +85,8 @@ public enum RFC3339 {
             return nil
         }
         let days = daysFromCivil(y, mo, d)
+        // Reject days the month does not have (2022-02-30 would otherwise roll into March).
+        guard civil(fromDays: days) == (y, mo, d) else { return nil }
         let unixSeconds = days * 86_400 + h * 3600 + mi * 60 + s - offsetSeconds
         let referenceSeconds = unixSeconds - referenceOffset
         return Date(timeIntervalSinceReferenceDate: Double(referenceSeconds) + Double(micros) / 1_000_000)

@@ -48,7 +48,7 @@ public final class AlpacaMarketData: MarketDataSource {
     public func minuteBars(for symbols: [Symbol], from: Date, asOf: Date) async throws -> [Symbol: [Bar]] {
         let cutoff = PointInTime.cutoff(asOf, now: wallClock())
         guard from <= cutoff else { return [:] }
-        return try await bars(symbols, timeframe: "1Min", start: RFC3339.format(from, fractionDigits: 0), end: cutoff) {
+        return try await bars(symbols, timeframe: "1Min", start: WireTimestamp.format(from, fractionDigits: 0), end: cutoff) {
             $0.addingTimeInterval(61)
         }
     }
@@ -96,8 +96,8 @@ public final class AlpacaMarketData: MarketDataSource {
             var token: String?
             repeat {
                 var query = [
-                    ("symbols", chunk.map(\.rawValue).joined(separator: ",")), ("start", RFC3339.format(since)),
-                    ("end", RFC3339.format(cutoff)), ("limit", "50"), ("sort", "asc"),
+                    ("symbols", chunk.map(\.rawValue).joined(separator: ",")), ("start", WireTimestamp.format(since)),
+                    ("end", WireTimestamp.format(cutoff)), ("limit", "50"), ("sort", "asc"),
                 ]
                 if let token { query.append(("page_token", token)) }
                 let page = try await http.get(AlpacaWire.NewsPage.self, base: configuration.dataBaseURL, path: "/v1beta1/news", query: query)
@@ -154,7 +154,7 @@ public final class AlpacaMarketData: MarketDataSource {
             repeat {
                 var query = [
                     ("symbols", chunk.map(\.rawValue).joined(separator: ",")), ("timeframe", timeframe), ("start", start),
-                    ("end", RFC3339.format(end)), ("limit", String(configuration.barsPerPage)), ("adjustment", "raw"),
+                    ("end", WireTimestamp.format(end)), ("limit", String(configuration.barsPerPage)), ("adjustment", "raw"),
                     ("feed", configuration.feed), ("sort", "asc"),
                 ]
                 if let token { query.append(("page_token", token)) }
