@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "Strategy", dependencies: ["Domain"], exclude: ["README.md"], swiftSettings: strict),
         // The market data port, the simulated market, the CSV source and the Alpaca data client.
         .target(name: "MarketData", dependencies: ["Domain"], swiftSettings: strict),
+        // The broker port, the paper broker and the Alpaca trading client.
+        .target(name: "Broker", dependencies: ["Domain"], swiftSettings: strict),
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
         .target(
             name: "FakeAlpaca",
