@@ -67,7 +67,7 @@ struct FunnelTests {
             let all = result.universeRejections.map(\.symbol) + result.candidates.map(\.features.symbol)
             #expect(all.count == f.universe.count)
             #expect(Set(all) == Set(f.universe.map(\.security.symbol)))
-            #expect(result.universeRejections.allSatisfy { $0.rejection.stage == .universe })
+            #expect(result.universeRejections.allSatisfy { RejectionReason(rawValue: $0.reason) != nil })
             for c in result.candidates {
                 // Exactly one of: a final rank, or a rejection at the stage after the last one passed.
                 #expect((c.finalRank == nil) != (c.rejection == nil))
@@ -126,7 +126,7 @@ struct FunnelTests {
         }
         f.modify(symbols[5]) { e in e.snapshot!.asOf = FunnelFixture.asOf.addingTimeInterval(60) }
         let result = try Funnel(configuration: Self.permissive).run(universe: f.universe, minuteBars: f.minuteBars, news: f.news, at: f.time)
-        let reason = Dictionary(uniqueKeysWithValues: result.universeRejections.map { ($0.symbol, $0.rejection.reason) })
+        let reason = Dictionary(uniqueKeysWithValues: result.universeRejections.map { ($0.symbol, $0.reason) })
         #expect(reason[symbols[0]] == "missing_data")
         #expect(reason[symbols[1]] == "stale_data")
         #expect(reason[symbols[2]] == "missing_data")

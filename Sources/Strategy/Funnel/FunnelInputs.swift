@@ -55,19 +55,8 @@ public struct ScreenedCandidate: Sendable, Hashable {
     public var universeRank: Int
 }
 
-/// A symbol dropped before it became a stage-1 candidate. It carries no `FeatureSnapshot` because the
-/// Domain type needs a price, which a symbol with missing data does not have.
-public struct UniverseRejection: Sendable, Hashable, Codable {
-    public var symbol: Symbol
-    public var sector: Sector
-    public var rejection: FunnelRejection
-
-    public init(symbol: Symbol, sector: Sector, rejection: FunnelRejection) {
-        self.symbol = symbol
-        self.sector = sector
-        self.rejection = rejection
-    }
-}
+// Stage-1 drops are recorded as `Domain.UniverseRejection` (symbol, reason code, detail): they carry no
+// feature snapshot because a symbol with missing data has no price to snapshot.
 
 /// Stage 1's outcome: the candidates to fetch minute bars and news for, and everyone else with a reason.
 public struct UniverseScreen: Sendable, Hashable {

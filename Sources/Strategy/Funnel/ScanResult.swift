@@ -26,9 +26,8 @@ public struct ScanResult: Sendable, Hashable {
     /// Rejection counts by stage and reason, over candidates and universe rejections: the scan summary.
     public var rejectionCounts: [FunnelStage: [String: Int]] {
         var out: [FunnelStage: [String: Int]] = [:]
-        for r in universeRejections.map(\.rejection) + candidates.compactMap(\.rejection) {
-            out[r.stage, default: [:]][r.reason, default: 0] += 1
-        }
+        for r in universeRejections { out[.universe, default: [:]][r.reason, default: 0] += 1 }
+        for r in candidates.compactMap(\.rejection) { out[r.stage, default: [:]][r.reason, default: 0] += 1 }
         return out
     }
 }

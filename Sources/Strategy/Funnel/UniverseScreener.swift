@@ -18,7 +18,7 @@ struct UniverseScreener {
             case .passed(let c):
                 passed.append((c, FeatureValue.rounded6(c.features.relativeVolume?.doubleValue ?? 0), c.averageDailyVolume * c.previousClose))
             case .rejected(let r):
-                rejections.append(UniverseRejection(symbol: entry.security.symbol, sector: entry.security.sector, rejection: r))
+                rejections.append(UniverseRejection(symbol: entry.security.symbol, reason: r.reason, detail: r.detail))
             }
         }
         // Most unusual activity first; dollar volume then symbol make the order total and repeatable.
@@ -36,7 +36,7 @@ struct UniverseScreener {
                 candidates.append(c)
             } else {
                 let detail = "rank \(i + 1) of \(passed.count) by relative volume \(String(format: "%.2f", p.rank)); the cut keeps \(keep)"
-                rejections.append(UniverseRejection(symbol: p.0.security.symbol, sector: p.0.security.sector, rejection: RejectionReason.belowUniverseCut.at(.universe, detail)))
+                rejections.append(UniverseRejection(symbol: p.0.security.symbol, reason: RejectionReason.belowUniverseCut.rawValue, detail: detail))
             }
         }
         return UniverseScreen(time: time, universeSize: universe.count, candidates: candidates, rejections: rejections)
