@@ -82,11 +82,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Command handlers: load → decide → append → retry on conflict; the cycle runner, position monitor,
+        // reconciliation and the simulated session.
+        .target(
+            name: "Application",
+            dependencies: [
+                "Domain", "Strategy", "EventStore", "Projections", "Broker", "MarketData", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Composition root: configuration, wiring, one service group per role.
         .target(
             name: "CatalystApp",
             dependencies: [
-                "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore", "Projections",
+                "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore", "Projections", "Application", "Broker", "MarketData", "Strategy",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -17,13 +17,19 @@ extension Cycle {
         public var finalists: [Symbol]
         public var signalIDs: Set<SignalID>
         public var finishedAt: Date?
+        /// The limits the cycle was started with (what its execution applies).
+        public var maxPositions: Int?
+        public var riskPerTrade: DecimalValue?
+        public var funnel: FunnelSizes?
+        public var scanFrequencyMinutes: Int?
+        public var configHash: String?
 
         public var lastStage: CycleStage? { completedStages.last }
 
         public static let initial = State(
             status: nil, cycleID: nil, idempotencyKey: nil, mode: nil, sessionMode: nil, tradingDate: nil, startedAt: nil,
             completedStages: [], scanRecorded: false, candidateCount: 0, universeRejectionCount: 0, finalists: [], signalIDs: [],
-            finishedAt: nil
+            finishedAt: nil, maxPositions: nil, riskPerTrade: nil, funnel: nil, scanFrequencyMinutes: nil, configHash: nil
         )
     }
 
@@ -40,6 +46,11 @@ extension Cycle {
             s.sessionMode = e.sessionMode
             s.tradingDate = e.tradingDate
             s.startedAt = e.startedAt
+            s.maxPositions = e.maxPositions
+            s.riskPerTrade = e.riskPerTrade
+            s.funnel = e.funnel
+            s.scanFrequencyMinutes = e.scanFrequencyMinutes
+            s.configHash = e.configHash
         case .stageCompleted(let e):
             if !s.completedStages.contains(e.stage) { s.completedStages.append(e.stage) }
         case .completed(let e):

@@ -1,0 +1,84 @@
+import Domain
+import EventStore
+import Foundation
+
+/// The command loop for one aggregate: load the stream, decide, append with the expected version; on a
+/// conflict, reload and decide again, a bounded number of times.
+public struct DeciderRunner: Sendable {
+    public let log: EventLog
+    public var maxAttempts = 5
+
+    public init(log: EventLog) { self.log = log }
+
+    public struct Outcome<D: Decider>: Sendable where D.State: Sendable {
+        /// The events this command appended (empty for an idempotent retry).
+        public var events: [D.Event]
+        public var state: D.State
+        public var receipt: AppendReceipt?
+    }
+
+    /// Runs `decide` against the stream's current state. `makeCommand` sees that state, so a handler can
+    /// read what it needs from it (and it is re-run after a conflict).
+    public func run<D: Decider>(
+        _ decider: D.Type, _ stream: StreamName, context: CommandContext, configHash: String? = nil,
+        _ makeCommand: @Sendable (D.State) throws -> D.Command
+    ) async throws -> Outcome<D> where D.Event: LedgerEventConvertible {
+        for _ in 0..<maxAttempts {
+            let loaded = try await log.load(decider, stream)
+            let command = try makeCommand(loaded.state)
+            let events: [D.Event]
+            do {
+                events = try D.decide(command, loaded.state)
+            } catch {
+                throw DomainRefusal(error)
+            }
+            if events.isEmpty { return Outcome(events: [], state: loaded.state, receipt: nil) }
+            var batch = LedgerBatch()
+            batch.add(stream, expected: loaded.expected, events)
+            switch try await log.append(batch, context: context, configHash: configHash) {
+            case .appended(let r):
+                return Outcome(events: events, state: D.fold(events, from: loaded.state), receipt: r)
+            case .alreadyAppended(let r):
+                // The same command ran before: its effect is in the stream; report the current state.
+                let now = try await log.load(decider, stream)
+                return Outcome(events: [], state: now.state, receipt: r)
+            case .conflict:
+                continue
+            }
+        }
+        throw ApplicationError.contention(stream: stream.rawValue)
+    }
+}
+
+/// A decider's typed refusal, carried to the edges with a stable code.
+public struct DomainRefusal: Error, Sendable, CustomStringConvertible {
+    public let code: String
+    public let message: String
+    public let underlying: String
+
+    public init(_ error: any Error) {
+        self.underlying = "\(error)"
+        self.message = "\(error)"
+        self.code = Self.code(of: error)
+    }
+
+    /// The enum case name in snake_case (e.g. `marketClosed(…)` → `market_closed`).
+    static func code(of error: any Error) -> String {
+        let text = "\(error)"
+        let head = text.prefix { $0.isLetter || $0.isNumber }
+        var out = ""
+        for ch in head {
+            if ch.isUppercase {
+                if !out.isEmpty { out.append("_") }
+                out.append(Character(ch.lowercased()))
+            } else {
+                out.append(ch)
+            }
+        }
+        return out.isEmpty ? "refused" : out
+    }
+
+    public var description: String { message }
+
+    public var asApplicationError: ApplicationError { .refused(code: code, message: message) }
+}

@@ -1,0 +1,100 @@
+import Broker
+import Domain
+import EventStore
+import Foundation
+import Strategy
+
+/// StartCycle and the cycle it runs: scan → funnel → rank → risk → orders → completion, every step
+/// recorded as events on the cycle's stream (and the risk, approval and order streams it touches).
+public struct CycleService: Sendable {
+    let system: TradingSystem
+
+    public init(system: TradingSystem) { self.system = system }
+
+    public struct Started: Sendable, Hashable, Codable {
+        public var cycleID: CycleID
+        public var status: String
+        public var mode: CycleMode
+        public var sessionMode: SessionMode
+        public var startedAt: Date
+        public var idempotencyKey: String
+        /// True when this request was a retry of an existing cycle (nothing new was started).
+        public var alreadyStarted: Bool
+        public var configuration: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case status, mode, configuration
+            case cycleID = "cycle_id"
+            case sessionMode = "session_mode"
+            case startedAt = "started_at"
+            case idempotencyKey = "idempotency_key"
+            case alreadyStarted = "already_started"
+        }
+    }
+
+    /// Validates the request and starts the cycle, or returns the cycle the same key already started.
+    /// Refused outside the exchange session, while trading is halted, and until start-up reconciliation
+    /// has passed.
+    public func start(_ request: StartCycleRequest, context: CommandContext) async throws -> Started {
+        let valid = try request.validated(now: context.now)
+        let cycleID = CycleID.forIdempotencyKey(valid.idempotencyKey)
+        let stream = StreamName.cycle(cycleID)
+        let existing = try await system.log.load(Cycle.self, stream).state
+        if existing.status != nil {
+            guard existing.idempotencyKey == valid.idempotencyKey else {
+                throw ApplicationError.refused(code: "started_with_different_key", message: "cycle \(cycleID) exists under another key")
+            }
+            return describe(existing, alreadyStarted: true)
+        }
+        guard system.gate.isOpen else { throw ApplicationError.refused(code: "reconciliation_pending", message: system.gate.reason) }
+        let date = system.tradingDate(context.now)
+        let clock = try? await system.market.clock(asOf: context.now)
+        let halt = try await RiskDesk(system: system).halt(on: date, context: context.followUp(commandID: system.ids.uuid()))
+        let funnel = ScanStep.configuration(for: valid.mode, base: system.configuration.funnel)
+        let start = Cycle.Start(
+            cycleID: cycleID, idempotencyKey: valid.idempotencyKey, mode: valid.mode, sessionMode: valid.sessionMode, requestedBy: context.actor,
+            configHash: system.configuration.configHash, funnel: ScanStep.sizes(funnel), maxPositions: valid.maxPositions,
+            riskPerTrade: valid.riskPerTrade.map(DecimalValue.init), scanFrequencyMinutes: valid.scanFrequencyMinutes, now: context.now,
+            calendar: clock, halt: halt)
+        let outcome: DeciderRunner.Outcome<Cycle>
+        do {
+            outcome = try await system.runner.run(Cycle.self, stream, context: context, configHash: system.configuration.configHash) { _ in .start(start) }
+        } catch let refusal as DomainRefusal {
+            throw Self.map(refusal)
+        }
+        return describe(outcome.state, alreadyStarted: outcome.events.isEmpty)
+    }
+
+    func describe(_ s: Cycle.State, alreadyStarted: Bool) -> Started {
+        var configuration: [String: String] = [:]
+        if let m = s.maxPositions { configuration["max_positions"] = String(m) }
+        if let r = s.riskPerTrade { configuration["risk_per_trade"] = "\(r.value)" }
+        if let f = s.scanFrequencyMinutes { configuration["scan_frequency_minutes"] = String(f) }
+        if let f = s.funnel { configuration["funnel"] = "\(f.universe)→\(f.catalyst)→\(f.technical)→\(f.pattern)→\(f.final)" }
+        configuration["config_hash"] = s.configHash ?? system.configuration.configHash
+        return Started(
+            cycleID: s.cycleID!, status: s.status?.rawValue ?? "running", mode: s.mode ?? .normal, sessionMode: s.sessionMode ?? .autonomous,
+            startedAt: s.startedAt ?? system.clock.now(), idempotencyKey: s.idempotencyKey ?? "", alreadyStarted: alreadyStarted,
+            configuration: configuration)
+    }
+
+    /// Maps the cycle decider's refusals to what the front ends answer.
+    static func map(_ refusal: DomainRefusal) -> ApplicationError {
+        let text = refusal.underlying
+        if text.hasPrefix("invalidField(field: \""), let end = text.dropFirst(21).firstIndex(of: "\"") {
+            let field = String(text.dropFirst(21)[..<end])
+            return .invalid(field: field, reason: text)
+        }
+        return refusal.asApplicationError
+    }
+
+    /// Stops a running cycle (it finishes its current step; nothing new is placed).
+    public func stop(_ cycleID: CycleID, reason: String, context: CommandContext) async throws -> Cycle.State {
+        let now = context.now
+        do {
+            return try await system.runner.run(Cycle.self, .cycle(cycleID), context: context) { _ in .stop(reason: reason, by: context.actor, at: now) }.state
+        } catch let refusal as DomainRefusal {
+            throw Self.map(refusal)
+        }
+    }
+}

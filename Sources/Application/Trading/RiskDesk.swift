@@ -1,0 +1,78 @@
+import Broker
+import Domain
+import EventStore
+import Foundation
+
+/// The account's risk day: opens it (carrying a halt and open positions over from the previous trading
+/// day), keeps its parameters in step with the configuration, and answers "is trading halted?".
+public struct RiskDesk: Sendable {
+    let system: TradingSystem
+
+    public init(system: TradingSystem) { self.system = system }
+
+    public func stream(_ date: NYDate) -> StreamName { StreamName.risk(account: system.account, date: date) }
+
+    /// The day's state, opening the day first if nobody has yet. Idempotent: concurrent openers converge
+    /// on one `risk.day_opened` through the stream's expected version.
+    @discardableResult
+    public func ensureOpen(_ date: NYDate, context: CommandContext) async throws -> Risk.State {
+        let loaded = try await system.log.load(Risk.self, stream(date))
+        var state = loaded.state
+        if !state.isOpened {
+            let previous = try await previousDay(before: date)
+            let parameters = system.riskParameters.current()
+            let equity = try? await system.broker.account().equity
+            let open: Risk.OpenDay =
+                previous.map {
+                    Risk.OpenDay.following($0, account: system.account, date: date, at: context.now, parameters: parameters, startingEquity: equity)
+                }
+                ?? Risk.OpenDay(
+                    account: system.account, date: date, at: context.now, parameters: parameters, startingEquity: equity, carriedHalt: nil,
+                    carriedPositions: [])
+            state = try await system.runner.run(Risk.self, stream(date), context: context) { _ in .openDay(open) }.state
+        }
+        return try await syncParameters(date, state: state, context: context)
+    }
+
+    /// Appends `risk.parameters_changed` when the configured limits differ from the day's.
+    func syncParameters(_ date: NYDate, state: Risk.State, context: CommandContext) async throws -> Risk.State {
+        let wanted = system.riskParameters.current()
+        guard state.parametersHash != wanted.hash else { return state }
+        let source = system.riskParameters.sourceDescription
+        return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+            .changeParameters(wanted, by: context.actor, at: context.now, source: source)
+        }.state
+    }
+
+    /// The most recent earlier risk day within two weeks (weekends and holidays have none).
+    func previousDay(before date: NYDate) async throws -> Risk.State? {
+        for back in 1...14 {
+            let loaded = try await system.log.load(Risk.self, stream(date.adding(days: -back)))
+            if loaded.state.isOpened { return loaded.state }
+        }
+        return nil
+    }
+
+    /// The halt in force today, if any (a halt carries over days until a human resume).
+    public func halt(on date: NYDate, context: CommandContext) async throws -> TradingHalt? {
+        try await ensureOpen(date, context: context).halt
+    }
+
+    /// Halts trading (emergency stop, manual halt). Idempotent while already halted.
+    public func halt(_ reason: HaltReason, detail: String, context: CommandContext) async throws -> Risk.State {
+        let date = system.tradingDate(context.now)
+        try await ensureOpen(date, context: context)
+        return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+            .halt(reason, by: context.actor, at: context.now, detail: detail)
+        }.state
+    }
+
+    /// Lifts a halt. Only a named human operator may (the decider refuses anyone else).
+    public func resume(note: String, context: CommandContext) async throws -> Risk.State {
+        let date = system.tradingDate(context.now)
+        try await ensureOpen(date, context: context)
+        return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+            .resume(by: context.actor, at: context.now, note: note)
+        }.state
+    }
+}

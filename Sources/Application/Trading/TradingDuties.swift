@@ -1,0 +1,39 @@
+import Broker
+import Domain
+import EventStore
+import Foundation
+
+/// What the ledger does every minute of the session, in a fixed order: take the broker's executions and
+/// statuses in (reconciliation), expire unanswered approvals, then watch positions. The same duties run
+/// under `catalyst serve` on the wall clock and under a simulated session on simulated time.
+public struct TradingDuties: Sendable {
+    let system: TradingSystem
+    let observations: ObservationRegistry
+
+    public init(system: TradingSystem, observations: ObservationRegistry) {
+        self.system = system
+        self.observations = observations
+    }
+
+    public struct Minute: Sendable {
+        public var reconciliation: Reconciler.Report?
+        public var monitor: PositionMonitor.Tick?
+        public var expiredApprovals: [ApprovalID] = []
+    }
+
+    @discardableResult
+    public func minute(reconcile: Bool = true, context: CommandContext) async throws -> Minute {
+        var out = Minute()
+        if reconcile {
+            out.reconciliation = try await Reconciler(system: system).run(system.gate.isOpen ? .periodic : .startup, context: context.followUp(commandID: system.ids.uuid()))
+        } else {
+            let fills = try await FillIngestor.shared(system).poll(context: context.followUp(commandID: system.ids.uuid()))
+            if !fills.halts.isEmpty {
+                try await EmergencyStop(system: system).flatten(reason: .emergency, note: "daily loss limit", context: context.followUp(commandID: system.ids.uuid()))
+            }
+        }
+        out.expiredApprovals = try await ApprovalService(system: system).expireOverdue(context: context.followUp(commandID: system.ids.uuid()))
+        out.monitor = try await PositionMonitor(system: system, observations: observations).tick(context: context.followUp(commandID: system.ids.uuid()))
+        return out
+    }
+}
