@@ -1,3 +1,4 @@
+import CatalystApp
 import ArgumentParser
 import Domain
 import Foundation

@@ -72,7 +72,10 @@ public struct RiskParameters: Hashable, Sendable, Codable {
         return LedgerHash.sha256Hex(data)
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// Every key of the wire form (and of `config/risk_parameters.yaml`).
+    public static var wireKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case maxDailyLoss = "max_daily_loss_usd"
         case dailyLossWarningFraction = "warning_threshold_pct"
         case maxPositions = "max_positions"

@@ -190,6 +190,16 @@ public final class SimulatedMarket: MarketDataSource {
             .sorted { ($0.receivedAt, $0.id.rawValue) < ($1.receivedAt, $1.id.rawValue) }
     }
 
+    /// The session minute bars of one symbol available by `cutoff` (at most the market's own clock),
+    /// synchronously: what a price feed matching orders minute by minute needs (the paper broker's).
+    public func sessionMinutes(_ symbol: Symbol, on date: NYDate, asOf: Date) -> [Bar] {
+        let cutoff = PointInTime.cutoff(asOf, now: clock.now)
+        guard let i = bySymbol[symbol], let session = calendar.session(on: date), session.open <= cutoff else { return [] }
+        let extra = injected.withLock { $0.bars[symbol] }
+        guard let plan = planner.plans(listings[i], sessions: [session]).first else { return [] }
+        return minuteBars(listings[i], plan, extra: extra, from: session.open, cutoff: cutoff)
+    }
+
     // MARK: Generation
 
     /// The generated minutes of a planned session whose bars are available by `cutoff` (feed outages

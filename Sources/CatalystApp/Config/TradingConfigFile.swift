@@ -4,12 +4,12 @@ import Yams
 
 /// Loads the `scanner:` section of `config/trading_config.yaml`: every key required, unknown keys
 /// refused (a misspelt key must not silently fall back to a default), values validated.
-enum TradingConfigFile {
-    struct Problem: Error, CustomStringConvertible {
-        var description: String
+public enum TradingConfigFile {
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func loadScanner(_ path: String) throws -> FunnelConfiguration {
+    public static func loadScanner(_ path: String) throws -> FunnelConfiguration {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw Problem(description: "\(path): cannot read: \(error.localizedDescription)")
