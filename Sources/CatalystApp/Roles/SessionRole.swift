@@ -1,0 +1,82 @@
+import Application
+import Domain
+import EventStore
+import Foundation
+import Logging
+import MarketData
+import PostgresClient
+import Projections
+
+/// `catalyst session run --simulate`: one whole trading day on the simulated market with the paper
+/// broker, following the crontab's schedule at accelerated time, with every projector running in the
+/// same process. Ends with the day report.
+public enum SessionRole {
+    public struct Options: Sendable {
+        public var date: NYDate?
+        public var seed: UInt64
+        /// Simulated seconds per real second; nil = as fast as possible.
+        public var speed: Double?
+        public var symbolCount: Int
+        public var account: AccountID
+
+        public init(date: NYDate? = nil, seed: UInt64 = 42, speed: Double? = nil, symbolCount: Int = 4000, account: AccountID = AccountID(rawValue: "sim")) {
+            self.date = date
+            self.seed = seed
+            self.speed = speed
+            self.symbolCount = symbolCount
+            self.account = account
+        }
+    }
+
+    public static func run(
+        _ options: Options, conninfo: String, files: ProjectFiles, logger: Logger, progress: (@Sendable (SimulatedSession.Progress) -> Void)? = nil
+    ) async throws -> DayReport {
+        let store = PostgresEventStore(conninfo: conninfo, connections: 4, logger: logger)
+        let config = try TradingAssembly.config(files, logger: logger)
+        let date: NYDate
+        if let d = options.date { date = d } else { date = try await nextSimulatedDate(store: store, account: options.account) }
+        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
+        let crontab = files.root.appendingPathComponent("tools/catalyst.cron")
+        let schedule = try CronSchedule.parse(String(contentsOf: crontab, encoding: .utf8), on: date.isoWeekday)
+
+        let waker = LogWaker(conninfo: conninfo)
+        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: conninfo, waker: waker, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for engine in engines {
+                group.addTask {
+                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
+                }
+            }
+            let session = SimulatedSession(
+                system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) }, observations: ObservationRegistry())
+            _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
+            let head = try await store.head().maxPosition
+            let waiter = ProjectionWaiter(pool: store.pool)
+            for engine in engines { try await waiter.wait(for: engine.definition.name, toReach: head, timeout: .seconds(120)) }
+            group.cancelAll()
+        }
+        await waker.stop()
+        var report = try await DayReport.load(date: date, store: store, codec: system.log.codec)
+        report.auditHead = try await store.pool.withConnection { c in try AuditVerifier().anchor(on: c).hash }
+        return report
+    }
+
+    /// The day after the last simulated one (so repeated demos run successive days), or the last trading
+    /// day before today for a new ledger.
+    static func nextSimulatedDate(store: PostgresEventStore, account: AccountID) async throws -> NYDate {
+        let prefix = "risk-\(account.rawValue)-"
+        let last = try await store.pool.withConnection { c in
+            try c.query("SELECT max(stream_id) FROM streams WHERE starts_with(stream_id, $1)", [prefix]).scalar
+        }
+        let calendar = NYSECalendar()
+        if let last, let d = NYDate(String(last.dropFirst(prefix.count))) {
+            var next = d.adding(days: 1)
+            while calendar.session(on: next) == nil { next = next.adding(days: 1) }
+            return next
+        }
+        var day = NYDate(Date()).adding(days: -1)
+        while calendar.session(on: day) == nil { day = day.adding(days: -1) }
+        return day
+    }
+}

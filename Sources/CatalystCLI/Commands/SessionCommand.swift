@@ -1,0 +1,83 @@
+import Application
+import ArgumentParser
+import CatalystApp
+import Domain
+import Foundation
+import Logging
+
+struct Session: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Trading sessions.", subcommands: [Run.self])
+
+    struct Run: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a whole trading day on the simulated market with the paper broker.",
+            discussion: """
+                Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at
+                accelerated time, with reconciliation, position monitoring and every projector running, and prints the day
+                report: cycles, candidates, approvals and denials by reason, orders, fills, closed positions with P&L, and
+                the audit head hash.
+                """)
+
+        @Flag(help: "Simulated market and paper broker (required: live sessions run as `catalyst serve` under cron).") var simulate = false
+        @Option(help: "New York trading date (YYYY-MM-DD). Default: the day after the last simulated day, else the last trading day.")
+        var date: String?
+        @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
+        @Option(help: "Simulated seconds per real second, or `max`.") var speed: String = "max"
+        @Option(help: "Symbols in the simulated universe.") var symbols: Int = 4000
+        @Flag(help: "Print the day report as JSON.") var json = false
+
+        func execute() async throws {
+            guard simulate else { throw ValidationError("only --simulate is supported here; live trading runs under `catalyst serve`") }
+            let day = try date.map { text -> NYDate in
+                guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
+                return d
+            }
+            let pace: Double?
+            if speed == "max" { pace = nil } else if let x = Double(speed), x > 0 { pace = x } else {
+                throw CatalystError.invalidInput(field: "speed", reason: "a positive number or max")
+            }
+            guard (10...20_000).contains(symbols) else { throw CatalystError.invalidInput(field: "symbols", reason: "between 10 and 20000") }
+            let target = try DatabaseTarget.resolve()
+            let files = try ProjectFiles.locate()
+            try await target.requireMigrated(files: files)
+            var logger = Logger(label: "catalyst.session")
+            logger.logLevel = .warning
+            let bar = ProgressLine("simulated day")
+            let report = try await SessionRole.run(
+                .init(date: day, seed: seed, speed: pace, symbolCount: symbols), conninfo: target.conninfo, files: files, logger: logger
+            ) { p in
+                bar.update(done: p.minute, total: p.minutes, detail: "\(p.at.formatted(date: .omitted, time: .shortened)) ET cycles \(p.cycles)")
+            }
+            if json {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try enc.encode(report), as: UTF8.self))
+            } else {
+                DayReportPrinter.print(report)
+            }
+        }
+    }
+}
+
+enum DayReportPrinter {
+    static func print(_ r: DayReport) {
+        Swift.print("""
+            Day report \(r.date)
+              cycles      \(r.cycles) started, \(r.cyclesCompleted) completed, \(r.cyclesFailed) failed
+              candidates  \(r.candidates) evaluated, \(r.signals) signals
+              risk        \(r.approvals) approved, \(r.denials) denied
+            """)
+        for (reason, n) in r.denialsByReason.sorted(by: { $0.value > $1.value }) { Swift.print("                  \(n) × \(reason)") }
+        Swift.print("  orders      \(r.ordersRequested) requested: " + r.ordersByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        Swift.print("  fills       \(r.fills) executions, \(r.positionsOpened) positions opened")
+        for p in r.closedPositions {
+            Swift.print("    \(p.symbol.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.side) \(p.quantity) @ \(p.entryPrice) → \(p.exitPrice ?? "?")  P&L \(p.realizedPnL)  (\(p.exitReason))")
+        }
+        Swift.print("""
+              P&L         realized \(r.realizedPnL), unrealized \(r.unrealizedPnL); \(r.wins) wins, \(r.losses) losses\(r.halted ? "; HALTED" : "")
+              reconciliation discrepancies \(r.reconciliationDiscrepancies)
+              events      \(r.events); stream hash \(r.eventStreamHash.prefix(16))…
+              audit head  \(r.auditHead ?? "(not sealed)")
+            """)
+    }
+}
