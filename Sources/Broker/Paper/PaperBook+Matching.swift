@@ -1,13 +1,15 @@
 import Domain
 import Foundation
 
-/// Matching: between two `advance` calls each working order looks at the feed's last price at the end
-/// of the window and the range traded within it.
+/// Matching: between two `advance` calls each working order looks at the window's trading — the
+/// feed's last price at the window's end and the range traded within it. A window in which the symbol
+/// did not trade executes nothing, so every fill is at a price seen after the order arrived.
 ///
 /// Fill prices, all at the window's end time:
 /// - market: the last price ("the next price" after the order arrived), with adverse slippage;
-/// - limit: on its first look, a marketable limit fills like a market order but never beyond its
-///   limit; afterwards, or if only the range touched it, it fills at its limit;
+/// - limit: if it was marketable when it arrived, it fills like a market order but never beyond its
+///   limit; otherwise it rests and fills at its limit once the range reaches it (a gap through a
+///   resting limit is not credited: minute data cannot tell);
 /// - stop: triggered when the range reaches it, fills at the worse of the stop and the last price
 ///   (a gap through the stop fills at the gap), with slippage; a stop-limit then works as a limit;
 /// - bracket legs: held until the entry fills completely, working from the next window; if the range
@@ -73,10 +75,10 @@ extension PaperBook {
     }
 
     private mutating func matchSingle(_ i: Int, after start: Date) {
-        let first = orders[i].evaluations == 0
         guard let (last, range) = prices(orders[i].symbol, after: start) else { return }
+        let marketable = marketableOnArrival(i)
         orders[i].evaluations += 1
-        if let price = executionPrice(i, last: last, range: range, first: first) {
+        if let price = executionPrice(i, last: last, range: range, marketable: marketable) {
             execute(i, quantity: drawQuantity(orders[i]), price: price)
         }
         // Immediate-or-cancel and fill-or-kill orders get one look.
@@ -92,9 +94,9 @@ extension PaperBook {
         guard let symbol = legs.first.map({ orders[$0].symbol }), let (last, range) = prices(symbol, after: start) else { return }
         var candidates: [(Int, Price)] = []
         for l in legs {
-            let first = orders[l].evaluations == 0
+            let marketable = marketableOnArrival(l)
             orders[l].evaluations += 1
-            if let price = executionPrice(l, last: last, range: range, first: first) { candidates.append((l, price)) }
+            if let price = executionPrice(l, last: last, range: range, marketable: marketable) { candidates.append((l, price)) }
         }
         let chosen = candidates.first { orders[$0.0].legRole == .stopLoss } ?? candidates.first
         guard let (l, price) = chosen else { return }
@@ -102,15 +104,26 @@ extension PaperBook {
         settleGroup(p)
     }
 
+    /// The window's last price and range; nil when the symbol did not trade in it.
     private func prices(_ symbol: Symbol, after start: Date) -> (Price, PaperPriceRange)? {
-        guard let last = feed.lastPrice(symbol, at: now) else { return nil }
-        let range = feed.range(symbol, after: start, through: now)?.including(last) ?? PaperPriceRange(low: last, high: last)
-        return (last, range)
+        guard let range = feed.range(symbol, after: start, through: now), let last = feed.lastPrice(symbol, at: now) else { return nil }
+        return (last, range.including(last))
+    }
+
+    /// True on an order's first look when the price as it arrived (submission, the open, or its
+    /// entry's fill for a leg) was already at or through its limit: it takes liquidity like a market
+    /// order. Afterwards, or if it was not, it is a resting order.
+    private func marketableOnArrival(_ i: Int) -> Bool {
+        let o = orders[i]
+        guard o.evaluations == 0, let since = o.activeSince, let limit = o.limitPrice, let arrival = feed.lastPrice(o.symbol, at: since) else {
+            return false
+        }
+        return o.side == .buy ? arrival <= limit : arrival >= limit
     }
 
     /// The execution price of order `i` in this window, or nil if it does not execute. Arms a
     /// stop-limit whose stop was reached.
-    private mutating func executionPrice(_ i: Int, last: Price, range: PaperPriceRange, first: Bool) -> Price? {
+    private mutating func executionPrice(_ i: Int, last: Price, range: PaperPriceRange, marketable: Bool) -> Price? {
         let o = orders[i]
         let buy = o.side == .buy
         func reached(_ level: Price) -> Bool { buy ? range.high >= level : range.low <= level }
@@ -125,7 +138,7 @@ extension PaperBook {
             return slipped(last, o.side)
         case .limit:
             guard let limit = o.limitPrice else { return nil }
-            return limitFill(limit, marketable: first)
+            return limitFill(limit, marketable: marketable)
         case .stop:
             guard let stop = o.stopPrice, reached(stop) else { return nil }
             return slipped(worse(stop, last), o.side)

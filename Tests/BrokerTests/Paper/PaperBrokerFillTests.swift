@@ -7,6 +7,11 @@ import Testing
 @Suite struct PaperBrokerFillTests {
     static func tape(_ points: (Double, String)...) -> [(Date, Price)] { points.map { (Fixture.minute($0.0), Fixture.price($0.1)) } }
 
+    /// One trade a minute at `price`, minutes `range`.
+    static func flat(_ price: String, _ range: ClosedRange<Int>) -> [(Date, Price)] {
+        range.map { (Fixture.minute(Double($0)), Fixture.price(price)) }
+    }
+
     static func broker(
         _ tape: [Symbol: [(Date, Price)]], seed: UInt64 = 7, partial: Double = 0, slippage: Decimal = 5, start: Date = Fixture.open,
         session: PaperSession? = Fixture.session
@@ -64,7 +69,7 @@ import Testing
     }
 
     @Test func partialFillsAddUpAndTheRemainderFillsLater() async throws {
-        let b = Self.broker([Fixture.aaa: Self.tape((0, "10"))], partial: 1)
+        let b = Self.broker([Fixture.aaa: Self.flat("10", 0...20)], partial: 1)
         let order = try await b.submit(Fixture.entry("p-1", qty: 10)).order
         var fills: [BrokerFill] = []
         for m in 1...20 { fills += b.advance(to: Fixture.minute(Double(m))) }

@@ -2,6 +2,7 @@ import Broker
 import Domain
 import Foundation
 import Synchronization
+import Testing
 
 /// A clock the test moves by hand (circuit-breaker cool-downs, rate-limit windows).
 final class TestClock: Sendable {
@@ -90,11 +91,15 @@ extension BrokerError {
 }
 
 /// Runs `body` and returns the `BrokerError` it threw, or nil.
-func brokerError<T>(_ body: () async throws(BrokerError) -> T) async -> BrokerError? {
+/// (A closure's thrown type is inferred as `any Error`, hence the cast; anything else is recorded.)
+func brokerError<T>(_ body: () async throws -> T) async -> BrokerError? {
     do {
         _ = try await body()
         return nil
-    } catch {
+    } catch let error as BrokerError {
         return error
+    } catch {
+        Issue.record("expected a BrokerError, got \(error)")
+        return nil
     }
 }
