@@ -125,6 +125,9 @@ struct FakeAlpacaGate: RouterMiddleware {
         case .dropMidBody:
             _ = try await next(request, context)
             return FakeResponse.truncated()
+        case .failAfterProcessing(let status):
+            _ = try await next(request, context)
+            return FakeResponse.error(status: status, code: status * 100_000, message: "internal server error")
         case .answerLate(let seconds):
             let response = try await next(request, context)
             // The client has given up by now; if the server is stopping, answer at once.

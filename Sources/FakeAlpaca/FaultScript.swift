@@ -36,6 +36,9 @@ public final class FaultScript: Sendable {
         case dropMidBody
         /// The connection closes mid-body before the route runs: nothing happened.
         case dropWithoutProcessing
+        /// The route runs (the order is created), then the answer is this 5xx error instead: the
+        /// broker failed after acting, the case a client must resolve by looking the order up.
+        case failAfterProcessing(status: Int)
     }
 
     struct Match: Sendable {
@@ -81,6 +84,12 @@ public final class FaultScript: Sendable {
         delays.withLock { $0.append(contentsOf: [(Match, Double)](repeating: (m, seconds), count: times)) }
     }
 
+    /// Every request under `pathPrefix` is answered only after `seconds` for the next `duration`
+    /// ("the broker answers slowly for a minute").
+    public func delay(_ pathPrefix: String, method: String? = nil, seconds: Double, for duration: Duration) {
+        delays.withLock { $0.append((Match(pathPrefix: pathPrefix, method: method, until: .now + duration), seconds)) }
+    }
+
     /// The next `times` matching requests suffer `fault`.
     public func connection(_ fault: ConnectionFault, _ pathPrefix: String, method: String? = nil, times: Int = 1) {
         let m = Match(pathPrefix: pathPrefix, method: method, until: nil)
@@ -101,9 +110,11 @@ public final class FaultScript: Sendable {
     }
 
     func takeDelay(for path: String, method: String = "GET") -> Double? {
-        delays.withLock { q in
-            guard let i = q.firstIndex(where: { $0.0.matches(path, method, at: .now) }) else { return nil }
-            return q.remove(at: i).1
+        let now = ContinuousClock.now
+        return delays.withLock { q in
+            q.removeAll { $0.0.until.map { now >= $0 } ?? false }
+            guard let i = q.firstIndex(where: { $0.0.matches(path, method, at: now) }) else { return nil }
+            return q[i].0.until == nil ? q.remove(at: i).1 : q[i].1
         }
     }
 

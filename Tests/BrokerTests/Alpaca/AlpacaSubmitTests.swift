@@ -115,6 +115,29 @@ import Testing
         }
     }
 
+    @Test func aServerErrorAfterTheOrderWasTakenIsResolvedWithoutASecondOrder() async throws {
+        try await AlpacaHarness.run { c in
+            c.faults.connection(.failAfterProcessing(status: 502), "/v2/orders", method: "POST")
+            let outcome = try await c.broker.submit(Fixture.entry("five-2"))
+            guard case .created(let order) = outcome else {
+                Issue.record("expected created, got \(outcome)")
+                return
+            }
+            #expect(c.state.orders.count == 1 && order.id.rawValue == c.state.orders[0].id)
+            #expect(c.count("POST /v2/orders") == 1, "found by its client order id, not sent again")
+        }
+    }
+
+    @Test func aSubmitDuringAMinuteOfServerErrorsGivesUpWithoutAnOrder() async throws {
+        try await AlpacaHarness.run(maxRetries: 2) { c in
+            c.faults.fail("/v2/orders", status: 500, for: .seconds(60))
+            let error = await brokerError { try await c.broker.submit(Fixture.entry("five-3")) }
+            // The lookup itself fails too, so the outcome cannot be known.
+            #expect(error?.isOutcomeUnknown == true, "got \(String(describing: error))")
+            #expect(c.count("POST /v2/orders") == 1 && c.state.orders.isEmpty)
+        }
+    }
+
     @Test func rejectionsCarryTheBrokersMessage() async throws {
         try await AlpacaHarness.run { c in
             let tooBig = await brokerError { try await c.broker.submit(Fixture.entry("bp-1", qty: 50_000)) }

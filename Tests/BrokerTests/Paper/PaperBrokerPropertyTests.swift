@@ -56,6 +56,19 @@ import Testing
         #expect(c.allFills.map(\.brokerOrderID) != a.allFills.map(\.brokerOrderID), "order ids derive from the seed")
     }
 
+    @Test func aboutOneFillEventInTenIsPartialByDefault() async throws {
+        let b = PaperBroker(
+            configuration: PaperConfiguration(seed: 2025, buyingPowerMultiplier: 100, start: Fixture.open),
+            feed: TapeFeed([Fixture.aaa: PaperBrokerFillTests.flat("10", 0...20)]))
+        for k in 0..<1000 { _ = try await b.submit(Fixture.entry("rate-\(k)", qty: 100)) }
+        let fills = b.advance(to: Fixture.minute(1))
+        #expect(fills.count == 1000, "each order gets one fill event in the first window")
+        let partial = fills.filter { $0.leavesQuantity.isPositive }.count
+        #expect((70...130).contains(partial), "\(partial) of 1,000 first fills were partial")
+        for m in 2...20 { b.advance(to: Fixture.minute(Double(m))) }
+        #expect(try await b.openOrders().isEmpty, "every remainder filled in a later window")
+    }
+
     @Test func executionsAddUpToEveryOrdersFilledQuantity() async {
         await propertyCheck(
             count: 40, input: Gen.int(in: 0...1_000_000), Gen.int(in: -15...15).array(of: 390), Gen.int(in: 1...400).array(of: 1...10),
