@@ -19,6 +19,9 @@ import Foundation
 ///   returned, if the broker says it does not, the submit is sent again (safe: the id is the
 ///   idempotency key, so a second send can only create the order once); if the lookup fails too,
 ///   `.outcomeUnknown`.
+/// - An exit (any non-opening purpose) is first looked up by its id (a retry returns its order) and
+///   checked against the broker's position (`OrderIntent.exitRefusal`), so it can never open a
+///   position the other way. That costs two reads per exit.
 public final class AlpacaBroker: Broker {
     public let configuration: AlpacaTradingConfiguration
     let requester: AlpacaRequester
@@ -52,6 +55,15 @@ public final class AlpacaBroker: Broker {
         let violations = intent.violations()
         guard violations.isEmpty else {
             throw .rejected(status: 422, message: "not sent: invalid order: " + violations.map { "\($0)" }.joined(separator: ", "))
+        }
+        if !intent.purpose.isOpening {
+            // An exit is checked against the broker's position first (see `exitRefusal`); a retry of an
+            // exit that already went through must still find its order, so look the id up before that.
+            if let existing = try await order(clientOrderID: clientID) {
+                return try await self.existing(clientID, for: intent, message: "client_order_id must be unique", known: existing)
+            }
+            let held = try await position(intent.symbol)?.quantity ?? .zero
+            if let why = intent.exitRefusal(brokerPosition: held) { throw .rejected(status: 422, message: why) }
         }
         let body = AlpacaWire.orderBody(intent)
         var sends = 0
@@ -89,8 +101,12 @@ public final class AlpacaBroker: Broker {
 
     /// The order that already holds `clientID`. It must be the same order (symbol, side, quantity):
     /// a different one means our ids collided, which must not pass as a successful retry.
-    private func existing(_ clientID: ClientOrderID, for intent: OrderIntent, message: String) async throws(BrokerError) -> BrokerSubmitOutcome {
-        guard let order = try await order(clientOrderID: clientID) else { throw .rejected(status: 422, message: message) }
+    private func existing(
+        _ clientID: ClientOrderID, for intent: OrderIntent, message: String, known: BrokerOrder? = nil
+    ) async throws(BrokerError) -> BrokerSubmitOutcome {
+        let found: BrokerOrder?
+        if let known { found = known } else { found = try await order(clientOrderID: clientID) }
+        guard let order = found else { throw .rejected(status: 422, message: message) }
         guard order.symbol == intent.symbol, order.side == intent.side, order.quantity == intent.quantity || order.status == .replaced else {
             throw .rejected(
                 status: 422,

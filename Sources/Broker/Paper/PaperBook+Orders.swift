@@ -23,6 +23,7 @@ extension PaperBook {
         guard violations.isEmpty else {
             throw .rejected(status: 422, message: "invalid order: " + violations.map { "\($0)" }.joined(separator: ", "))
         }
+        if let why = intent.exitRefusal(brokerPosition: position(intent.symbol).quantity) { throw .rejected(status: 422, message: why) }
         guard [.day, .gtc, .ioc, .fok].contains(intent.timeInForce) else {
             throw .rejected(status: 422, message: "time_in_force \(intent.timeInForce.rawValue) is not supported by the paper broker")
         }

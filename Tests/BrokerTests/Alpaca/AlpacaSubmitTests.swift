@@ -138,6 +138,20 @@ import Testing
         }
     }
 
+    @Test func anExitWithoutThePositionIsNotSentAndARetriedExitFindsItsOrder() async throws {
+        try await AlpacaHarness.run(configure: { $0.setExternalPosition(symbol: "AAA", quantity: 10, averagePrice: 10) }) { c in
+            let flat = await brokerError { try await c.broker.submit(Fixture.exit("exit-bbb", Fixture.bbb)) }
+            #expect(flat?.rejectedMessage?.hasSuffix("it would open a short position") == true)
+            let order = try await c.broker.submit(Fixture.exit("exit-aaa")).order
+            #expect(c.count("POST /v2/orders") == 1 && order.side == .sell)
+            try c.state.fill(order.id.rawValue, price: 10)
+            // The position is gone now; the same exit again is the same order, not a refusal or a short.
+            let again = try await c.broker.submit(Fixture.exit("exit-aaa"))
+            #expect(again == .alreadyExists(try #require(try await c.broker.order(id: order.id))))
+            #expect(c.count("POST /v2/orders") == 1 && c.state.positions.isEmpty)
+        }
+    }
+
     @Test func rejectionsCarryTheBrokersMessage() async throws {
         try await AlpacaHarness.run { c in
             let tooBig = await brokerError { try await c.broker.submit(Fixture.entry("bp-1", qty: 50_000)) }

@@ -124,7 +124,9 @@ import Testing
         _ = try await b.submit(Fixture.entry("e-1", qty: 10))
         b.advance(to: Fixture.minute(1))
         let oversell = await brokerError { try await b.submit(Fixture.exit("x-1", qty: 20)) }
-        #expect(oversell?.rejectedMessage == "insufficient qty available for order (requested: 20, available: 10)")
+        #expect(oversell?.rejectedMessage == "not sent: exit of 20 AAA exceeds the 10 shares held at the broker")
+        let shortByMistake = await brokerError { try await b.submit(Fixture.exit("x-2", Fixture.bbb)) }
+        #expect(shortByMistake?.rejectedMessage?.hasSuffix("it would open a short position") == true, "an exit can only reduce")
         let unknown = await brokerError { try await b.submit(Fixture.entry("u-1", Symbol("ZZZ")!)) }
         #expect(unknown?.rejectedStatus == 422)
     }
