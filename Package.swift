@@ -144,6 +144,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "BrokerTests",
+            dependencies: ["Broker", "FakeAlpaca", "Domain", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ProjectionsTests",
             dependencies: [
                 "Projections", "EventStore", "PostgresClient", "Domain", "CatalystTestKit",

@@ -28,6 +28,13 @@ public protocol Broker: Sendable {
     /// Executions after `cursor` (exclusive; nil = from the start of `since`), oldest first, at most
     /// `limit`. The returned cursor continues the feed.
     func fills(since: Date, after cursor: String?, limit: Int) async throws(BrokerError) -> BrokerFillPage
+    /// The connection's state for the watchdog and `/health` (circuit breaker, failure counters).
+    var health: BrokerHealth { get }
+}
+
+extension Broker {
+    /// Brokers without a network connection have nothing to report.
+    public var health: BrokerHealth { .healthy }
 }
 
 public enum BrokerMode: String, Sendable, Codable {

@@ -109,13 +109,31 @@ struct FakeAlpacaGate: RouterMiddleware {
         else {
             return FakeResponse.error(status: 401, code: 40_110_000, message: "request is not authorized")
         }
-        if let seconds = faults.takeDelay(for: request.uri.path) { try await Task.sleep(for: .seconds(seconds)) }
-        if let f = faults.take(for: request.uri.path) {
+        let path = request.uri.path
+        let method = request.method.rawValue
+        if let seconds = faults.takeDelay(for: path, method: method) { try await Task.sleep(for: .seconds(seconds)) }
+        if let f = faults.take(for: path, method: method) {
             var r = FakeResponse.error(status: f.status, code: f.code, message: f.message)
             for (k, v) in f.headers { if let name = HTTPFields.Element.Name(k) { r.headers[name] = v } }
             return r
         }
-        return try await next(request, context)
+        switch faults.takeConnectionFault(for: path, method: method) {
+        case nil:
+            return try await next(request, context)
+        case .dropWithoutProcessing:
+            return FakeResponse.truncated()
+        case .dropMidBody:
+            _ = try await next(request, context)
+            return FakeResponse.truncated()
+        case .failAfterProcessing(let status):
+            _ = try await next(request, context)
+            return FakeResponse.error(status: status, code: status * 100_000, message: "internal server error")
+        case .answerLate(let seconds):
+            let response = try await next(request, context)
+            // The client has given up by now; if the server is stopping, answer at once.
+            try? await Task.sleep(for: .seconds(seconds))
+            return response
+        }
     }
 }
 
@@ -127,6 +145,20 @@ enum FakeResponse {
             body: .init(byteBuffer: ByteBuffer(string: value.serialized))
         )
     }
+
+    /// A 200 that promises 4 KiB of JSON, sends a few bytes and then fails, which makes the server
+    /// close the connection mid-body.
+    static func truncated() -> Response {
+        let promised = 4096
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=UTF-8", .contentLength: String(promised)],
+            body: ResponseBody(contentLength: promised) { writer in
+                try await writer.write(ByteBuffer(string: "{\"id\":\""))
+                throw ConnectionDropped()
+            })
+    }
+
+    struct ConnectionDropped: Error {}
 
     /// Alpaca's error body.
     static func error(status: Int, code: Int, message: String) -> Response {
