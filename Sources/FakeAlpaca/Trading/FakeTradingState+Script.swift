@@ -98,6 +98,17 @@ extension FakeTradingState {
         }
     }
 
+    /// The open: orders `accepted` outside hours (see `FakeTradingBehavior.initialStatus`) are routed
+    /// and become `new`.
+    public func routeAcceptedOrders() {
+        book.withLock { b in
+            for i in b.orders.indices where b.orders[i].status == "accepted" {
+                b.orders[i].status = "new"
+                b.orders[i].updatedAt = b.now
+            }
+        }
+    }
+
     /// An order that exists at the broker but was not placed through this API (another app, the
     /// dashboard). Returns its id.
     @discardableResult

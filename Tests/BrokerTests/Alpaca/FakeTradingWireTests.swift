@@ -89,6 +89,17 @@ import FoundationNetworking
         }
     }
 
+    @Test func ordersAcceptedOutsideHoursAreRoutedAtTheOpen() async throws {
+        try await Self.run { raw, state in
+            state.setBehavior(FakeTradingBehavior(initialStatus: "accepted"))
+            let submitted = try await raw.call("POST", "/v2/orders", Self.simple).1
+            #expect(submitted.contains(#""status":"accepted""#))
+            state.routeAcceptedOrders()
+            let routed = try await raw.call("GET", "/v2/orders:by_client_order_id?client_order_id=w-1").1
+            #expect(routed.contains(#""status":"new""#))
+        }
+    }
+
     @Test func activitiesListNewestFirstByDefault() async throws {
         try await Self.run { raw, state in
             _ = try await raw.call("POST", "/v2/orders", Self.simple)
