@@ -58,7 +58,9 @@ public struct DomainRefusal: Error, Sendable, CustomStringConvertible {
 
     public init(_ error: any Error) {
         self.underlying = "\(error)"
-        self.message = "\(error)"
+        // `Order.Rejection: overfill(…)` reads better in a log than a bare case name.
+        let owner = String(reflecting: type(of: error)).split(separator: ".").dropFirst().joined(separator: ".")
+        self.message = owner.isEmpty ? "\(error)" : "\(owner): \(error)"
         self.code = Self.code(of: error)
     }
 

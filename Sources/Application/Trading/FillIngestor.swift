@@ -31,6 +31,8 @@ public final class FillIngestor: Sendable {
 
     public struct Outcome: Sendable {
         public var ingested = 0
+        /// The executions taken in by this poll.
+        public var ingestedFills: [BrokerFill] = []
         public var duplicates = 0
         /// Executions of orders we never placed (recorded by reconciliation as external).
         public var unknown: [BrokerFill] = []
@@ -56,6 +58,7 @@ public final class FillIngestor: Sendable {
                 switch try await ingest(fill, context: context.followUp(commandID: system.ids.uuid())) {
                 case .ingested(let halt):
                     outcome.ingested += 1
+                    outcome.ingestedFills.append(fill)
                     if let halt { outcome.halts.append(halt) }
                 case .duplicate: outcome.duplicates += 1
                 case .unknownOrder: outcome.unknown.append(fill)

@@ -47,14 +47,32 @@ public struct PositionMonitor: Sendable {
                 tick.exits = try await enforceExits(held: held, prices: Dictionary(uniqueKeysWithValues: marks.map { ($0.symbol, $0.price) }), context: context)
             }
         }
-        for (cycle, cycleSymbols) in watched {
-            let observed = cycleSymbols.compactMap { s in snapshots[s].map { CandidatePrice(from: $0) } }
-            guard !observed.isEmpty else { continue }
-            let record = Observation.CandidatePrices(cycleID: cycle, observedAt: now, prices: observed, source: system.broker.mode == .simulated ? "simulated" : "alpaca")
-            _ = try await system.runner.run(Observation.self, .observations(cycle), context: context.followUp(commandID: system.ids.uuid())) { _ in .record(record) }
-            tick.observed += observed.count
-        }
+        tick.observed = try await observe(watched, snapshots: snapshots, context: context)
         return tick
+    }
+
+    /// One `observation.candidate_prices` per watched cycle, all in one batch.
+    func observe(_ watched: [(CycleID, [Symbol])], snapshots: [Symbol: MarketSnapshot], context: CommandContext) async throws -> Int {
+        var batch = LedgerBatch()
+        var count = 0
+        let source = system.broker.mode == .simulated ? "simulated" : "alpaca"
+        for (cycle, symbols) in watched {
+            let prices = symbols.compactMap { s in snapshots[s].map { CandidatePrice(from: $0) } }
+            guard !prices.isEmpty else { continue }
+            let stream = StreamName.observations(cycle)
+            let loaded = try await system.log.load(Observation.self, stream)
+            let record = Observation.CandidatePrices(cycleID: cycle, observedAt: context.now, prices: prices, source: source)
+            let events: [Observation.Event]
+            do { events = try Observation.decide(.record(record), loaded.state) } catch { throw DomainRefusal(error).asApplicationError }
+            batch.add(stream, expected: loaded.expected, events)
+            count += prices.count
+        }
+        guard !batch.isEmpty else { return 0 }
+        if case .conflict(let c) = try await system.log.append(batch, context: context.followUp(commandID: system.ids.uuid())) {
+            // Only this process observes a cycle; a conflict means a second instance — record it and move on.
+            system.logger.warning("observation conflict", metadata: ["stream": "\(c.streamID)"])
+        }
+        return count
     }
 
     /// Appends a mark per position and the risk book's `risk.marks_recorded` in one batch; returns any

@@ -4,9 +4,13 @@ import EventStore
 import Foundation
 
 /// Compares the ledger with the broker, at start-up and every minute, and turns every difference into
-/// an explicit event: missing fills are ingested, status drift is recorded and synced, and orders or
-/// positions that only one side has are recorded as discrepancies for a human (or Doctor Claude's safe
-/// fixes). Nothing is ever edited silently.
+/// an explicit event: missing fills are ingested, status changes applied, and what the ledger cannot
+/// explain (a status it cannot take, an order the broker does not know, orders or positions only one
+/// side has) is recorded as a discrepancy for a human or Doctor Claude's safe fixes. Nothing is ever
+/// edited silently.
+///
+/// A start-up run is always recorded (`reconciliation-<account>-<run>`); a periodic run only when it
+/// found something, so a quiet minute costs reads, not events.
 public struct Reconciler: Sendable {
     let system: TradingSystem
 
@@ -14,97 +18,137 @@ public struct Reconciler: Sendable {
 
     public struct Report: Sendable {
         public var runID: ReconciliationRunID
+        public var trigger: ReconciliationTrigger
         public var discrepancies: [Reconciliation.DiscrepancyDetected] = []
+        public var adjustments: [Reconciliation.AdjustmentApplied] = []
         public var ingestedFills = 0
-        public var statusSynced = 0
+        public var statusesApplied = 0
+        public var recorded = false
         /// No critical discrepancy is left unresolved.
-        public var passed: Bool { !discrepancies.contains { $0.severity == .critical && !resolvedIDs.contains($0.discrepancyID) } }
-        var resolvedIDs: Set<DiscrepancyID> = []
+        public var passed: Bool {
+            let resolved = Set(adjustments.filter { $0.action != .escalated }.map(\.discrepancyID))
+            return !discrepancies.contains { $0.severity == .critical && !resolved.contains($0.discrepancyID) }
+        }
     }
 
     @discardableResult
     public func run(_ trigger: ReconciliationTrigger, context: CommandContext) async throws -> Report {
-        let runID = ReconciliationRunID(rawValue: "rec-\(context.commandID.lowercasedShort)")
-        let stream = StreamName.reconciliation(account: system.account, run: runID)
-        var report = Report(runID: runID)
-        let account = system.account
-        _ = try await system.runner.run(Reconciliation.self, stream, context: context) { _ in .start(runID, account: account, trigger: trigger, at: context.now) }
-
+        var report = Report(runID: ReconciliationRunID(rawValue: "rec-\(context.commandID.lowercasedShort)"), trigger: trigger)
         do {
-            // 1. Executions we have not recorded yet.
+            // 1. Executions we have not recorded yet (each one missing at start-up is a discrepancy resolved by ingesting it).
             let fills = try await FillIngestor.shared(system).poll(context: context.followUp(commandID: system.ids.uuid()))
             report.ingestedFills = fills.ingested
-            for fill in fills.unknown {
-                let d = discrepancy(.externalOrder, .critical, symbol: fill.symbol, ours: LedgerView(), evidence: evidence("GET /v2/account/activities/FILL", fill: fill), context: context)
-                try await record(d, stream: stream, report: &report, context: context)
+            if trigger == .startup {
+                // Executions that happened while we were not watching: recorded, and resolved by the ingestion itself.
+                for fill in fills.ingestedFills {
+                    let d = discrepancy(.missingFill, .warning, symbol: fill.symbol, ours: LedgerView(), evidence: evidence(fill), context: context)
+                    report.discrepancies.append(d)
+                    report.adjustments.append(
+                        Reconciliation.AdjustmentApplied(
+                            discrepancyID: d.discrepancyID, action: .ingestedFill, affectedStreams: [StreamName.position(account: system.account, symbol: fill.symbol).rawValue],
+                            evidence: d.broker, by: .system, at: context.now, note: "execution \(fill.executionID) ingested"))
+                }
             }
-
+            for fill in fills.unknown {
+                report.discrepancies.append(discrepancy(.externalOrder, .critical, symbol: fill.symbol, ours: LedgerView(), evidence: evidence(fill), context: context))
+            }
             // 2. Order statuses.
             let sync = try await StatusSync(system: system).syncOpenOrders(context: context.followUp(commandID: system.ids.uuid()))
+            report.statusesApplied = sync.applied
             for drift in sync.drifts {
-                let d = discrepancy(
-                    .orderStatusMismatch, .warning, symbol: nil, orderID: drift.orderID, ours: LedgerView(status: drift.ours.rawValue),
-                    evidence: BrokerEvidence(source: "GET /v2/orders/{id}", fetchedAt: context.now, status: drift.broker), context: context)
-                try await record(d, stream: stream, report: &report, context: context)
-                try await resolve(d, .orderStatusSynced, stream: stream, report: &report, context: context)
-                report.statusSynced += 1
+                report.discrepancies.append(
+                    discrepancy(
+                        .orderStatusMismatch, .warning, symbol: nil, orderID: drift.orderID, ours: LedgerView(status: drift.ours.rawValue),
+                        evidence: BrokerEvidence(source: "GET /v2/orders/{id}", fetchedAt: context.now, status: drift.broker, raw: drift.reason), context: context))
             }
             for missing in sync.notFound {
-                let d = discrepancy(
-                    .orderNotFound, .warning, symbol: missing.intent.symbol, orderID: missing.orderID, ours: LedgerView(status: missing.status.rawValue),
-                    evidence: BrokerEvidence(source: "GET /v2/orders/{id}", fetchedAt: context.now, brokerOrderID: missing.brokerOrderID), context: context)
-                try await record(d, stream: stream, report: &report, context: context)
+                report.discrepancies.append(
+                    discrepancy(
+                        .orderNotFound, .warning, symbol: missing.intent.symbol, orderID: missing.orderID, ours: LedgerView(status: missing.status.rawValue),
+                        evidence: BrokerEvidence(source: "GET /v2/orders/{id}", fetchedAt: context.now, brokerOrderID: missing.brokerOrderID), context: context))
             }
-
             // 3. Orders at the broker we never placed.
             let ours = Set(try await system.directory.recentOrders().compactMap(\.brokerOrderID))
             for o in try await system.broker.openOrders() where !ours.contains(o.id) && !o.legs.contains(where: { ours.contains($0.id) }) {
-                let d = discrepancy(
-                    .externalOrder, .critical, symbol: o.symbol, ours: LedgerView(),
-                    evidence: BrokerEvidence(source: "GET /v2/orders", fetchedAt: context.now, brokerOrderID: o.id, clientOrderID: o.clientOrderID, status: o.status, symbol: o.symbol, quantity: o.quantity, filledQuantity: o.filledQuantity, raw: o.raw),
-                    context: context)
-                try await record(d, stream: stream, report: &report, context: context)
+                report.discrepancies.append(
+                    discrepancy(
+                        .externalOrder, .critical, symbol: o.symbol, ours: LedgerView(),
+                        evidence: BrokerEvidence(
+                            source: "GET /v2/orders", fetchedAt: context.now, brokerOrderID: o.id, clientOrderID: o.clientOrderID, status: o.status,
+                            symbol: o.symbol, quantity: o.quantity, filledQuantity: o.filledQuantity, raw: o.raw),
+                        context: context))
             }
-
             // 4. Positions.
-            try await comparePositions(stream: stream, report: &report, context: context)
+            report.discrepancies += try await comparePositions(context: context)
         } catch let error as BrokerError {
             throw ApplicationError.unavailable("reconciliation: \(error)", retryable: error.isRetryable)
         }
-        _ = try await system.runner.run(Reconciliation.self, stream, context: context.followUp(commandID: system.ids.uuid())) { _ in .complete(at: context.now) }
+        if trigger != .periodic || !report.discrepancies.isEmpty {
+            try await record(&report, context: context)
+        }
         if trigger == .startup || !system.gate.isOpen {
-            if report.passed { system.gate.open() } else { system.gate.close("start-up reconciliation found \(report.discrepancies.count) discrepancies (\(runID))") }
+            if report.passed {
+                system.gate.open()
+            } else {
+                system.gate.close("start-up reconciliation \(report.runID) found \(report.discrepancies.count) unresolved discrepancies")
+            }
         }
         return report
     }
 
-    func comparePositions(stream: StreamName, report: inout Report, context: CommandContext) async throws {
+    /// Writes the run in one batch: started, every discrepancy, every adjustment, completed.
+    func record(_ report: inout Report, context: CommandContext) async throws {
+        let stream = StreamName.reconciliation(account: system.account, run: report.runID)
+        var state = Reconciliation.initial
+        var events: [Reconciliation.Event] = []
+        var commands: [Reconciliation.Command] = [.start(report.runID, account: system.account, trigger: report.trigger, at: context.now)]
+        commands += report.discrepancies.map { .recordDiscrepancy($0) }
+        commands += report.adjustments.map { .applyAdjustment($0) }
+        commands.append(.complete(at: context.now))
+        for command in commands {
+            do {
+                let (new, next) = try Reconciliation.run(command, on: state)
+                events += new
+                state = next
+            } catch { throw DomainRefusal(error).asApplicationError }
+        }
+        var batch = LedgerBatch()
+        batch.add(stream, expected: .noStream, events)
+        _ = try await system.log.append(batch, context: context.followUp(commandID: system.ids.uuid()))
+        report.recorded = true
+        for d in report.discrepancies {
+            system.logger.warning("reconciliation discrepancy", metadata: ["kind": "\(d.kind.rawValue)", "symbol": "\(d.symbol?.rawValue ?? "")", "severity": "\(d.severity.rawValue)"])
+        }
+    }
+
+    func comparePositions(context: CommandContext) async throws -> [Reconciliation.DiscrepancyDetected] {
         let broker = try await system.broker.positions()
         let book = try await RiskDesk(system: system).ensureOpen(system.tradingDate(context.now), context: context.followUp(commandID: system.ids.uuid()))
         var mine: [Symbol: Quantity] = [:]
         for p in book.positions.values where !p.net.isFlat { mine[p.symbol] = p.net.quantity }
         var theirs: [Symbol: BrokerPosition] = [:]
         for p in broker where !p.quantity.isZero { theirs[p.symbol] = p }
+        var out: [Reconciliation.DiscrepancyDetected] = []
         for symbol in Set(mine.keys).union(theirs.keys).sorted() {
-            let ourQty = mine[symbol]
             let b = theirs[symbol]
             let ev = BrokerEvidence(
                 source: "GET /v2/positions", fetchedAt: context.now, symbol: symbol, quantity: b?.quantity ?? .zero, averagePrice: b?.averageEntryPrice,
                 raw: b?.raw)
-            switch (ourQty, b) {
+            switch (mine[symbol], b) {
             case (nil, .some):
-                try await record(discrepancy(.orphanPosition, .critical, symbol: symbol, ours: LedgerView(quantity: .zero), evidence: ev, context: context), stream: stream, report: &report, context: context)
+                out.append(discrepancy(.orphanPosition, .critical, symbol: symbol, ours: LedgerView(quantity: .zero), evidence: ev, context: context))
             case (.some(let q), nil):
-                try await record(discrepancy(.phantomPosition, .critical, symbol: symbol, ours: LedgerView(quantity: q), evidence: ev, context: context), stream: stream, report: &report, context: context)
+                out.append(discrepancy(.phantomPosition, .critical, symbol: symbol, ours: LedgerView(quantity: q), evidence: ev, context: context))
             case (.some(let q), .some(let p)) where q != p.quantity:
                 let diff = (q - p.quantity).magnitude.shares
                 let base = max(q.magnitude.shares, p.quantity.magnitude.shares)
                 let severity: Severity = base > 0 && diff / base >= Decimal(string: "0.1")! ? .critical : .warning
-                try await record(discrepancy(.quantityMismatch, severity, symbol: symbol, ours: LedgerView(quantity: q), evidence: ev, context: context), stream: stream, report: &report, context: context)
+                out.append(discrepancy(.quantityMismatch, severity, symbol: symbol, ours: LedgerView(quantity: q), evidence: ev, context: context))
             default:
                 break
             }
         }
+        return out
     }
 
     func discrepancy(
@@ -116,23 +160,9 @@ public struct Reconciler: Sendable {
             orderID: orderID, positionID: nil, ours: ours, broker: evidence, at: context.now)
     }
 
-    func evidence(_ source: String, fill: BrokerFill) -> BrokerEvidence {
+    func evidence(_ fill: BrokerFill) -> BrokerEvidence {
         BrokerEvidence(
-            source: source, fetchedAt: fill.transactionTime, brokerOrderID: fill.brokerOrderID, clientOrderID: fill.clientOrderID, symbol: fill.symbol,
-            quantity: fill.quantity, averagePrice: fill.price, executionIDs: [fill.executionID])
-    }
-
-    func record(_ d: Reconciliation.DiscrepancyDetected, stream: StreamName, report: inout Report, context: CommandContext) async throws {
-        _ = try await system.runner.run(Reconciliation.self, stream, context: context.followUp(commandID: system.ids.uuid())) { _ in .recordDiscrepancy(d) }
-        report.discrepancies.append(d)
-        system.logger.warning("reconciliation discrepancy", metadata: ["kind": "\(d.kind.rawValue)", "symbol": "\(d.symbol?.rawValue ?? "")", "severity": "\(d.severity.rawValue)"])
-    }
-
-    func resolve(_ d: Reconciliation.DiscrepancyDetected, _ action: AdjustmentAction, stream: StreamName, report: inout Report, context: CommandContext) async throws {
-        let adjustment = Reconciliation.AdjustmentApplied(
-            discrepancyID: d.discrepancyID, action: action, affectedStreams: d.orderID.map { [StreamName.order($0).rawValue] } ?? [], evidence: d.broker,
-            by: .system, at: context.now, note: nil)
-        _ = try await system.runner.run(Reconciliation.self, stream, context: context.followUp(commandID: system.ids.uuid())) { _ in .applyAdjustment(adjustment) }
-        report.resolvedIDs.insert(d.discrepancyID)
+            source: "GET /v2/account/activities/FILL", fetchedAt: fill.transactionTime, brokerOrderID: fill.brokerOrderID, clientOrderID: fill.clientOrderID,
+            symbol: fill.symbol, quantity: fill.quantity, averagePrice: fill.price, executionIDs: [fill.executionID])
     }
 }

@@ -11,17 +11,21 @@ public struct StatusSync: Sendable {
 
     public init(system: TradingSystem) { self.system = system }
 
+    /// A broker status the ledger could not take (the order's transition table refused it): a real
+    /// mismatch for a human. Ordinary status changes learned by polling are simply applied.
     public struct Drift: Sendable, Hashable {
         public var orderID: OrderID
         public var ours: Order.Status
         public var broker: BrokerOrderStatus
+        public var reason: String
     }
 
-    /// Checks every open order of ours at the broker and applies status changes. Returns the drifts
-    /// found (statuses that changed) and the orders the broker does not know.
+    /// Checks every open order of ours at the broker and applies status changes. Returns the statuses
+    /// that could not be applied, the orders the broker does not know, and how many changes were applied.
     @discardableResult
-    public func syncOpenOrders(context: CommandContext) async throws -> (drifts: [Drift], notFound: [Order.Record]) {
+    public func syncOpenOrders(context: CommandContext) async throws -> (drifts: [Drift], notFound: [Order.Record], applied: Int) {
         var drifts: [Drift] = []
+        var applied = 0
         var missing: [Order.Record] = []
         for record in try await system.directory.openOrders() {
             switch record.status {
@@ -42,20 +46,30 @@ public struct StatusSync: Sendable {
                 missing.append(record)
                 continue
             }
-            if let drift = try await apply(broker, to: record, context: context.followUp(commandID: system.ids.uuid())) { drifts.append(drift) }
+            switch try await apply(broker, to: record, context: context.followUp(commandID: system.ids.uuid())) {
+            case .unchanged: break
+            case .applied: applied += 1
+            case .refused(let drift): drifts.append(drift)
+            }
         }
-        return (drifts, missing)
+        return (drifts, missing, applied)
     }
 
-    /// Applies the broker's status when it differs from ours. Returns the drift when one was recorded.
-    func apply(_ broker: BrokerOrder, to record: Order.Record, context: CommandContext) async throws -> Drift? {
+    public enum Applied: Sendable {
+        case unchanged
+        case applied
+        case refused(Drift)
+    }
+
+    /// Applies the broker's status when it differs from ours.
+    func apply(_ broker: BrokerOrder, to record: Order.Record, context: CommandContext) async throws -> Applied {
         let theirs = Order.Status(broker: broker.status)
-        guard theirs != record.status else { return nil }
+        guard theirs != record.status else { return .unchanged }
         // Partial and full fills are recorded from executions only.
         if broker.status == .filled || broker.status == .partiallyFilled {
-            guard broker.filledQuantity > record.filledQuantity else { return nil }
+            guard broker.filledQuantity > record.filledQuantity else { return .unchanged }
             _ = try await FillIngestor.shared(system).poll(context: context)
-            return Drift(orderID: record.orderID, ours: record.status, broker: broker.status)
+            return .applied
         }
         let at = broker.updatedAt ?? broker.canceledAt ?? broker.expiredAt ?? system.clock.now()
         var replacedBy: OrderID?
@@ -69,12 +83,12 @@ public struct StatusSync: Sendable {
             _ = try await system.runner.run(Order.self, .order(record.orderID), context: context) { _ in .applyBrokerUpdate(update) }
         } catch let refusal as DomainRefusal {
             system.logger.warning("broker status not applied", metadata: ["order": "\(record.orderID)", "broker": "\(broker.status)", "why": "\(refusal)"])
-            return nil
+            return .refused(Drift(orderID: record.orderID, ours: record.status, broker: broker.status, reason: refusal.message))
         }
         if record.approvalID != nil, [.canceled, .expired, .rejected].contains(broker.status), broker.filledQuantity < record.intent.quantity {
             let reason: Risk.ReleaseReason = broker.status == .canceled ? .orderCanceled : broker.status == .expired ? .orderExpired : .orderRejected
             try await OrderSubmission(system: system).releaseIfEntry(record, reason: reason, context: context)
         }
-        return Drift(orderID: record.orderID, ours: record.status, broker: broker.status)
+        return .applied
     }
 }

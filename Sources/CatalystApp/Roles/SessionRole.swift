@@ -35,6 +35,11 @@ public enum SessionRole {
         let config = try TradingAssembly.config(files, logger: logger)
         let date: NYDate
         if let d = options.date { date = d } else { date = try await nextSimulatedDate(store: store, account: options.account) }
+        let riskStream = "risk-\(options.account.rawValue)-\(date)"
+        if try await store.streamVersion(riskStream) > 0 {
+            throw CatalystError.refused(
+                "\(date) was already simulated on this ledger (account \(options.account)); omit --date to run the next day, or use a fresh CATALYST_HOME")
+        }
         let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let crontab = files.root.appendingPathComponent("tools/catalyst.cron")

@@ -32,7 +32,10 @@ public enum TradingAssembly {
     public static func simulated(
         world: SimulatedWorld, store: PostgresEventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
     ) -> TradingSystem {
-        let log = EventLog(store: store, ids: SeededIDGenerator(seed: world.seed))
+        // The id stream depends on the seed and the day, so successive simulated days never reuse ids.
+        let day = world.session.date
+        let daySeed = world.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(day.year * 10_000 + day.month * 100 + day.day)
+        let log = EventLog(store: store, ids: SeededIDGenerator(seed: daySeed))
         return TradingSystem(
             log: log, broker: world.broker, market: world.market, clock: world.clock,
             configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),
