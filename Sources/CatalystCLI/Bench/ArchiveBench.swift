@@ -22,8 +22,14 @@ struct ArchiveBench: CatalystCommand {
     @Option(help: "Events per segment file.") var segmentEvents = 100_000
     @Option(help: "Events appended after the export, read through the archive+table reader.") var tail = 50_000
     @Flag(name: .customLong("import"), help: "Also measure a restore into a second scratch database.") var measureImport = false
+    @Option(help: "Only measure decompression, decoding and verification of this existing archive (no database).") var archive: String?
 
     func execute() async throws {
+        if let archive {
+            let dir = URL(fileURLWithPath: archive)
+            try Self.measureReading(dir, manifest: try ArchiveManifest.load(from: dir))
+            return
+        }
         let db = try await BenchDatabase.fresh()
         let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: 4, name: "bench"))
         print("archive benchmark: \(events) events, scratch database \(BenchDatabase.name)")
@@ -53,27 +59,7 @@ struct ArchiveBench: CatalystCommand {
                 rawMB, Double(m.compressedBytes) / 1e6, Double(m.uncompressedBytes) / Double(m.compressedBytes), m.segments.count,
                 Double(m.uncompressedBytes) / Double(m.eventCount)))
 
-        for run in 1...3 {
-            sw = Stopwatch()
-            var bytes: Int64 = 0
-            for s in m.segments {
-                let r = try LZ4FrameReader(path: dir.appendingPathComponent(s.file).path)
-                while try r.next() != nil {}
-                bytes += r.uncompressedBytes
-            }
-            print(String(format: "LZ4 decompress only, run %d  %8.0f MB/s", run, Double(bytes) / 1e6 / sw.seconds))
-        }
-        for run in 1...3 {
-            sw = Stopwatch()
-            let reader = try ArchiveReader(directory: dir)
-            var n = 0
-            while let batch = try reader.nextEvents() { n += batch.count }
-            let s = sw.seconds
-            print("decode to RecordedEvent, run \(run)  \(rate(n, s))  \(String(format: "%.0f MB/s", rawMB / s))")
-        }
-        sw = Stopwatch()
-        guard case .ok(let verified) = ArchiveVerifier.verify(directory: dir) else { throw CatalystError.refused("the benchmark archive does not verify") }
-        print("verify (SHA-256 + chain)   \(rate(Int(verified.eventsChecked), sw.seconds))")
+        try Self.measureReading(dir, manifest: m)
 
         sw = Stopwatch()
         var cursor = LogCursor.start
@@ -101,6 +87,32 @@ struct ArchiveBench: CatalystCommand {
             print("import (\(i.transactions) transactions) \(rate(Int(i.events), i.seconds))")
             print(String(format: "rebuild projections        %.1f s; head hash matches the archive", restored.rebuildSeconds))
         }
+    }
+
+    /// LZ4 alone, decoding into `RecordedEvent` (the replay path), and full verification.
+    static func measureReading(_ dir: URL, manifest m: ArchiveManifest) throws {
+        let rawMB = Double(m.uncompressedBytes) / 1e6
+        for run in 1...3 {
+            let sw = Stopwatch()
+            var bytes: Int64 = 0
+            for s in m.segments {
+                let r = try LZ4FrameReader(path: dir.appendingPathComponent(s.file).path)
+                while try r.next() != nil {}
+                bytes += r.uncompressedBytes
+            }
+            print(String(format: "LZ4 decompress only, run %d  %8.0f MB/s", run, Double(bytes) / 1e6 / sw.seconds))
+        }
+        for run in 1...3 {
+            let sw = Stopwatch()
+            let reader = try ArchiveReader(directory: dir, decodeHashes: false)
+            var n = 0
+            while let batch = try reader.nextEvents() { n += batch.count }
+            let s = sw.seconds
+            print("decode to RecordedEvent, run \(run)  \(rate(n, s))  \(String(format: "%.0f MB/s", rawMB / s))")
+        }
+        let sw = Stopwatch()
+        guard case .ok(let verified) = ArchiveVerifier.verify(directory: dir) else { throw CatalystError.refused("the archive does not verify") }
+        print("verify (SHA-256 + chain)   \(rate(Int(verified.eventsChecked), sw.seconds))")
     }
 
     /// Four concurrent writers appending batches of 1–8 events to rotating streams.

@@ -55,7 +55,8 @@ public enum ArchiveImporter {
         }
         do {
             for dir in directories {
-                let reader = try ArchiveReader(directory: dir)
+                // Verified above; the import needs the events, not the stored hashes.
+                let reader = try ArchiveReader(directory: dir, decodeHashes: false)
                 while let decoded = try reader.nextBatch() {
                     for a in decoded {
                         if let first = group.first, first.event.transactionID != a.event.transactionID { try flushGroup() }

@@ -8,12 +8,19 @@ import Glibc
 /// hex without intermediate strings, and `payload`/`metadata` copied as slices of the byte lengths the line
 /// records. Anything that deviates from the format by one byte is an error naming what was expected.
 public enum ArchiveLineDecoder {
-    public static func decode(_ line: UnsafeRawBufferPointer) throws(ArchiveLineError) -> ArchivedEvent {
+    /// - Parameter hashes: parse the stored chain hash; replay passes false and gets `ChainHash.zero`
+    ///   (the bytes are still covered by the LZ4 checksums; verification always parses them).
+    public static func decode(_ line: UnsafeRawBufferPointer, hashes: Bool = true) throws(ArchiveLineError) -> ArchivedEvent {
         var s = LineScanner(b: line)
         try s.expect(ArchiveLine.kSeq, "seq")
         let seq = try s.int("seq")
         try s.expect(ArchiveLine.kHash, "hash")
-        guard let hash = ChainHash(hexBytes: try s.take(64, "hash")) else { throw .init("hash is not 64 hex digits") }
+        let hashText = try s.take(64, "hash")
+        var hash = ChainHash.zero
+        if hashes {
+            guard let h = ChainHash(hexBytes: hashText) else { throw .init("hash is not 64 hex digits") }
+            hash = h
+        }
         try s.expect(ArchiveLine.kPosition, "global_position")
         let position = try s.int("global_position")
         try s.expect(ArchiveLine.kTx, "tx_id")
@@ -75,12 +82,10 @@ public enum ArchiveLineDecoder {
     }
 
     @inline(__always) static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        case 65...70: c - 55
-        default: nil
-        }
+        let d = c &- 48
+        if d < 10 { return d }
+        let l = (c | 0x20) &- 97
+        return l < 6 ? l + 10 : nil
     }
 }
 
@@ -89,21 +94,22 @@ struct LineScanner {
     let b: UnsafeRawBufferPointer
     var i = 0
 
-    mutating func expect(_ literal: [UInt8], _ field: String) throws(ArchiveLineError) {
-        let n = literal.count
-        let same = literal.withUnsafeBytes { lit in i + n <= b.count && memcmp(b.baseAddress! + i, lit.baseAddress!, n) == 0 }
-        guard same else { throw .init("expected the key of \(field) at byte \(i)") }
+    mutating func expect(_ literal: StaticString, _ field: StaticString) throws(ArchiveLineError) {
+        let n = literal.utf8CodeUnitCount
+        guard i + n <= b.count, memcmp(b.baseAddress! + i, literal.utf8Start, n) == 0 else {
+            throw .init("expected the key of \(field) at byte \(i)")
+        }
         i += n
     }
 
-    mutating func take(_ n: Int, _ field: String) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
+    mutating func take(_ n: Int, _ field: StaticString) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
         guard n >= 0, i + n <= b.count else { throw .init("\(field) runs past the end of the line") }
         defer { i += n }
         return UnsafeRawBufferPointer(rebasing: b[i..<(i + n)])
     }
 
     /// A decimal integer, optionally negative.
-    mutating func int(_ field: String) throws(ArchiveLineError) -> Int64 {
+    mutating func int(_ field: StaticString) throws(ArchiveLineError) -> Int64 {
         var negative = false
         if i < b.count, b[i] == UInt8(ascii: "-") {
             negative = true
@@ -123,7 +129,7 @@ struct LineScanner {
     }
 
     /// An unsigned decimal integer (an `xid8` uses all 64 bits).
-    mutating func uint(_ field: String) throws(ArchiveLineError) -> UInt64 {
+    mutating func uint(_ field: StaticString) throws(ArchiveLineError) -> UInt64 {
         let start = i
         var v: UInt64 = 0
         while i < b.count, b[i] >= 48, b[i] <= 57 {
@@ -138,7 +144,7 @@ struct LineScanner {
     }
 
     /// A raw JSON object of exactly `n` bytes.
-    mutating func object(_ n: Int64, _ field: String) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
+    mutating func object(_ n: Int64, _ field: StaticString) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
         guard n >= 2, n <= Int64(b.count) else { throw .init("\(field)_bytes is out of range") }
         let slice = try take(Int(n), field)
         guard slice[0] == UInt8(ascii: "{"), slice[slice.count - 1] == UInt8(ascii: "}") else {
@@ -149,7 +155,7 @@ struct LineScanner {
 
     /// A JSON string literal starting at the opening quote. Strings without escapes (the usual case) are
     /// taken as one slice; escapes are decoded on a slower path.
-    mutating func string(_ field: String) throws(ArchiveLineError) -> String {
+    mutating func string(_ field: StaticString) throws(ArchiveLineError) -> String {
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw .init("\(field) is not a string") }
         i += 1
         let start = i
@@ -169,7 +175,7 @@ struct LineScanner {
         throw .init("\(field) is not terminated")
     }
 
-    private mutating func escapedString(_ field: String) throws(ArchiveLineError) -> String {
+    private mutating func escapedString(_ field: StaticString) throws(ArchiveLineError) -> String {
         var out: [UInt8] = []
         while i < b.count {
             let c = b[i]
@@ -208,7 +214,7 @@ struct LineScanner {
         throw .init("\(field) is not terminated")
     }
 
-    private mutating func hex4(_ field: String) throws(ArchiveLineError) -> UInt32 {
+    private mutating func hex4(_ field: StaticString) throws(ArchiveLineError) -> UInt32 {
         guard i + 4 <= b.count else { throw .init("\(field) ends inside a \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {

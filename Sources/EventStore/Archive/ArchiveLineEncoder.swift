@@ -27,57 +27,61 @@ public struct ArchivedEvent: Sendable, Hashable {
 public enum ArchiveLine {
     public static let format = "catalyst-archive-jsonl-v1"
 
-    static let kSeq = Array(#"{"seq":"#.utf8)
-    static let kHash = Array(#","hash":""#.utf8)
-    static let kPosition = Array(#"","global_position":"#.utf8)
-    static let kTx = Array(#","tx_id":""#.utf8)
-    static let kStream = Array(#"","stream_id":"#.utf8)
-    static let kVersion = Array(#","stream_version":"#.utf8)
-    static let kEventID = Array(#","event_id":""#.utf8)
-    static let kType = Array(#"","event_type":"#.utf8)
-    static let kSchema = Array(#","schema_version":"#.utf8)
-    static let kOccurred = Array(#","occurred_at":""#.utf8)
-    static let kRecorded = Array(#"","recorded_at":""#.utf8)
-    static let kPayloadBytes = Array(#"","payload_bytes":"#.utf8)
-    static let kMetadataBytes = Array(#","metadata_bytes":"#.utf8)
-    static let kPayload = Array(#","payload":"#.utf8)
-    static let kMetadata = Array(#","metadata":"#.utf8)
+    static let kSeq: StaticString = #"{"seq":"#
+    static let kHash: StaticString = #","hash":""#
+    static let kPosition: StaticString = #"","global_position":"#
+    static let kTx: StaticString = #","tx_id":""#
+    static let kStream: StaticString = #"","stream_id":"#
+    static let kVersion: StaticString = #","stream_version":"#
+    static let kEventID: StaticString = #","event_id":""#
+    static let kType: StaticString = #"","event_type":"#
+    static let kSchema: StaticString = #","schema_version":"#
+    static let kOccurred: StaticString = #","occurred_at":""#
+    static let kRecorded: StaticString = #"","recorded_at":""#
+    static let kPayloadBytes: StaticString = #"","payload_bytes":"#
+    static let kMetadataBytes: StaticString = #","metadata_bytes":"#
+    static let kPayload: StaticString = #","payload":"#
+    static let kMetadata: StaticString = #","metadata":"#
 
     /// Appends one line (with its newline) to `out`. Fails only for a timestamp outside years 1…9999.
     public static func append(_ a: ArchivedEvent, to out: inout [UInt8]) throws(ArchiveLineError) {
         let e = a.event
-        out.append(contentsOf: kSeq)
+        append(kSeq, to: &out)
         appendInt(a.seq, to: &out)
-        out.append(contentsOf: kHash)
+        append(kHash, to: &out)
         a.hash.appendHex(to: &out)
-        out.append(contentsOf: kPosition)
+        append(kPosition, to: &out)
         appendInt(e.position, to: &out)
-        out.append(contentsOf: kTx)
+        append(kTx, to: &out)
         appendUInt(e.transactionID, to: &out)
-        out.append(contentsOf: kStream)
+        append(kStream, to: &out)
         appendJSONString(e.streamID, to: &out)
-        out.append(contentsOf: kVersion)
+        append(kVersion, to: &out)
         appendInt(e.streamVersion, to: &out)
-        out.append(contentsOf: kEventID)
+        append(kEventID, to: &out)
         appendUUID(e.eventID, to: &out)
-        out.append(contentsOf: kType)
+        append(kType, to: &out)
         appendJSONString(e.eventType, to: &out)
-        out.append(contentsOf: kSchema)
+        append(kSchema, to: &out)
         appendInt(Int64(e.schemaVersion), to: &out)
-        out.append(contentsOf: kOccurred)
+        append(kOccurred, to: &out)
         guard ArchiveTimestamp.append(micros: e.occurredAtMicros, to: &out) else { throw .init("occurred_at is outside years 1…9999") }
-        out.append(contentsOf: kRecorded)
+        append(kRecorded, to: &out)
         guard ArchiveTimestamp.append(micros: e.recordedAtMicros, to: &out) else { throw .init("recorded_at is outside years 1…9999") }
-        out.append(contentsOf: kPayloadBytes)
+        append(kPayloadBytes, to: &out)
         appendInt(Int64(e.payload.count), to: &out)
-        out.append(contentsOf: kMetadataBytes)
+        append(kMetadataBytes, to: &out)
         appendInt(Int64(e.metadata.count), to: &out)
-        out.append(contentsOf: kPayload)
+        append(kPayload, to: &out)
         out.append(contentsOf: e.payload)
-        out.append(contentsOf: kMetadata)
+        append(kMetadata, to: &out)
         out.append(contentsOf: e.metadata)
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
+    }
+
+    static func append(_ key: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     static func appendInt(_ v: Int64, to out: inout [UInt8]) {

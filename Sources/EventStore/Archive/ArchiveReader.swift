@@ -10,24 +10,30 @@ public final class ArchiveReader {
     public let directory: URL
     public let manifest: ArchiveManifest
     private let hashing: Bool
+    private let decodeHashes: Bool
     private var index = 0
     private var segment: ArchiveSegmentReader?
     private var lastCursor: LogCursor?
     private var segmentFirst: Int64?
     private var segmentLast: Int64?
 
-    /// - Parameter verifyFileHashes: also compute each file's SHA-256 and compare it with the manifest.
-    public init(directory: URL, verifyFileHashes: Bool = false) throws {
+    /// - Parameters:
+    ///   - verifyFileHashes: also compute each file's SHA-256 and compare it with the manifest.
+    ///   - decodeHashes: parse each line's chain hash into `ArchivedEvent.hash`; replay, which only needs
+    ///     the events, passes false (the hash is then `ChainHash.zero`).
+    public init(directory: URL, verifyFileHashes: Bool = false, decodeHashes: Bool = true) throws {
         self.directory = directory
         self.manifest = try ArchiveManifest.load(from: directory)
         self.hashing = verifyFileHashes
+        self.decodeHashes = decodeHashes
     }
 
     /// The next batch of events in seq order; nil after the last one.
     public func nextBatch() throws -> [ArchivedEvent]? {
         while index < manifest.segments.count {
             if segment == nil {
-                segment = try ArchiveSegmentReader(directory: directory, segment: manifest.segments[index], hashing: hashing)
+                segment = try ArchiveSegmentReader(
+                    directory: directory, segment: manifest.segments[index], hashing: hashing, decodeHashes: decodeHashes)
                 segmentFirst = nil
             }
             if let batch = try segment!.nextBatch() {

@@ -12,13 +12,15 @@ final class ArchiveSegmentReader {
     let segment: ArchiveManifest.Segment
     private let frame: LZ4FrameReader
     private let hashing: Bool
+    private let decodeHashes: Bool
     private var carry: [UInt8] = []
     private(set) var expectedSeq: Int64
     private var finished = false
 
-    init(directory: URL, segment: ArchiveManifest.Segment, hashing: Bool) throws {
+    init(directory: URL, segment: ArchiveManifest.Segment, hashing: Bool, decodeHashes: Bool) throws {
         self.segment = segment
         self.hashing = hashing
+        self.decodeHashes = decodeHashes
         expectedSeq = segment.firstSeq
         frame = try LZ4FrameReader(path: directory.appendingPathComponent(segment.file).path, displayName: segment.file, hashing: hashing)
     }
@@ -75,7 +77,7 @@ final class ArchiveSegmentReader {
     private func decodeLine(_ line: UnsafeRawBufferPointer, into batch: inout [ArchivedEvent]) throws {
         let a: ArchivedEvent
         do {
-            a = try ArchiveLineDecoder.decode(line)
+            a = try ArchiveLineDecoder.decode(line, hashes: decodeHashes)
         } catch {
             throw ArchiveError.corrupt(file: segment.file, seq: expectedSeq, reason: "the line does not parse: \(error.reason)")
         }

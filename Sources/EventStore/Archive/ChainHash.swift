@@ -34,14 +34,7 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
     private static func word(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt64? {
         var w: UInt64 = 0
         for i in offset..<(offset + 16) {
-            let c = b[i]
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: return nil
-            }
+            guard let v = ArchiveLineDecoder.nibble(b[i]) else { return nil }
             w = w << 4 | UInt64(v)
         }
         return w

@@ -60,7 +60,7 @@ public struct ContinuousLog: AsyncSequence, Sendable {
         /// The next batch in reader order; nil once the table is exhausted.
         public mutating func nextBatch() async throws -> [RecordedEvent]? {
             while archiveIndex < log.archives.count {
-                if reader == nil { reader = try ArchiveReader(directory: log.archives[archiveIndex]) }
+                if reader == nil { reader = try ArchiveReader(directory: log.archives[archiveIndex], decodeHashes: false) }
                 if let batch = try reader!.nextEvents() { return batch }
                 reader = nil
                 archiveIndex += 1
