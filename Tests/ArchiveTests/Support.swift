@@ -39,6 +39,31 @@ func seedLog(_ db: TestDatabase, writers: Int = 4, appendsPerWriter: Int = 30, t
     }
     let big = "big\(tag)"
     _ = try await store.append(to: big, expected: .any, events: (0..<300).map { newEvent(stream: big, i: $0, type: "test.bulk") })
+    try await appendInversion(db, store: store, tag: tag)
+}
+
+/// Makes reader order differ from position order for sure: transaction A takes its id first, B then
+/// appends and commits, and only then does A append (a later position, but an earlier tx id). Reader order
+/// is A's event, then B's. A restore that put everything in one transaction would read B first.
+func appendInversion(_ db: TestDatabase, store: PostgresEventStore, tag: String) async throws {
+    let a = db.session()
+    try await a.withConnection { c -> Void in
+        try c.execute("BEGIN")
+        try c.execute("SELECT pg_current_xact_id()")
+    }
+    let b = "inversion-b\(tag)"
+    _ = try await store.append(to: b, expected: .noStream, events: [newEvent(stream: b, i: 1)])
+    let e = newEvent(stream: "inversion-a\(tag)", i: 2)
+    try await a.withConnection { c -> Void in
+        try c.query(
+            """
+            SELECT * FROM append_events(NULL, ARRAY[$1], ARRAY[0]::bigint[], ARRAY[1], ARRAY[$2]::uuid[], ARRAY[$1], ARRAY[$3],
+                                        ARRAY[1], ARRAY[$4], ARRAY[$5], ARRAY[$6]::timestamptz[])
+            """,
+            [e.streamID, e.eventID, e.eventType, String(decoding: e.payload, as: UTF8.self), String(decoding: e.metadata, as: UTF8.self), e.occurredAt])
+        try c.execute("COMMIT")
+    }
+    await a.close()
 }
 
 /// Seals the whole log (rebuilding the audit seal from the start). Waits first until every event is

@@ -1,7 +1,7 @@
 import EventStore
 import Foundation
 
-/// Trading-shaped events for the archive benchmark: about 256 bytes of payload whose ids, prices,
+/// Trading-shaped events for the archive benchmark: about 260 bytes of payload (as `jsonb` prints it) whose ids, prices,
 /// quantities and times vary from event to event (a fixed payload would compress unrealistically well),
 /// from a seeded generator so every run writes the same kind of data.
 struct ArchiveBenchEvents {
@@ -37,7 +37,7 @@ struct ArchiveBenchEvents {
                 {"order_id":"ord-\(hex(12))","execution_id":"exe-\(hex(16))","symbol":"\(symbol)","side":"\(next() % 2 == 0 ? "buy" : "sell")",\
                 "qty":"\(qty)","price":"\(price / 10_000).\(String(format: "%04d", Int(price % 10_000)))","cumulative_qty":"\(qty)",\
                 "venue":"paper","liquidity":"\(next() % 3 == 0 ? "maker" : "taker")","fee":"0.\(next() % 100)",\
-                "filled_at":"2026-11-21T14:\(10 + next() % 50):\(10 + next() % 50).\(micros)Z","strategy":"momentum-catalyst-v3"}
+                "filled_at":"2026-11-21T14:\(10 + next() % 50):\(10 + next() % 50).\(micros)Z"}
                 """
             let metadata = """
                 {"actor":"system","correlation_id":"\(UUID().uuidString.lowercased())","causation_id":"\(UUID().uuidString.lowercased())","code_version":"0.9.\(i % 3)"}

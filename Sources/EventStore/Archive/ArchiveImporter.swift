@@ -40,7 +40,7 @@ public enum ArchiveImporter {
         defer { _ = try? c.execute("SET synchronous_commit = on") }
 
         var batch = PipelineBatch()
-        var group: [ArchivedEvent] = []
+        var group: [RecordedEvent] = []
         var events: Int64 = 0
         var transactions: Int64 = 0
         func flushGroup() throws {
@@ -57,10 +57,10 @@ public enum ArchiveImporter {
             for dir in directories {
                 // Verified above; the import needs the events, not the stored hashes.
                 let reader = try ArchiveReader(directory: dir, decodeHashes: false)
-                while let decoded = try reader.nextBatch() {
-                    for a in decoded {
-                        if let first = group.first, first.event.transactionID != a.event.transactionID { try flushGroup() }
-                        group.append(a)
+                while let decoded = try reader.nextEvents() {
+                    for e in decoded {
+                        if let first = group.first, first.transactionID != e.transactionID { try flushGroup() }
+                        group.append(e)
                         events += 1
                     }
                 }
@@ -120,10 +120,10 @@ struct PipelineBatch {
                              $9::timestamptz[], $10::timestamptz[])
         """
 
-    mutating func addTransaction(_ group: [ArchivedEvent]) {
+    mutating func addTransaction(_ group: [RecordedEvent]) {
         statements.append(PGStatement("BEGIN"))
         if group.count == 1 {
-            let e = group[0].event
+            let e = group[0]
             let params: [any PGBindable] = [
                 e.position, e.streamID, e.streamVersion, e.eventID, e.eventType, e.schemaVersion,
                 String(decoding: e.payload, as: UTF8.self), String(decoding: e.metadata, as: UTF8.self),
@@ -136,7 +136,7 @@ struct PipelineBatch {
             while start < group.count {
                 let slice = group[start..<min(start + ArchiveImporter.rowsPerInsert, group.count)]
                 statements.append(PGStatement(Self.insertMany, Self.arrays(slice), preparedName: "archive_import_many"))
-                bytes += slice.reduce(0) { $0 + $1.event.payload.count + $1.event.metadata.count + 200 }
+                bytes += slice.reduce(0) { $0 + $1.payload.count + $1.metadata.count + 200 }
                 start += ArchiveImporter.rowsPerInsert
             }
         }
@@ -150,11 +150,10 @@ struct PipelineBatch {
         bytes = 0
     }
 
-    private static func arrays(_ events: ArraySlice<ArchivedEvent>) -> [any PGBindable] {
+    private static func arrays(_ events: ArraySlice<RecordedEvent>) -> [any PGBindable] {
         var pos = PGArrayLiteral(), sids = PGArrayLiteral(), vers = PGArrayLiteral(), ids = PGArrayLiteral(), types = PGArrayLiteral()
         var schemas = PGArrayLiteral(), payloads = PGArrayLiteral(), metas = PGArrayLiteral(), occ = PGArrayLiteral(), rec = PGArrayLiteral()
-        for a in events {
-            let e = a.event
+        for e in events {
             pos.append(e.position)
             sids.append(e.streamID)
             vers.append(e.streamVersion)

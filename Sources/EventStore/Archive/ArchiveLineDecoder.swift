@@ -11,6 +11,12 @@ public enum ArchiveLineDecoder {
     /// - Parameter hashes: parse the stored chain hash; replay passes false and gets `ChainHash.zero`
     ///   (the bytes are still covered by the LZ4 checksums; verification always parses them).
     public static func decode(_ line: UnsafeRawBufferPointer, hashes: Bool = true) throws(ArchiveLineError) -> ArchivedEvent {
+        let (seq, hash, event) = try decodeParts(line, hashes: hashes)
+        return ArchivedEvent(seq: seq, hash: hash, event: event)
+    }
+
+    /// The same, as separate values (the reader stores them in parallel arrays).
+    static func decodeParts(_ line: UnsafeRawBufferPointer, hashes: Bool) throws(ArchiveLineError) -> (Int64, ChainHash, RecordedEvent) {
         var s = LineScanner(b: line)
         try s.expect(ArchiveLine.kSeq, "seq")
         let seq = try s.int("seq")
@@ -57,29 +63,44 @@ public enum ArchiveLineDecoder {
             position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: eventID, eventType: type,
             schemaVersion: Int(schema), payload: Data(copying: payload), metadata: Data(copying: metadata), occurredAtMicros: occurred,
             recordedAtMicros: recorded)
-        return ArchivedEvent(seq: seq, hash: hash, event: event)
+        return (seq, hash, event)
     }
 
     static func parseUUID(_ b: UnsafeRawBufferPointer) -> UUID? {
         guard b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 else { return nil }
-        var u: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &u) { out -> Bool in
-            var j = 0
-            var i = 0
-            while i < 36 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    i += 1
-                    continue
-                }
-                guard let hi = nibble(b[i]), let lo = nibble(b[i + 1]) else { return false }
-                out[j] = hi << 4 | lo
-                j += 1
-                i += 2
+        // Two 64-bit halves through a 256-entry table (0xff marks a non-hex byte), checked once at the end.
+        let table = hexTable
+        var invalid: UInt8 = 0
+        var hi: UInt64 = 0
+        var lo: UInt64 = 0
+        @inline(__always) func accumulate(_ range: Range<Int>, _ w: inout UInt64) {
+            for i in range {
+                let v = table[Int(b[i])]
+                invalid |= v
+                w = w << 4 | UInt64(v & 0x0f)
             }
-            return true
         }
-        return ok ? UUID(uuid: u) : nil
+        accumulate(0..<8, &hi)
+        accumulate(9..<13, &hi)
+        accumulate(14..<18, &hi)
+        accumulate(19..<23, &lo)
+        accumulate(24..<36, &lo)
+        invalid &= 0xf0
+        guard invalid == 0 else { return nil }
+        var u: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &u) { p in
+            p.storeBytes(of: hi.bigEndian, toByteOffset: 0, as: UInt64.self)
+            p.storeBytes(of: lo.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        return UUID(uuid: u)
     }
+
+    /// Hex digit values by byte; 0xff for anything that is not a hex digit.
+    nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for c in 0..<256 { t[c] = nibble(UInt8(c)) ?? 0xff }
+        return UnsafePointer(t)
+    }()
 
     @inline(__always) static func nibble(_ c: UInt8) -> UInt8? {
         let d = c &- 48
@@ -94,14 +115,34 @@ struct LineScanner {
     let b: UnsafeRawBufferPointer
     var i = 0
 
+    @inline(__always)
     mutating func expect(_ literal: StaticString, _ field: StaticString) throws(ArchiveLineError) {
         let n = literal.utf8CodeUnitCount
-        guard i + n <= b.count, memcmp(b.baseAddress! + i, literal.utf8Start, n) == 0 else {
+        guard i + n <= b.count, Self.equal(b.baseAddress! + i, UnsafeRawPointer(literal.utf8Start), n) else {
             throw .init("expected the key of \(field) at byte \(i)")
         }
         i += n
     }
 
+    /// Byte equality for the short key literals (7…20 bytes) with a few overlapping 4- and 8-byte loads:
+    /// cheaper than a `memcmp` call or a byte loop, and this runs fifteen times per line.
+    @inline(__always) static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        func w8(_ p: UnsafeRawPointer, _ o: Int) -> UInt64 { p.loadUnaligned(fromByteOffset: o, as: UInt64.self) }
+        func w4(_ p: UnsafeRawPointer, _ o: Int) -> UInt32 { p.loadUnaligned(fromByteOffset: o, as: UInt32.self) }
+        if n >= 8 {
+            var diff = (w8(a, 0) ^ w8(b, 0)) | (w8(a, n - 8) ^ w8(b, n - 8))
+            var k = 8
+            while k < n - 8 {
+                diff |= w8(a, k) ^ w8(b, k)
+                k += 8
+            }
+            return diff == 0
+        }
+        if n >= 4 { return (w4(a, 0) ^ w4(b, 0)) | (w4(a, n - 4) ^ w4(b, n - 4)) == 0 }
+        return (0..<n).allSatisfy { a.load(fromByteOffset: $0, as: UInt8.self) == b.load(fromByteOffset: $0, as: UInt8.self) }
+    }
+
+    @inline(__always)
     mutating func take(_ n: Int, _ field: StaticString) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
         guard n >= 0, i + n <= b.count else { throw .init("\(field) runs past the end of the line") }
         defer { i += n }
@@ -109,6 +150,7 @@ struct LineScanner {
     }
 
     /// A decimal integer, optionally negative.
+    @inline(__always)
     mutating func int(_ field: StaticString) throws(ArchiveLineError) -> Int64 {
         var negative = false
         if i < b.count, b[i] == UInt8(ascii: "-") {
@@ -129,6 +171,7 @@ struct LineScanner {
     }
 
     /// An unsigned decimal integer (an `xid8` uses all 64 bits).
+    @inline(__always)
     mutating func uint(_ field: StaticString) throws(ArchiveLineError) -> UInt64 {
         let start = i
         var v: UInt64 = 0
@@ -144,6 +187,7 @@ struct LineScanner {
     }
 
     /// A raw JSON object of exactly `n` bytes.
+    @inline(__always)
     mutating func object(_ n: Int64, _ field: StaticString) throws(ArchiveLineError) -> UnsafeRawBufferPointer {
         guard n >= 2, n <= Int64(b.count) else { throw .init("\(field)_bytes is out of range") }
         let slice = try take(Int(n), field)
@@ -155,6 +199,7 @@ struct LineScanner {
 
     /// A JSON string literal starting at the opening quote. Strings without escapes (the usual case) are
     /// taken as one slice; escapes are decoded on a slower path.
+    @inline(__always)
     mutating func string(_ field: StaticString) throws(ArchiveLineError) -> String {
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw .init("\(field) is not a string") }
         i += 1

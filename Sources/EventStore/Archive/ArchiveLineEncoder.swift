@@ -94,13 +94,16 @@ public enum ArchiveLine {
     }
 
     static func appendUInt(_ v: UInt64, to out: inout [UInt8]) {
-        var div: UInt64 = 1
-        while div <= v / 10 { div *= 10 }
-        var rest = v
-        while div > 0 {
-            out.append(48 + UInt8(rest / div))
-            rest %= div
-            div /= 10
+        // Digits are produced backwards into a stack buffer with constant divisors (multiplications).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var i = 20
+            var rest = v
+            repeat {
+                i -= 1
+                buf[i] = 48 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<20]))
         }
     }
 

@@ -28,8 +28,17 @@ public final class ArchiveReader {
         self.decodeHashes = decodeHashes
     }
 
-    /// The next batch of events in seq order; nil after the last one.
+    /// The next batch of events in seq order, with their seqs and stored hashes; nil after the last one.
     public func nextBatch() throws -> [ArchivedEvent]? {
+        try nextDecoded()?.archived
+    }
+
+    /// Only the events, for replay (the fast path: no per-event wrapper).
+    public func nextEvents() throws -> [RecordedEvent]? {
+        try nextDecoded()?.events
+    }
+
+    func nextDecoded() throws -> DecodedBatch? {
         while index < manifest.segments.count {
             if segment == nil {
                 segment = try ArchiveSegmentReader(
@@ -47,29 +56,27 @@ public final class ArchiveReader {
         return nil
     }
 
-    /// Only the events, for replay.
-    public func nextEvents() throws -> [RecordedEvent]? {
-        try nextBatch().map { $0.map(\.event) }
-    }
-
     /// After a failure: whether the failing segment's SHA-256 still matches (nil when not hashing).
     func currentSegmentShaMatches() -> Bool? { segment?.shaMatchesAfterFailure() }
 
-    private func checkOrder(_ batch: [ArchivedEvent]) throws {
+    private func checkOrder(_ batch: DecodedBatch) throws {
         let file = manifest.segments[index].file
-        if segmentFirst == nil { segmentFirst = batch.first?.event.position }
-        for a in batch {
-            let cursor = a.event.cursor
-            if let lastCursor {
-                guard lastCursor < cursor else {
-                    throw ArchiveError.corrupt(file: file, seq: a.seq, reason: "event \(cursor) is not after \(lastCursor) in reader order")
+        if segmentFirst == nil { segmentFirst = batch.events.first?.position }
+        // A local copy of the cursor: a class property written per event pays an exclusivity check each time.
+        var last = lastCursor
+        defer { lastCursor = last }
+        for (i, e) in batch.events.enumerated() {
+            let cursor = e.cursor
+            if let previous = last {
+                guard previous < cursor else {
+                    throw ArchiveError.corrupt(file: file, seq: batch.seqs[i], reason: "event \(cursor) is not after \(previous) in reader order")
                 }
             } else if ArchiveCursor(cursor) != manifest.firstCursor {
-                throw ArchiveError.corrupt(file: file, seq: a.seq, reason: "the first event's cursor \(cursor) is not the manifest's first_cursor")
+                throw ArchiveError.corrupt(file: file, seq: batch.seqs[i], reason: "the first event's cursor \(cursor) is not the manifest's first_cursor")
             }
-            lastCursor = cursor
+            last = cursor
         }
-        segmentLast = batch.last?.event.position
+        segmentLast = batch.events.last?.position
     }
 
     private func endOfSegment(_ s: ArchiveManifest.Segment) throws {

@@ -1,6 +1,24 @@
 import Foundation
 import Glibc
 
+/// The events of one batch, with their seqs and stored hashes in parallel arrays, so replay can take
+/// `events` as they are (no per-event copy out of a wrapper).
+struct DecodedBatch {
+    var events: [RecordedEvent] = []
+    var seqs: [Int64] = []
+    var hashes: [ChainHash] = []
+
+    mutating func reserve(_ n: Int) {
+        events.reserveCapacity(n)
+        seqs.reserveCapacity(n)
+        hashes.reserveCapacity(n)
+    }
+
+    var archived: [ArchivedEvent] {
+        events.indices.map { ArchivedEvent(seq: seqs[$0], hash: hashes[$0], event: events[$0]) }
+    }
+}
+
 /// Decodes one segment file into batches of archived events (all complete lines of one decompressed
 /// chunk, about 1 MiB, per batch).
 ///
@@ -26,10 +44,10 @@ final class ArchiveSegmentReader {
     }
 
     /// The next batch; nil after the last line once the end-of-segment checks have passed.
-    func nextBatch() throws -> [ArchivedEvent]? {
+    func nextBatch() throws -> DecodedBatch? {
         guard !finished else { return nil }
-        var batch: [ArchivedEvent] = []
-        while batch.isEmpty {
+        var batch = DecodedBatch()
+        while batch.events.isEmpty {
             let chunk: UnsafeRawBufferPointer?
             do {
                 chunk = try frame.next()
@@ -40,7 +58,7 @@ final class ArchiveSegmentReader {
                 try finish()
                 return nil
             }
-            batch.reserveCapacity(chunk.count / 300)
+            batch.reserve(chunk.count / 256)
             try split(chunk, into: &batch)
         }
         return batch
@@ -54,41 +72,53 @@ final class ArchiveSegmentReader {
         return frame.sha256().map { $0 == segment.sha256 }
     }
 
-    private func split(_ chunk: UnsafeRawBufferPointer, into batch: inout [ArchivedEvent]) throws {
+    private func split(_ chunk: UnsafeRawBufferPointer, into batch: inout DecodedBatch) throws {
+        // The running seq lives in a local while the chunk is decoded: a class property written per line
+        // would pay a dynamic exclusivity check every time.
+        var seq = expectedSeq
+        defer { expectedSeq = seq }
         let base = chunk.baseAddress!
         var start = 0
+        // Only the chunk's first line can continue the carried-over tail of the previous chunk.
+        if !carry.isEmpty {
+            guard let nl = memchr(base, 10, chunk.count) else {
+                carry.append(contentsOf: chunk)
+                return
+            }
+            let end = UnsafeRawPointer(nl) - base
+            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<end]))
+            try carry.withUnsafeBytes { try decodeLine($0, seq: &seq, into: &batch) }
+            carry.removeAll(keepingCapacity: true)
+            start = end + 1
+        }
         while start < chunk.count {
             guard let nl = memchr(base + start, 10, chunk.count - start) else {
                 carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start...]))
                 return
             }
             let end = UnsafeRawPointer(nl) - base
-            if carry.isEmpty {
-                try decodeLine(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), into: &batch)
-            } else {
-                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
-                try carry.withUnsafeBytes { try decodeLine($0, into: &batch) }
-                carry.removeAll(keepingCapacity: true)
-            }
+            try decodeLine(UnsafeRawBufferPointer(rebasing: chunk[start..<end]), seq: &seq, into: &batch)
             start = end + 1
         }
     }
 
-    private func decodeLine(_ line: UnsafeRawBufferPointer, into batch: inout [ArchivedEvent]) throws {
-        let a: ArchivedEvent
+    private func decodeLine(_ line: UnsafeRawBufferPointer, seq expected: inout Int64, into batch: inout DecodedBatch) throws {
+        let (seq, hash, event): (Int64, ChainHash, RecordedEvent)
         do {
-            a = try ArchiveLineDecoder.decode(line, hashes: decodeHashes)
+            (seq, hash, event) = try ArchiveLineDecoder.decodeParts(line, hashes: decodeHashes)
         } catch {
-            throw ArchiveError.corrupt(file: segment.file, seq: expectedSeq, reason: "the line does not parse: \(error.reason)")
+            throw ArchiveError.corrupt(file: segment.file, seq: expected, reason: "the line does not parse: \(error.reason)")
         }
-        guard a.seq == expectedSeq else {
-            throw ArchiveError.corrupt(file: segment.file, seq: expectedSeq, reason: "found seq \(a.seq) where seq \(expectedSeq) belongs (seqs must be dense)")
+        guard seq == expected else {
+            throw ArchiveError.corrupt(file: segment.file, seq: expected, reason: "found seq \(seq) where seq \(expected) belongs (seqs must be dense)")
         }
-        guard a.seq <= segment.lastSeq else {
-            throw ArchiveError.corrupt(file: segment.file, seq: a.seq, reason: "the segment holds more events than the manifest's last_seq \(segment.lastSeq)")
+        guard seq <= segment.lastSeq else {
+            throw ArchiveError.corrupt(file: segment.file, seq: seq, reason: "the segment holds more events than the manifest's last_seq \(segment.lastSeq)")
         }
-        batch.append(a)
-        expectedSeq += 1
+        batch.events.append(event)
+        batch.seqs.append(seq)
+        batch.hashes.append(hash)
+        expected += 1
     }
 
     private func finish() throws {

@@ -17,29 +17,28 @@ enum ArchiveTimestamp {
         let days = Int(floorDiv(seconds, 86_400))
         let secOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civil(fromDays: days)
-        func put(_ v: Int, _ width: Int) {
-            var div = 1
-            for _ in 1..<width { div *= 10 }
-            var v = v
-            while div > 0 {
-                out.append(UInt8(48 + v / div))
-                v %= div
-                div /= 10
-            }
+        // Constant divisors only (the compiler turns them into multiplications): this runs four times
+        // per event in export and verify.
+        func put2(_ v: Int) {
+            out.append(UInt8(truncatingIfNeeded: 48 + v / 10))
+            out.append(UInt8(truncatingIfNeeded: 48 + v % 10))
         }
-        put(y, 4)
+        put2(y / 100)
+        put2(y % 100)
         out.append(45)  // -
-        put(m, 2)
+        put2(m)
         out.append(45)
-        put(d, 2)
+        put2(d)
         out.append(84)  // T
-        put(secOfDay / 3600, 2)
+        put2(secOfDay / 3600)
         out.append(58)  // :
-        put((secOfDay / 60) % 60, 2)
+        put2((secOfDay / 60) % 60)
         out.append(58)
-        put(secOfDay % 60, 2)
+        put2(secOfDay % 60)
         out.append(46)  // .
-        put(fraction, 6)
+        put2(fraction / 10_000)
+        put2((fraction / 100) % 100)
+        put2(fraction % 100)
         out.append(90)  // Z
         return true
     }
@@ -49,18 +48,17 @@ enum ArchiveTimestamp {
         guard b.count == length, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 46, b[26] == 90 else {
             return nil
         }
-        func num(_ from: Int, _ len: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + len) {
-                let c = b[i]
-                guard c >= 48, c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            return v
+        var bad = false
+        func digit(_ i: Int) -> Int {
+            let v = b[i] &- 48
+            bad = bad || v > 9
+            return Int(v)
         }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
-            let f = num(20, 6), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 60
-        else { return nil }
+        func two(_ i: Int) -> Int { digit(i) * 10 + digit(i + 1) }
+        let y = two(0) * 100 + two(2)
+        let (mo, d, h, mi, s) = (two(5), two(8), two(11), two(14), two(17))
+        let f = two(20) * 10_000 + two(22) * 100 + two(24)
+        guard !bad, (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 60 else { return nil }
         let days = Int64(days(fromCivil: y, mo, d))
         return (days * 86_400 + Int64(h * 3600 + mi * 60 + s)) * 1_000_000 + Int64(f)
     }
