@@ -11,7 +11,10 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var thread: Thread?
 
     public init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        // The thread holds the executor strongly until its loop ends after `shutdown()`. With an unowned
+        // capture, an owner that called shutdown() and then released the executor could free it while the
+        // thread was still waking up to read `condition` and `jobs` (a crash seen under parallel tests).
+        let thread = Thread { self.runLoop() }
         thread.name = name
         thread.stackSize = 1 << 20
         self.thread = thread
