@@ -103,6 +103,24 @@ import Testing
         #expect(ArchiveVerifier.verify(directory: dir).error?.file == "manifest.json")
     }
 
+    /// Any byte of the manifest counts, even one that changes no number the checks use.
+    @Test(arguments: ["\"before\" : \"", "\"created_at\" : \"", "\"system_identifier\" : \""])
+    func aFlippedByteInTheManifestIsReported(after key: String) async throws {
+        let dir = try await copyOfArchive()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("manifest.json")
+        var bytes = Array(try Data(contentsOf: url))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let at = try #require(text.range(of: key)).upperBound.utf16Offset(in: text)
+        bytes[at] = bytes[at] == UInt8(ascii: "2") ? UInt8(ascii: "3") : UInt8(ascii: "2")
+        try Data(bytes).write(to: url)
+        let error = try #require(ArchiveVerifier.verify(directory: dir).error)
+        #expect(error.file == "manifest.json" && "\(error)".contains("SHA-256"), "\(error)")
+
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("manifest.sha256"))
+        #expect(ArchiveVerifier.verify(directory: dir).error?.file == "manifest.sha256")
+    }
+
     @Test func aMissingOrTruncatedSegmentIsReported() async throws {
         let dir = try await copyOfArchive()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -65,8 +65,10 @@ public enum ArchiveExporter {
             try report.manifest.write(to: options.directory)
             return report
         } catch {
-            // Leave no half-written archive behind: a directory holds a whole archive or nothing of ours.
-            for url in written { try? FileManager.default.removeItem(at: url) }
+            // Leave no half-written archive behind: a directory holds a whole archive or nothing of ours
+            // (it was empty when the export began).
+            let manifests = [ArchiveManifest.fileName, ArchiveManifest.checksumFileName].map { options.directory.appendingPathComponent($0) }
+            for url in written + manifests { try? FileManager.default.removeItem(at: url) }
             throw error
         }
     }

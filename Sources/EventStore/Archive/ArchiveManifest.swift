@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// `manifest.json`: what an archive holds and the hashes that pin it down.
@@ -9,6 +10,8 @@ import Foundation
 /// for its own run plus the SHA-256 of its file, so one flipped byte anywhere is pinned to one file.
 public struct ArchiveManifest: Codable, Sendable, Equatable {
     public static let fileName = "manifest.json"
+    /// `<sha256>  manifest.json` (the `sha256sum` format): pins every byte of the manifest itself.
+    public static let checksumFileName = "manifest.sha256"
     public static let formatName = "catalyst-event-archive"
     public static let currentVersion = 1
 
@@ -105,15 +108,40 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
         return manifest
     }
 
+    /// Writes `manifest.json` and `manifest.sha256`.
     public func write(to directory: URL) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let url = directory.appendingPathComponent(Self.fileName)
         do {
-            try (try enc.encode(self) + Data("\n".utf8)).write(to: url, options: .atomic)
+            let data = try enc.encode(self) + Data("\n".utf8)
+            try data.write(to: url, options: .atomic)
+            let line = AuditChain.hex(Array(SHA256.hash(data: data))) + "  " + Self.fileName + "\n"
+            try Data(line.utf8).write(to: directory.appendingPathComponent(Self.checksumFileName), options: .atomic)
         } catch {
             throw ArchiveError.io(file: url.path, reason: "cannot write the manifest: \(error)")
         }
+    }
+
+    /// Checks `manifest.json`'s bytes against `manifest.sha256` (so a changed byte anywhere in the
+    /// manifest, even one the JSON decoder would not notice, is found) and returns its SHA-256.
+    public static func checkFileHash(in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent(fileName)
+        guard let data = try? Data(contentsOf: url) else {
+            throw ArchiveError.io(file: url.path, reason: "cannot read the manifest (is this an archive directory?)")
+        }
+        let actual = AuditChain.hex(Array(SHA256.hash(data: data)))
+        guard let sums = try? String(contentsOf: directory.appendingPathComponent(checksumFileName), encoding: .utf8) else {
+            throw ArchiveError.corrupt(file: checksumFileName, seq: nil, reason: "is missing (it holds the SHA-256 of \(fileName))")
+        }
+        let fields = sums.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count == 2, fields[1] == fileName, let expected = fields.first.map(String.init), ChainHash(hex: expected) != nil else {
+            throw ArchiveError.corrupt(file: checksumFileName, seq: nil, reason: "is not `<sha256>  \(fileName)`")
+        }
+        guard expected == actual else {
+            throw ArchiveError.corrupt(file: fileName, seq: nil, reason: "SHA-256 is \(actual), \(checksumFileName) says \(expected)")
+        }
+        return actual
     }
 
     /// The first internal contradiction, if any: the totals, the segment runs and the chain hashes must

@@ -1,9 +1,9 @@
-import Crypto
 import Foundation
 
 /// `catalyst archive verify`: proves an archive is whole and untouched without any database.
 ///
-/// Checks, in one pass over every file: the manifest's internal consistency; each segment's SHA-256, LZ4
+/// Checks, in one pass over every file: the manifest's bytes against `manifest.sha256` and its internal
+/// consistency; each segment's SHA-256, LZ4
 /// block and content checksums, size and dense seqs; reader order; and the hash chain, recomputed with
 /// `AuditChain.link` over every event from the manifest's `chain_start_hash`, against the hash stored on
 /// each line, each segment's `chain_end_hash` and the archive's. Optionally an anchor exported by
@@ -11,7 +11,7 @@ import Foundation
 public enum ArchiveVerifier {
     public struct Verified: Sendable, Equatable {
         public var manifest: ArchiveManifest
-        /// SHA-256 of `manifest.json` itself, to record next to the daily anchor.
+        /// SHA-256 of `manifest.json` itself (as in `manifest.sha256`), to record next to the daily anchor.
         public var manifestSHA256: String
         public var eventsChecked: Int64
         /// Whether an anchor was inside the archive's seq range and matched.
@@ -37,9 +37,8 @@ public enum ArchiveVerifier {
         let reader: ArchiveReader
         let manifestSHA: String
         do {
+            manifestSHA = try ArchiveManifest.checkFileHash(in: directory)
             reader = try ArchiveReader(directory: directory, verifyFileHashes: true)
-            let bytes = try Data(contentsOf: directory.appendingPathComponent(ArchiveManifest.fileName))
-            manifestSHA = AuditChain.hex(Array(SHA256.hash(data: bytes)))
         } catch {
             return .broken(asArchiveError(error, file: ArchiveManifest.fileName))
         }
