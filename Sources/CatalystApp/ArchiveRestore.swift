@@ -58,7 +58,8 @@ public enum ArchiveRestore {
             if invisible == 0 { return }
             if ContinuousClock.now - start > timeout {
                 throw CatalystError.refused(
-                    "\(invisible) restored events are still not readable after \(timeout): a long-running writing transaction elsewhere in the cluster holds the reader horizon back (see pg_stat_activity)")
+                    "\(invisible) restored events are still not readable after \(timeout): a long-running writing transaction "
+                        + "elsewhere in the cluster holds the reader horizon back (see pg_stat_activity)")
             }
             if !warned, ContinuousClock.now - start > .seconds(2) {
                 logger.notice("waiting for an older transaction elsewhere in the cluster to finish before rebuilding", metadata: ["invisible": "\(invisible)"])

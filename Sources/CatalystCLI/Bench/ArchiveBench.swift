@@ -58,7 +58,8 @@ struct ArchiveBench: CatalystCommand {
         let m = report.manifest
         let rawMB = Double(m.uncompressedBytes) / 1e6
         print(
-            "export (COPY→chain→LZ4)    \(rate(Int(m.eventCount), report.seconds))  \(String(format: "%.0f MB/s of JSON lines; client %.0f ev/s per CPU-second", rawMB / report.seconds, Double(m.eventCount) / exportCPUSeconds))")
+            "export (COPY→chain→LZ4)    \(rate(Int(m.eventCount), report.seconds))  "
+                + String(format: "%.0f MB/s of JSON lines; client %.0f ev/s per CPU-second", rawMB / report.seconds, Double(m.eventCount) / exportCPUSeconds))
         print(
             String(
                 format: "compression                %.1f MB → %.1f MB, ratio %.2f×, %d segments, %.0f bytes/event raw",
@@ -90,7 +91,8 @@ struct ArchiveBench: CatalystCommand {
             let target = try await BenchDatabase.fresh(name: "catalyst_bench_import")
             let restored = try await ArchiveRestore.run(directories: [dir], conninfo: target.conninfo, files: files, logger: Logger(label: "bench"))
             let i = restored.imported
-            print("import (\(i.transactions) transactions) \(rate(Int(i.events), i.seconds))")
+            let inserts = String(format: "verification %.1f s, then inserts at %.0f ev/s", i.verifySeconds, Double(i.events) / (i.seconds - i.verifySeconds))
+            print("import (\(i.transactions) transactions) \(rate(Int(i.events), i.seconds))  (\(inserts))")
             print(String(format: "rebuild projections        %.1f s; head hash matches the archive", restored.rebuildSeconds))
         }
     }
@@ -118,7 +120,8 @@ struct ArchiveBench: CatalystCommand {
             while let batch = try reader.nextEvents() { n += batch.count }
             let (s, c) = (sw.seconds, cpu.seconds)
             print(
-                "decode to RecordedEvent, run \(run)  \(rate(n, s))  \(String(format: "%.0f MB/s wall; per CPU-second: %.0f ev/s, %.0f MB/s", rawMB / s, Double(n) / c, rawMB / c))")
+                "decode to RecordedEvent, run \(run)  \(rate(n, s))  "
+                    + String(format: "%.0f MB/s wall; per CPU-second: %.0f ev/s, %.0f MB/s", rawMB / s, Double(n) / c, rawMB / c))
         }
         guard phase == "all" || phase == "verify" else { return }
         let sw = Stopwatch(), cpu = CPUClock()

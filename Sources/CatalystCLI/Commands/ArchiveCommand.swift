@@ -32,7 +32,9 @@ struct Archive: AsyncParsableCommand {
                 try ArchiveExporter.export(options, on: c)
             }
             let m = report.manifest
-            print("archive written to \(dir): \(m.eventCount) events (seq \(m.firstSeq)…\(m.lastSeq)) in \(m.segments.count) segment(s), \(m.transactionCount) transactions")
+            print(
+                "archive written to \(dir): \(m.eventCount) events (seq \(m.firstSeq)…\(m.lastSeq)) in \(m.segments.count) segment(s), "
+                    + "\(m.transactionCount) transactions")
             print("  recorded before \(m.before) 00:00 America/New_York (\(m.cutoff))")
             print("  reader cursors \(m.firstCursor.txID):\(m.firstCursor.globalPosition) … \(m.lastCursor.txID):\(m.lastCursor.globalPosition)")
             print("  chain \(m.chainStartHash) → \(m.chainEndHash)")
@@ -41,10 +43,14 @@ struct Archive: AsyncParsableCommand {
                     format: "  %.1f MB → %.1f MB (%.2f×) in %.2f s, %.0f events/s", Double(m.uncompressedBytes) / 1e6, Double(m.compressedBytes) / 1e6,
                     Double(m.uncompressedBytes) / Double(m.compressedBytes), report.seconds, Double(m.eventCount) / report.seconds))
             if report.unsealedBeforeCutoff > 0 {
-                print("note: \(report.unsealedBeforeCutoff) event(s) recorded before \(m.before) are not sealed yet and were not exported; run `catalyst project` and export them with --after \(dir)")
+                print(
+                    "note: \(report.unsealedBeforeCutoff) event(s) recorded before \(m.before) are not sealed yet and were not exported; "
+                        + "run `catalyst project` and export them with --after \(dir)")
             }
             if report.deferredBeforeCutoff > 0 {
-                print("note: \(report.deferredBeforeCutoff) sealed event(s) recorded before \(m.before) follow a newer event in reader order; the next archive (--after \(dir)) will hold them")
+                print(
+                    "note: \(report.deferredBeforeCutoff) sealed event(s) recorded before \(m.before) follow a newer event in reader order; "
+                        + "the next archive (--after \(dir)) will hold them")
             }
         }
     }
@@ -99,8 +105,8 @@ struct Archive: AsyncParsableCommand {
             let i = report.imported
             print(
                 String(
-                    format: "imported %lld events in %lld transactions (%lld streams) in %.2f s, %.0f events/s", i.events, i.transactions, i.streams,
-                    i.seconds, Double(i.events) / i.seconds))
+                    format: "imported %lld events in %lld transactions (%lld streams) in %.2f s (verification first: %.2f s), %.0f events/s",
+                    i.events, i.transactions, i.streams, i.seconds, i.verifySeconds, Double(i.events) / i.seconds))
             print(String(format: "rebuilt %@ in %.1f s", report.rebuilt.joined(separator: ", "), report.rebuildSeconds))
             print("audit verify: head seq \(report.verifiedHead.seq) hash \(report.verifiedHead.hash) (equals the archive's chain end)")
         }

@@ -54,7 +54,9 @@ public enum ArchiveExporter {
             let report = try c.transaction { () throws -> Report in
                 try c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 let plan = try ExportPlan.make(before: options.before, previous: previous, on: c)
-                var sink = SegmentSink(directory: options.directory, eventsPerSegment: options.eventsPerSegment, level: options.compressionLevel, startHash: plan.startHash)
+                var sink = SegmentSink(
+                    directory: options.directory, eventsPerSegment: options.eventsPerSegment, level: options.compressionLevel,
+                    startHash: plan.startHash)
                 defer { written = sink.files }
                 try copyEvents(plan, into: &sink, on: c)
                 let manifest = try sink.finish(plan: plan)

@@ -20,7 +20,9 @@ public enum ArchiveImporter {
         public var lastSeq: Int64
         /// The chain hash at the last imported seq; `catalyst audit verify` must print it once sealed.
         public var chainEndHash: String
+        /// Wall time in total, and of the verification pass that precedes any write.
         public var seconds: Double
+        public var verifySeconds: Double
     }
 
     /// Pipelines are flushed after this many statements or bytes of parameters.
@@ -35,6 +37,7 @@ public enum ArchiveImporter {
         for dir in directories {
             if case .broken(let e) = ArchiveVerifier.verify(directory: dir) { throw e }
         }
+        let verifySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         try requireEmpty(c)
         try c.execute("SET synchronous_commit = off")
         defer { _ = try? c.execute("SET synchronous_commit = on") }
@@ -71,7 +74,8 @@ public enum ArchiveImporter {
             if c.isHealthy { _ = try? c.execute("ROLLBACK") }
             let stored = (try? c.query("SELECT count(*) FROM events").int64(0, 0)) ?? nil
             throw ArchiveError.refused(
-                "import failed after \(stored.map(String.init) ?? "an unknown number of") events: \(error); this database now holds a partial import: drop it and import into a fresh one")
+                "import failed after \(stored.map(String.init) ?? "an unknown number of") events: \(error); "
+                    + "this database now holds a partial import: drop it and import into a fresh one")
         }
 
         let streams = try c.transaction { () throws -> Int64 in
@@ -92,7 +96,8 @@ public enum ArchiveImporter {
         progress?(events)
         return Report(
             events: events, transactions: transactions, streams: streams, firstSeq: manifests.first!.firstSeq, lastSeq: manifests.last!.lastSeq,
-            chainEndHash: manifests.last!.chainEndHash, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            chainEndHash: manifests.last!.chainEndHash, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+            verifySeconds: verifySeconds)
     }
 
     private static func requireEmpty(_ c: PGConnection) throws {

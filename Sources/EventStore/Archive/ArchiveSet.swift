@@ -15,7 +15,8 @@ public enum ArchiveSet {
                 }
                 guard m.firstSeq == prev.lastSeq + 1, m.chainStartHash == prev.chainEndHash else {
                     throw ArchiveError.refused(
-                        "\(dir.path) starts at seq \(m.firstSeq) from hash \(m.chainStartHash), but the archive before it ends at seq \(prev.lastSeq) with \(prev.chainEndHash)")
+                        "\(dir.path) starts at seq \(m.firstSeq) from hash \(m.chainStartHash), "
+                            + "but the archive before it ends at seq \(prev.lastSeq) with \(prev.chainEndHash)")
                 }
             } else if requireGenesis, m.firstSeq != 1 {
                 throw ArchiveError.refused("\(dir.path) starts at seq \(m.firstSeq); give the earlier archives first, starting with the one at seq 1")

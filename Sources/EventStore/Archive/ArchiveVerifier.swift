@@ -57,14 +57,17 @@ public enum ArchiveVerifier {
                         return .broken(
                             .corrupt(
                                 file: segmentFile(manifest, a.seq), seq: a.seq,
-                                reason: "event \(a.event.eventID.uuidString.lowercased()) (\(a.event.eventType), position \(a.event.position)) does not match its chain hash"))
+                                reason: "event \(a.event.eventID.uuidString.lowercased()) (\(a.event.eventType), position \(a.event.position)) "
+                                    + "does not match its chain hash"))
                     }
                     if let s = segmentEnds[a.seq], s.chainEndHash != computed.hex {
-                        return .broken(.corrupt(file: s.file, seq: a.seq, reason: "the chain ends at \(computed.hex), the manifest's chain_end_hash is \(s.chainEndHash)"))
+                        let why = "the chain ends at \(computed.hex), the manifest's chain_end_hash is \(s.chainEndHash)"
+                        return .broken(.corrupt(file: s.file, seq: a.seq, reason: why))
                     }
                     if let anchor, anchor.seq == a.seq {
                         guard anchor.hash == computed.hex else {
-                            return .broken(.corrupt(file: segmentFile(manifest, a.seq), seq: a.seq, reason: "the chain hash here is \(computed.hex), the exported anchor says \(anchor.hash)"))
+                            let why = "the chain hash here is \(computed.hex), the exported anchor says \(anchor.hash)"
+                            return .broken(.corrupt(file: segmentFile(manifest, a.seq), seq: a.seq, reason: why))
                         }
                         anchorChecked = true
                     }

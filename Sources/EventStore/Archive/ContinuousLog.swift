@@ -2,7 +2,7 @@ import Foundation
 
 /// Archives plus the live table, read as one continuous log in reader order (for ML replay and
 /// labelling): the archived events in seq order, then `readAll(after:)` from the last archive's last
-/// cursor until the table is exhausted.
+/// cursor until the table is exhausted (up to what readers may see now: see `readAll(after:)`).
 ///
 /// Only valid against the store the archives came from: a cursor `(tx_id, global_position)` means
 /// nothing in another store (a restored store has new transaction ids and a new `store_id`), so `open`
@@ -28,7 +28,9 @@ public struct ContinuousLog: AsyncSequence, Sendable {
         let archived = manifests[0].storeID
         guard archived == live.storeID else {
             throw ArchiveError.refused(
-                "the archive belongs to store \(archived.uuidString.lowercased()) but the live store is \(live.storeID.uuidString.lowercased()); its reader cursors mean nothing here (a restored store has new transaction ids: read its table from the start instead)")
+                "the archive belongs to store \(archived.uuidString.lowercased()) but the live store is "
+                    + "\(live.storeID.uuidString.lowercased()); its reader cursors mean nothing here "
+                    + "(a restored store has new transaction ids: read its table from the start instead)")
         }
         let boundary = manifests.last!.lastCursor.logCursor!
         let tx = try await store.pool.withConnection { c in
@@ -36,7 +38,8 @@ public struct ContinuousLog: AsyncSequence, Sendable {
         }
         guard tx == String(boundary.transactionID) else {
             throw ArchiveError.refused(
-                "the live table does not hold the archive's last event at cursor \(boundary) (found \(tx.map { "tx \($0)" } ?? "no event") at position \(boundary.position))")
+                "the live table does not hold the archive's last event at cursor \(boundary) "
+                    + "(found \(tx.map { "tx \($0)" } ?? "no event") at position \(boundary.position))")
         }
         return ContinuousLog(archives: archives, manifests: manifests, boundary: boundary, store: store, pageSize: pageSize)
     }
