@@ -154,6 +154,13 @@ func temporaryDirectory(_ label: String = "archive") -> URL {
 }
 
 let scratchRoot: URL = {
+    // Folders left by crashed runs (their process is gone) are removed first.
+    let prefix = "catalyst-archive-tests-"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix(prefix) {
+        if let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0 {
+            try? FileManager.default.removeItem(atPath: "/tmp/" + name)
+        }
+    }
     let root = URL(fileURLWithPath: "/tmp/catalyst-archive-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     atexit { _ = system("rm -rf /tmp/catalyst-archive-tests-\(getpid())") }
