@@ -29,6 +29,7 @@ test: deps
 bench: release
 	$(RELEASE_CATALYST) bench append
 	$(RELEASE_CATALYST) bench read
+	$(RELEASE_CATALYST) bench archive
 
 clean-db:
 	-$(CATALYST) db stop

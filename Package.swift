@@ -157,6 +157,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ArchiveTests",
+            dependencies: [
+                "EventStore", "PostgresClient", "Projections", "CatalystApp", "EmbeddedPostgres", "CatalystTestKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EventStoreTests",
             dependencies: [
                 "EventStore", "PostgresClient", "EmbeddedPostgres", "CatalystTestKit",

@@ -10,8 +10,9 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var stopped = false
 
     public init(name: String) {
-        // The thread keeps the executor alive until `shutdown()` lets its loop end; an unowned capture
-        // would let the loop read a freed executor when its session is released.
+        // The thread holds the executor strongly until its loop ends after `shutdown()`. With an unowned
+        // capture, an owner that called shutdown() and then released the executor could free it while the
+        // thread was still waking up to read `condition` and `jobs` (a crash seen under parallel tests).
         let thread = Thread { self.runLoop() }
         thread.name = name
         thread.stackSize = 1 << 20

@@ -25,11 +25,12 @@ import Testing
             }
             try await g.waitForAll()
         }
-        let positions = try await allEvents(db).map(\.position)
         let runner = Task { try await sealer(db).run() }
         try await waitCaughtUp(db, "audit_seal")
         runner.cancel()
         _ = await runner.result
+        // Committed ground truth, read without the reader horizon.
+        let positions = try await allEvents(db).map(\.position)
         return (db, positions)
     }
 
@@ -98,7 +99,8 @@ import Testing
         let anchor = try await db.session().withConnection { c in try AuditVerifier().anchor(on: c) }
         try await db.session().withConnection { c -> Void in
             try c.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
-            try c.query("UPDATE events SET payload = jsonb_set(payload, '{qty}', '\"0\"') WHERE global_position = $1", [positions[5]])
+            // A value no seeded event has ("0" is some writer's first event, and then the update changes nothing).
+            try c.query("UPDATE events SET payload = jsonb_set(payload, '{qty}', '\"-1\"') WHERE global_position = $1", [positions[5]])
             try c.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
         }
         try await sealer(db).rebuildNow()

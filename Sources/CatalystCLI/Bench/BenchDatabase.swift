@@ -9,7 +9,8 @@ struct BenchDatabase {
     let conninfo: String
     static let name = "catalyst_bench"
 
-    static func fresh() async throws -> BenchDatabase {
+    /// Recreates and migrates the scratch database `name` (default `catalyst_bench`).
+    static func fresh(name: String = BenchDatabase.name) async throws -> BenchDatabase {
         let target = try DatabaseTarget.resolve()
         try await target.ensureAvailable()
         let admin = PGSession(conninfo: target.conninfo, name: "bench-admin")
@@ -18,13 +19,13 @@ struct BenchDatabase {
             try c.execute("CREATE DATABASE \(name)")
         }
         await admin.close()
-        let conninfo = Self.conninfo(replacingDatabaseIn: target)
+        let conninfo = Self.conninfo(replacingDatabaseIn: target, with: name)
         let migrator = try Migrator(directory: try ProjectFiles.locate().migrations)
         _ = try await PGSession(conninfo: conninfo, name: "bench-migrate").withConnection { c in try migrator.apply(on: c) }
         return BenchDatabase(conninfo: conninfo)
     }
 
-    private static func conninfo(replacingDatabaseIn target: DatabaseTarget) -> String {
+    private static func conninfo(replacingDatabaseIn target: DatabaseTarget, with name: String) -> String {
         switch target {
         case .embedded(let cluster): cluster.conninfo(database: name)
         // libpq: a later dbname= overrides the one in the URL/string.

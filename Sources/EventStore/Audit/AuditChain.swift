@@ -25,26 +25,57 @@ public enum AuditChain {
     static let header = Array("catalyst-audit-v1\n".utf8)
 
     public static func canonical(seq: Int64, event: RecordedEvent) -> [UInt8] {
+        // Built byte by byte (no intermediate Strings): the sealer, `audit verify`, archive export and
+        // archive verify all run this once per event.
         var out = header
         out.reserveCapacity(header.count + event.payload.count + event.metadata.count + 256)
         func field(_ bytes: some Collection<UInt8>) {
-            out.append(contentsOf: String(bytes.count).utf8)
+            ArchiveLine.appendInt(Int64(bytes.count), to: &out)
             out.append(UInt8(ascii: ":"))
             out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\n"))
         }
-        field(String(seq).utf8)
-        field(String(event.position).utf8)
+        func number(_ v: Int64) {
+            ArchiveLine.appendInt(Int64(decimalLength(v)), to: &out)
+            out.append(UInt8(ascii: ":"))
+            ArchiveLine.appendInt(v, to: &out)
+            out.append(UInt8(ascii: "\n"))
+        }
+        func timestamp(_ micros: Int64) {
+            let start = out.count
+            out.append(contentsOf: [50, 55, 58])  // "27:" — the length for years 1…9999
+            if ArchiveTimestamp.append(micros: micros, to: &out) {
+                out.append(UInt8(ascii: "\n"))
+            } else {
+                out.removeSubrange(start...)
+                field(PGTimestamp.iso8601(micros: micros).utf8)
+            }
+        }
+        number(seq)
+        number(event.position)
         field(event.streamID.utf8)
-        field(String(event.streamVersion).utf8)
-        field(event.eventID.lowercasedText.utf8)
+        number(event.streamVersion)
+        out.append(contentsOf: [51, 54, 58])  // "36:" — a UUID's text is always 36 bytes
+        ArchiveLine.appendUUID(event.eventID, to: &out)  // lower-case
+        out.append(UInt8(ascii: "\n"))
         field(event.eventType.utf8)
-        field(String(event.schemaVersion).utf8)
-        field(PGTimestamp.iso8601(micros: event.occurredAtMicros).utf8)
-        field(PGTimestamp.iso8601(micros: event.recordedAtMicros).utf8)
+        number(Int64(event.schemaVersion))
+        timestamp(event.occurredAtMicros)
+        timestamp(event.recordedAtMicros)
         field(event.payload)
         field(event.metadata)
         return out
+    }
+
+    /// Bytes of `v` in decimal, sign included.
+    static func decimalLength(_ v: Int64) -> Int {
+        var n = v < 0 ? 2 : 1
+        var m = v.magnitude
+        while m >= 10 {
+            m /= 10
+            n += 1
+        }
+        return n
     }
 
     /// The next link: SHA-256 of the previous hash followed by the canonical bytes.

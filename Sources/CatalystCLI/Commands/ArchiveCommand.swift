@@ -1,0 +1,114 @@
+import ArgumentParser
+import CatalystApp
+import EventStore
+import Foundation
+import Logging
+import PostgresClient
+import Projections
+
+struct Archive: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "LZ4 archives of the sealed log: export, verify, import.", subcommands: [Export.self, Verify.self, Import.self])
+
+    struct Export: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the sealed events recorded before a New York date into LZ4 segment files and a manifest.",
+            discussion: """
+                Events are written in audit sequence order (the reader order), one JSON line each, into segment-NNNNNN.jsonl.lz4
+                files (readable with `lz4 -dc`) plus manifest.json. Only events already sealed by the audit_seal projection are
+                exported. The export runs in one read-only snapshot and never writes to the log.
+                """)
+        @Option(help: "Export events recorded before this date's midnight in America/New_York (YYYY-MM-DD).") var before: String
+        @Option(help: "Directory to write (created; must be empty if it exists).") var dir: String
+        @Option(help: "Continue after this earlier archive of the same store instead of starting at seq 1.") var after: String?
+        @Option(help: "Events per segment file.") var segmentEvents = 100_000
+
+        func execute() async throws {
+            let target = try DatabaseTarget.resolve()
+            try await target.requireMigrated(files: try ProjectFiles.locate())
+            let options = ArchiveExporter.Options(
+                before: before, directory: URL(fileURLWithPath: dir), eventsPerSegment: segmentEvents, previous: after.map { URL(fileURLWithPath: $0) })
+            let report = try await PGSession(conninfo: target.conninfo, name: "archive-export").withConnection { c in
+                try ArchiveExporter.export(options, on: c)
+            }
+            let m = report.manifest
+            print(
+                "archive written to \(dir): \(m.eventCount) events (seq \(m.firstSeq)…\(m.lastSeq)) in \(m.segments.count) segment(s), "
+                    + "\(m.transactionCount) transactions")
+            print("  recorded before \(m.before) 00:00 America/New_York (\(m.cutoff))")
+            print("  reader cursors \(m.firstCursor.txID):\(m.firstCursor.globalPosition) … \(m.lastCursor.txID):\(m.lastCursor.globalPosition)")
+            print("  chain \(m.chainStartHash) → \(m.chainEndHash)")
+            print(
+                String(
+                    format: "  %.1f MB → %.1f MB (%.2f×) in %.2f s, %.0f events/s", Double(m.uncompressedBytes) / 1e6, Double(m.compressedBytes) / 1e6,
+                    Double(m.uncompressedBytes) / Double(m.compressedBytes), report.seconds, Double(m.eventCount) / report.seconds))
+            if report.unsealedBeforeCutoff > 0 {
+                print(
+                    "note: \(report.unsealedBeforeCutoff) event(s) recorded before \(m.before) are not sealed yet and were not exported; "
+                        + "run `catalyst project` and export them with --after \(dir)")
+            }
+            if report.deferredBeforeCutoff > 0 {
+                print(
+                    "note: \(report.deferredBeforeCutoff) sealed event(s) recorded before \(m.before) follow a newer event in reader order; "
+                        + "the next archive (--after \(dir)) will hold them")
+            }
+        }
+    }
+
+    struct Verify: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an archive: manifest, every file's SHA-256, the LZ4 checksums, dense seqs and the recomputed hash chain.",
+            discussion: "Needs no database. Exit status: 0 when the archive verifies, 2 when it is broken.")
+        @Argument(help: "The archive directory.") var dir: String
+        @Option(help: "An anchor file from `catalyst audit anchor`; when its seq lies inside the archive, its hash must match there.") var anchor: String?
+
+        func execute() async throws {
+            let start = try anchor.map { path -> ArchiveVerifier.Anchor in
+                let a = try JSONDecoder().decode(AnchorFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                return ArchiveVerifier.Anchor(seq: a.seq, hash: a.hash)
+            }
+            switch ArchiveVerifier.verify(directory: URL(fileURLWithPath: dir), anchor: start) {
+            case .ok(let v):
+                let m = v.manifest
+                print("OK  \(v.eventsChecked) events in \(m.segments.count) segment(s), seq \(m.firstSeq)…\(m.lastSeq), chain end \(m.chainEndHash)")
+                print("    store \(m.storeID.uuidString.lowercased()); manifest.json sha256 \(v.manifestSHA256)")
+                if let start { print(v.anchorChecked ? "    anchor at seq \(start.seq) matches" : "    anchor seq \(start.seq) is outside this archive: not checked") }
+            case .broken(let error):
+                print("BROKEN  \(error)")
+                throw ExitCode(2)
+            }
+        }
+
+        /// The fields of `catalyst audit anchor`'s file that matter here.
+        struct AnchorFile: Decodable {
+            var seq: Int64
+            var hash: String
+        }
+    }
+
+    struct Import: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restore archives into an empty store: the events, the stream heads, then every projection.",
+            discussion: """
+                The store must be freshly migrated and empty. Each original transaction is replayed as a transaction of its own,
+                in order, with its original global position, so the reader order is exactly the archived one. Afterwards the
+                audit seal is rebuilt and must reproduce the archive's chain end hash.
+                """)
+        @Argument(help: "Archive directories, oldest first (the first must start at seq 1).") var dirs: [String]
+
+        func execute() async throws {
+            let target = try DatabaseTarget.resolve()
+            let files = try ProjectFiles.locate()
+            try await target.requireMigrated(files: files)
+            let report = try await ArchiveRestore.run(
+                directories: dirs.map { URL(fileURLWithPath: $0) }, conninfo: target.conninfo, files: files, logger: Logger(label: "catalyst.archive"))
+            let i = report.imported
+            print(
+                String(
+                    format: "imported %lld events in %lld transactions (%lld streams) in %.2f s (verification first: %.2f s), %.0f events/s",
+                    i.events, i.transactions, i.streams, i.seconds, i.verifySeconds, Double(i.events) / i.seconds))
+            print(String(format: "rebuilt %@ in %.1f s", report.rebuilt.joined(separator: ", "), report.rebuildSeconds))
+            print("audit verify: head seq \(report.verifiedHead.seq) hash \(report.verifiedHead.hash) (equals the archive's chain end)")
+        }
+    }
+}
