@@ -59,6 +59,9 @@ struct AppendBench: CatalystCommand {
         }
         print("\(writers) concurrent writers       \(rate(writers * perWriter, sw.seconds))")
 
+        let ceiling = try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter)
+        print("\(writers) raw INSERT writers     \(rate(writers * perWriter, ceiling))  (same table shape, no append logic: this disk's commit ceiling)")
+
         let raw = try await rawCopy(db: db, count: events)
         print("raw COPY, bare table       \(rate(events, raw.bare))")
         print("raw COPY, indexed table    \(rate(events, raw.indexed))")
@@ -68,6 +71,35 @@ struct AppendBench: CatalystCommand {
         let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try c.query("SELECT count(*) FROM events").int64(0, 0) ?? 0 }
         let expected = singleEvents + 2 * events + writers * perWriter
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
+    }
+
+    /// Single-row INSERT commits from concurrent connections into a copy of the events table: what the
+    /// disk's fsync allows for one-event transactions, whatever the append logic does.
+    private func rawConcurrentInserts(db: BenchDatabase, writers: Int, perWriter: Int) async throws -> Double {
+        try await PGSession(conninfo: db.conninfo).withConnection { c -> Void in
+            try c.execute("DROP TABLE IF EXISTS bench_commits; CREATE TABLE bench_commits (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS)")
+        }
+        let payload = String(decoding: BenchEvents.payload, as: UTF8.self)
+        let metadata = String(decoding: BenchEvents.metadata, as: UTF8.self)
+        let sw = Stopwatch()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    let session = PGSession(conninfo: db.conninfo, name: "raw-\(w)")
+                    try await session.withConnection { c -> Void in
+                        for i in 0..<perWriter {
+                            try c.prepared(
+                                "raw_insert",
+                                "INSERT INTO bench_commits (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ($1, 1, gen_random_uuid(), 'order.filled', 1, $2::jsonb, $3::jsonb, now())",
+                                ["raw-\(w)-\(i)", payload, metadata])
+                        }
+                    }
+                    await session.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        return sw.seconds
     }
 
     /// COPY of identical rows into copies of the events table: without indexes/triggers/defaults beyond the
