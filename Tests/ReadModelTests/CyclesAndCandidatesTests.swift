@@ -2,6 +2,7 @@ import CatalystTestKit
 import Domain
 import Foundation
 import LedgerSimulation
+import Projections
 import Testing
 
 @Suite struct CyclesAndCandidatesTests {
@@ -15,8 +16,8 @@ import Testing
         try s.cycle(cycle, .completeStage(.funnel, at: s.at(9, 46), itemCount: 2))
         let good = Scenario.proposal("ACME", price: 50, at: s.at(9, 47))
         let bad = Scenario.proposal("BETA", price: 20, bad: true, at: s.at(9, 47))
-        try s.signal(cycle, rank: 1, good)
-        try s.signal(cycle, rank: 2, bad)
+        try s.signal(cycle, rank: 1, good, at: s.at(9, 47))
+        try s.signal(cycle, rank: 2, bad, at: s.at(9, 47))
         let a = try #require(try s.evaluate("ap-1", good, cycle: cycle, qty: 100, at: s.at(9, 48)))
         #expect(try s.evaluate("ap-2", bad, cycle: cycle, qty: 100, at: s.at(9, 48)) == nil)
         let entry = try s.placeBracket(a, cycle: cycle, at: s.at(9, 49))

@@ -2,6 +2,7 @@ import CatalystTestKit
 import Domain
 import Foundation
 import LedgerSimulation
+import Projections
 import Testing
 
 /// The read models say what the deciders themselves concluded from the same history: orders, positions,

@@ -2,6 +2,7 @@ import CatalystTestKit
 import Domain
 import Foundation
 import LedgerSimulation
+import Projections
 import Testing
 
 /// Performance statistics on a small history checked by hand (numbers in the comments).

@@ -2,6 +2,7 @@ import CatalystTestKit
 import Domain
 import Foundation
 import LedgerSimulation
+import Projections
 import Testing
 
 /// `v_trade_pipeline_status`: a scenario for each `pipeline_stage`, each built from the one before.
@@ -25,7 +26,7 @@ import Testing
         try s.scan(cycle, finalists: [("ACME", 50), ("BETA", 20)], dropped: ["CHAR"], rejected: ["DUD"], at: s.at(9, 46))
         if stage == .awaitingEntry { return (s, cycle) }
         let proposal = Scenario.proposal("ACME", price: 50, at: s.at(9, 47))
-        try s.signal(cycle, rank: 1, proposal)
+        try s.signal(cycle, rank: 1, proposal, at: s.at(9, 47))
         let a = try #require(try s.evaluate("ap-1", proposal, cycle: cycle, qty: 100, at: s.at(9, 48)))
         let entry = try s.placeBracket(a, cycle: cycle, at: s.at(9, 49))
         if stage == .ordersPending { return (s, cycle) }

@@ -2,6 +2,7 @@ import CatalystTestKit
 import Domain
 import Foundation
 import LedgerSimulation
+import Projections
 import Testing
 
 @Suite struct RiskReadModelTests {

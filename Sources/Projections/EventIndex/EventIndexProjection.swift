@@ -35,9 +35,11 @@ public struct EventIndexProjection: Projection {
         for e in events {
             var keys: [(String, String)] = []
             let meta = MetadataScanner.strings(in: e.metadata, keys: Self.metadataKeys)
-            if let v = meta["correlation_id"] { keys.append(("correlation", v)) }
-            if let v = meta["causation_id"] { keys.append(("causation", v)) }
-            if let v = meta["command_id"] { keys.append(("command", v)) }
+            // UUIDs are case-insensitive (Foundation writes them upper-case, PostgreSQL prints lower-case):
+            // the index keeps the lower-case form, as `uuid::text` gives it.
+            if let v = meta["correlation_id"] { keys.append(("correlation", v.lowercased())) }
+            if let v = meta["causation_id"] { keys.append(("causation", v.lowercased())) }
+            if let v = meta["command_id"] { keys.append(("command", v.lowercased())) }
             if let cycle = LedgerEvents.streamID(e.streamID, category: .cycle) ?? LedgerEvents.streamID(e.streamID, category: .observations) {
                 keys.append(("cycle", cycle))
             }

@@ -79,7 +79,8 @@ enum ReadModels {
 
     /// Rows of a query as dictionaries (text values).
     static func rows(_ db: TestDatabase, _ sql: String, _ params: [any PGBindable] = []) async throws -> [[String: String]] {
-        try await db.session().withConnection { c in try c.query(sql, params).dictionaries() }
+        let values = params.map(\.pgValue)
+        return try await db.session().withConnection { c in try c.query(sql, values).dictionaries() }
     }
 }
 
