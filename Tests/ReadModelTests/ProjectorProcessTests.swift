@@ -103,6 +103,7 @@ import Testing
                 lastShadow = s
             }
         }
+        print("[\(name)] \(kills) SIGKILLs, \(killsDuringRebuild) during the rebuild of \(total) events")
         #expect(killsDuringRebuild >= 20, "only \(killsDuringRebuild) of \(kills) kills landed during the rebuild")
 
         // One more process brings it live and follows; then stop it.
