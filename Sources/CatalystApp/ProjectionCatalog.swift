@@ -6,7 +6,10 @@ import Projections
 /// Every projection the ledger runs, in one place: `catalyst project` runs them all, `--only` one.
 public enum ProjectionCatalog {
     public static func all() -> [any Projection] {
-        [AuditSealProjection()]
+        [
+            AuditSealProjection(), OrdersProjection(), PositionsProjection(), CyclesProjection(), CandidatesProjection(), RiskProjection(),
+            PipelineStatusProjection(), PerformanceProjection(), EventIndexProjection(),
+        ]
     }
 
     public static var names: [String] { all().map(\.name) }

@@ -113,6 +113,31 @@ public struct TestDatabase: Sendable {
         return TestDatabase(name: name, cluster: cluster)
     }
 
+    /// A new database with this one's contents (`CREATE DATABASE … TEMPLATE`), so a large log can be
+    /// seeded once and every test gets its own copy. Sessions still connected here are disconnected.
+    public func copy() async throws -> TestDatabase {
+        let n = Self.counter.withLock { v -> Int in
+            v += 1
+            return v
+        }
+        let copy = TestDatabase(name: "t\(getpid())_\(n)", cluster: cluster)
+        let admin = PGSession(conninfo: cluster.conninfo(database: "postgres"))
+        defer { Task { await admin.close() } }
+        for attempt in 1...20 {
+            do {
+                try await admin.withConnection { c -> Void in
+                    _ = try c.query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
+                    try c.execute("CREATE DATABASE \(c.quoteIdentifier(copy.name)) TEMPLATE \(c.quoteIdentifier(name))")
+                }
+                return copy
+            } catch let e as PGError where attempt < 20 && e.message.contains("being accessed by other users") {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        return copy
+    }
+
     /// A session on this database, optionally as one of the ledger's roles.
     public func session(role: String? = nil) -> PGSession {
         PGSession(conninfo: conninfo, setup: PostgresEventStore.roleSetup(role))
