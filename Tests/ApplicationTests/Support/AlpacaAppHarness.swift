@@ -94,6 +94,28 @@ struct AlpacaAppHarness: Sendable {
         }
     }
 
+    /// One minute of the session's duties (reconciliation, approvals, position monitor).
+    @discardableResult
+    func minute() async throws -> TradingDuties.Minute {
+        try await TradingDuties(system: system, observations: ObservationRegistry()).minute(context: system.context(.system))
+    }
+
+    /// A filled manual entry of 100 shares of the `index`-th liquid symbol, executed at the fake at the
+    /// market's last price, and ingested.
+    func filledEntry(_ index: Int) async throws -> (order: Order.Record, price: Price) {
+        let (_, price) = try await symbol(index)
+        guard case .placed(let placed) = try await trade(index) else { throw HarnessError("trade \(index) was not placed") }
+        try state.fill(try placed.brokerID(), price: price.value)
+        try await minute()
+        return (try #require(try await order(placed.orderID)), price)
+    }
+
+    /// A human closes a position; the fake executes the market exit at `price`.
+    func close(_ symbol: Symbol, at price: Decimal) async throws {
+        let exit = try await TradingOperations(system: system).closePosition(symbol.rawValue, context: context())
+        try state.fill(try exit.brokerID(), price: price)
+    }
+
     func reconcile(_ trigger: ReconciliationTrigger = .periodic) async throws -> Reconciler.Report {
         try await Reconciler(system: system).run(trigger, context: system.context(.system))
     }

@@ -58,3 +58,26 @@ extension Order.Record {
         return p.value
     }
 }
+
+/// The stable code of a refusal, whether it came as an application error or a decider's refusal.
+func refusalCode(_ error: any Error) -> String? {
+    if let e = error as? ApplicationError { return e.code }
+    if let e = error as? DomainRefusal { return e.code }
+    return nil
+}
+
+extension SimHarness {
+    /// A long entry resting 10 % below the market (it will not fill for a while).
+    func restingTrade(_ symbol: Symbol, _ price: Price) async throws -> TradingOperations.TradeOutcome {
+        let entry = price.value * Decimal(string: "0.9")!
+        let request = TradingOperations.TradeRequest(
+            symbol: symbol.rawValue, side: "long", quantity: nil, entry: entry, stop: entry * Decimal(string: "0.98")!,
+            target: entry * Decimal(string: "1.05")!)
+        return try await TradingOperations(system: system).executeTrade(request, context: context(SimHarness.operatorActor))
+    }
+
+    /// Plants a minute bar at `price` for `symbol` starting at `start` (it replaces the generated bar).
+    func plant(_ symbol: Symbol, at start: Date, price: Price) {
+        market.inject(minuteBar: Bar(start: start, open: price, high: price, low: price, close: price, volume: 10_000, availableAt: start.addingTimeInterval(61)), for: symbol)
+    }
+}
