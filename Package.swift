@@ -179,6 +179,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ApplicationTests",
+            dependencies: [
+                "Application", "CatalystApp", "Broker", "FakeAlpaca", "MarketData", "Strategy", "Domain", "EventStore", "CatalystTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EventStoreTests",
             dependencies: [
                 "EventStore", "PostgresClient", "EmbeddedPostgres", "CatalystTestKit",

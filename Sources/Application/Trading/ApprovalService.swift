@@ -21,6 +21,8 @@ public struct ApprovalService: Sendable {
     public func grant(_ id: ApprovalID, note: String?, context: CommandContext) async throws -> Order.Record {
         let state = try await system.log.load(Approval.self, .approval(id)).state
         guard let request = state.request else { throw ApplicationError.notFound("approval \(id)") }
+        // A grant places an order: not before the start-up reconciliation has passed.
+        try system.gate.requireOpen()
         let outcome: DeciderRunner.Outcome<Approval>
         do {
             outcome = try await system.runner.run(Approval.self, .approval(id), context: context) { _ in .grant(by: context.actor, at: context.now, note: note) }

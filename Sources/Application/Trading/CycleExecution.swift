@@ -43,7 +43,9 @@ public struct CycleExecution: Sendable {
             try await record(stream, context) { _ in .completeStage(.funnel, at: now, itemCount: scan.report.candidates.count) }
             summary.candidates = scan.report.candidates.count
 
-            // Rank: the finalists become signals, capped by the cycle's limits.
+            // Rank: the finalists become signals, at most the cycle's `max_positions` of them. That number is
+            // also an account-level limit: each decision checks it against everything held or pending today
+            // on the risk stream (see `Risk.Evaluation.maxPositions`), never against this cycle alone.
             stage = .rank
             let cap = state.maxPositions ?? Int.max
             let picks = Array(scan.proposals.prefix(cap))

@@ -46,10 +46,13 @@ public struct CycleService: Sendable {
             }
             return describe(existing, alreadyStarted: true)
         }
-        guard system.gate.isOpen else { throw ApplicationError.refused(code: "reconciliation_pending", message: system.gate.reason) }
+        try system.gate.requireOpen()
         let date = system.tradingDate(context.now)
         let clock = try? await system.market.clock(asOf: context.now)
-        let halt = try await RiskDesk(system: system).halt(on: date, context: context.followUp(commandID: system.ids.uuid()))
+        // The halt is only looked up (which opens the risk day) when the calendar lets the cycle start at
+        // all: a refused start on a weekend or holiday must not open a risk day for a day without a session.
+        let inSession = clock.map { c in c.session.map { $0.contains(context.now) } ?? c.isOpen } ?? false
+        let halt = inSession ? try await RiskDesk(system: system).halt(on: date, context: context.followUp(commandID: system.ids.uuid())) : nil
         let funnel = ScanStep.configuration(for: valid.mode, base: system.configuration.funnel)
         let start = Cycle.Start(
             cycleID: cycleID, idempotencyKey: valid.idempotencyKey, mode: valid.mode, sessionMode: valid.sessionMode, requestedBy: context.actor,

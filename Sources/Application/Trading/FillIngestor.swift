@@ -11,10 +11,22 @@ import Synchronization
 public final class FillIngestor: Sendable {
     let system: TradingSystem
     private let feed: Mutex<(since: Date?, cursor: String?)>
+    /// Halts (the daily loss limit) emitted while ingesting, until the duties act on them. Fills are
+    /// ingested from several places (reconciliation, status sync, a cancel waiting for the broker), and
+    /// a halt that reaches none of them must still flatten the account.
+    private let unhandledHalts = Mutex<[Risk.TradingHalted]>([])
 
     public init(system: TradingSystem) {
         self.system = system
         self.feed = Mutex((nil, nil))
+    }
+
+    /// The halts emitted by ingested fills since the last call (each is handed out once).
+    public func takeHalts() -> [Risk.TradingHalted] {
+        unhandledHalts.withLock { h in
+            defer { h.removeAll() }
+            return h
+        }
     }
 
     private static let registry = Mutex<[ObjectIdentifier: FillIngestor]>([:])
@@ -120,6 +132,7 @@ public final class FillIngestor: Sendable {
             switch try await system.log.append(batch, context: context) {
             case .appended:
                 let halt = riskEvents.compactMap { if case .tradingHalted(let h) = $0 { h } else { nil } }.first
+                if let halt { unhandledHalts.withLock { $0.append(halt) } }
                 return .ingested(halt: halt)
             case .alreadyAppended:
                 return .duplicate

@@ -6,6 +6,10 @@ import Foundation
 /// Places orders. Every order is recorded as `order.requested` (with its bracket legs, in one batch)
 /// **before** the broker is called, so an order can never exist at the broker without a trace in the
 /// log — the original system's "lost orders" failure.
+///
+/// The request and the broker's answer are two commands with two command ids: the store treats a
+/// second append under the same command id as a retry of the first and appends nothing, which would
+/// silently drop `order.submitted`.
 public struct OrderPlacement: Sendable {
     let system: TradingSystem
 
@@ -20,7 +24,7 @@ public struct OrderPlacement: Sendable {
         let request = Order.Request(
             orderID: orderID, intent: approved.intent, authorization: .approval(approved, grant: grant), cycleID: approved.cycleID, at: context.now)
         let record = try await recordRequest(request, context: context)
-        return try await OrderSubmission(system: system).submitIfNeeded(record, context: context)
+        return try await OrderSubmission(system: system).submitIfNeeded(record, context: context.followUp(commandID: system.ids.uuid()))
     }
 
     /// A market exit of (part of) an open position. Cancels the position's open exit legs first:
@@ -38,7 +42,7 @@ public struct OrderPlacement: Sendable {
         let exposure = Order.PositionExposure(positionID: positionID, symbol: symbol, side: side, quantity: quantity.magnitude)
         let request = Order.Request(orderID: orderID, intent: intent, authorization: .exit(exposure), positionID: positionID, at: context.now)
         let record = try await recordRequest(request, context: context, exitReason: reason)
-        return try await OrderSubmission(system: system).submitIfNeeded(record, context: context)
+        return try await OrderSubmission(system: system).submitIfNeeded(record, context: context.followUp(commandID: system.ids.uuid()))
     }
 
     /// Appends `order.requested` for the order and its legs in one batch; returns the order's record.

@@ -68,8 +68,9 @@ public struct OrderSubmission: Sendable {
         return try await resolve(record.orderID, context: context.followUp(commandID: system.ids.uuid()))
     }
 
-    /// Looks an order of unknown outcome up by its client order id and records what the broker has.
-    /// When the lookup itself fails the order stays unknown; reconciliation tries again.
+    /// Looks an order of unknown outcome up by its client order id and records what the broker has: found
+    /// (acknowledged) or not found (back to `requested`, sent again by reconciliation). When the lookup
+    /// itself fails the order stays unknown; reconciliation tries again.
     @discardableResult
     public func resolve(_ orderID: OrderID, context: CommandContext) async throws -> Order.Record {
         let loaded = try await system.log.load(Order.self, .order(orderID))
@@ -92,9 +93,10 @@ public struct OrderSubmission: Sendable {
                     .recordSubmitted(brokerOrderID: leg.id, brokerStatus: leg.status, at: now)
                 }
             }
-        } else {
-            try await releaseIfEntry(record, reason: .notSubmitted, context: context)
         }
+        // Not found: the order is `requested` again, confirmed absent at the broker, and reconciliation
+        // sends it under the same client order id (which cannot create a second order). Its approval keeps
+        // its room meanwhile: releasing it here would let the limits be spent twice once it is sent.
         return outcome.state.order ?? record
     }
 

@@ -14,6 +14,10 @@ public struct RiskDesk: Sendable {
 
     /// The day's state, opening the day first if nobody has yet. Idempotent: concurrent openers converge
     /// on one `risk.day_opened` through the stream's expected version.
+    ///
+    /// What it appends (the day, a parameters change) goes under command ids of its own: callers go on
+    /// to append their own command (a halt, a decision, a fill) under `context`'s id, and the store
+    /// would take that second append for a retry of the first and silently drop it.
     @discardableResult
     public func ensureOpen(_ date: NYDate, context: CommandContext) async throws -> Risk.State {
         let loaded = try await system.log.load(Risk.self, stream(date))
@@ -29,9 +33,11 @@ public struct RiskDesk: Sendable {
                 ?? Risk.OpenDay(
                     account: system.account, date: date, at: context.now, parameters: parameters, startingEquity: equity, carriedHalt: nil,
                     carriedPositions: [])
-            state = try await system.runner.run(Risk.self, stream(date), context: context) { _ in .openDay(open) }.state
+            state = try await system.runner.run(Risk.self, stream(date), context: context.followUp(commandID: system.ids.uuid())) { _ in
+                .openDay(open)
+            }.state
         }
-        return try await syncParameters(date, state: state, context: context)
+        return try await syncParameters(date, state: state, context: context.followUp(commandID: system.ids.uuid()))
     }
 
     /// Appends `risk.parameters_changed` when the configured limits differ from the day's.

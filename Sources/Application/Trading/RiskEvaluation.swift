@@ -54,7 +54,7 @@ public struct RiskEvaluation: Sendable {
         let evaluation = Risk.Evaluation(
             approvalID: approvalID, cycleID: cycle.cycleID, signalID: input.signalID, proposal: input.proposal,
             entryType: system.configuration.entryType, timeInForce: system.configuration.entryTimeInForce, clientOrderID: client,
-            riskPerTrade: cycle.riskPerTrade, account: inputs.account, correlations: correlations, tradable: security?.tradable ?? false,
+            riskPerTrade: cycle.riskPerTrade, maxPositions: cycle.maxPositions, account: inputs.account, correlations: correlations, tradable: security?.tradable ?? false,
             shortable: security?.shortable ?? false, supervised: cycle.sessionMode == .supervised, now: context.now, session: session)
         let outcome: DeciderRunner.Outcome<Risk>
         do {

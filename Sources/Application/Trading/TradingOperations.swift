@@ -55,6 +55,8 @@ public struct TradingOperations: Sendable {
         }
         if let q = r.quantity, q <= 0 { throw ApplicationError.invalid(field: "quantity", reason: "must be positive") }
         if let c = r.confidence, c < 0 || c > 1 { throw ApplicationError.invalid(field: "confidence", reason: "must be within 0…1") }
+        // A restart must not trade on a ledger that may have missed fills (the same gate as StartCycle).
+        try system.gate.requireOpen()
         let now = context.now
         guard let session = try await system.market.clock(asOf: now).session else {
             throw ApplicationError.refused(code: "market_closed", message: "no trading session now")

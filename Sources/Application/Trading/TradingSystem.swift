@@ -98,6 +98,13 @@ public final class TradingGate: Sendable {
     public var isOpen: Bool { state.withLock { $0.open } }
     public var reason: String { state.withLock { $0.reason } }
 
+    /// Refuses new risk (a cycle, a manual entry, a supervised grant) while the gate is closed. Exits
+    /// are never gated: closing risk on an unreconciled ledger is always allowed.
+    public func requireOpen() throws(ApplicationError) {
+        let (open, reason) = state.withLock { ($0.open, $0.reason) }
+        guard open else { throw .refused(code: "reconciliation_pending", message: reason) }
+    }
+
     func open() { state.withLock { $0 = (true, "") } }
     func close(_ reason: String) { state.withLock { $0 = (false, reason) } }
 }

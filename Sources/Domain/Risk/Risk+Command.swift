@@ -65,6 +65,9 @@ extension Risk {
         public var requestedQuantity: Quantity?
         /// Fraction of equity to risk between entry and stop, when sizing.
         public var riskPerTrade: DecimalValue?
+        /// The requester's own cap on positions (StartCycle's `max_positions`), narrower than the
+        /// account's: counted exactly like it — held plus pending on the account's day — never per cycle.
+        public var maxPositions: Int?
         public var account: AccountSnapshot
         /// Correlations of the candidate with symbols already held.
         public var correlations: [SymbolCorrelation]
@@ -77,8 +80,8 @@ extension Risk {
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, proposal: TradeProposal, entryType: OrderType = .limit,
             timeInForce: TimeInForce = .day, clientOrderID: ClientOrderID, requestedQuantity: Quantity? = nil,
-            riskPerTrade: DecimalValue? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [], tradable: Bool = true,
-            shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?
+            riskPerTrade: DecimalValue? = nil, maxPositions: Int? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [],
+            tradable: Bool = true, shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?
         ) {
             self.supervised = supervised
             self.approvalID = approvalID
@@ -90,6 +93,7 @@ extension Risk {
             self.clientOrderID = clientOrderID
             self.requestedQuantity = requestedQuantity
             self.riskPerTrade = riskPerTrade
+            self.maxPositions = maxPositions
             self.account = account
             self.correlations = correlations
             self.tradable = tradable

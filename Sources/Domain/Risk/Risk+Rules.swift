@@ -56,8 +56,9 @@ extension Risk {
         if side == .short, p.allowShortSelling, !e.shortable { v.append(RiskViolation(.notShortable)) }
         if !e.tradable { v.append(RiskViolation(.securityNotTradable)) }
         if s.isOpenOrPending(symbol) { v.append(RiskViolation(.symbolAlreadyOpen, detail: symbol.rawValue)) }
-        if s.positionSlotsUsed >= p.maxPositions {
-            v.append(RiskViolation(.maxPositions, limit: Decimal(p.maxPositions), actual: Decimal(s.positionSlotsUsed)))
+        let positionLimit = min(p.maxPositions, e.maxPositions ?? p.maxPositions)
+        if s.positionSlotsUsed >= positionLimit {
+            v.append(RiskViolation(.maxPositions, limit: Decimal(positionLimit), actual: Decimal(s.positionSlotsUsed)))
         }
         if s.tradesToday >= p.maxDailyTrades {
             v.append(RiskViolation(.maxDailyTrades, limit: Decimal(p.maxDailyTrades), actual: Decimal(s.tradesToday)))

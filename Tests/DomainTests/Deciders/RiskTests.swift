@@ -152,6 +152,21 @@ enum RiskFixtures {
         expectRoundTrip(events)
     }
 
+    /// A requester's narrower `max_positions` counts what the account holds and has pending, like the
+    /// parameter does; it never loosens the account's own limit.
+    @Test func theRequestersMaxPositionsCountsTheWholeAccount() {
+        let held = Risk.fold([F.dayOpened, .fillRecorded(F.fill("HELD", .buy, 10, "50", exec: "h1"))])
+        var narrow = F.evaluation()
+        narrow.maxPositions = 1
+        #expect(F.codes(decided(Risk.self, .evaluate(narrow), held)) == [.maxPositions])
+        narrow.maxPositions = 2
+        guard case .approved? = decided(Risk.self, .evaluate(narrow), held).first else { Issue.record("room for a second position"); return }
+        var wide = F.evaluation()
+        wide.maxPositions = 50
+        let full = Risk.fold((1...5).map { i in Risk.Event.fillRecorded(F.fill("F\(i)", .buy, 10, "50", exec: "f\(i)")) }, from: Risk.fold([F.dayOpened]))
+        #expect(F.codes(decided(Risk.self, .evaluate(wide), full)).contains(.maxPositions), "the account's 5 still apply")
+    }
+
     @Test func theSizeIsHalvedAfterThreeLosingRoundTrips() {
         var events: [Risk.Event] = [F.dayOpened]
         for i in 1...3 {

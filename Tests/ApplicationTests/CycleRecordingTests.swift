@@ -1,0 +1,82 @@
+import Application
+import Domain
+import Foundation
+import Testing
+
+/// A cycle records every step: its stages in order, every stage-1 candidate and every stage-1
+/// rejection, signals only for finalists, and exactly one risk decision per signal.
+@Suite struct CycleRecordingTests {
+    @Test func aCycleRecordsEveryStep() async throws {
+        let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
+        let (started, summary) = try await h.runCycle()
+        #expect(summary.signals > 0, "the chosen day and time must produce signals")
+        let stream = StreamName.cycle(started.cycleID)
+        let events = try await h.events(in: stream)
+
+        // Order of the record: started, the scan, the stages in order, completed last.
+        guard case .cycle(.started) = events.first else { Issue.record("first event is not cycle.started"); return }
+        guard case .cycle(.completed(let completed)) = events.last else { Issue.record("last event is not cycle.completed"); return }
+        let stages = events.compactMap { e -> CycleStage? in if case .cycle(.stageCompleted(let s)) = e { s.stage } else { nil } }
+        #expect(stages == [.scan, .funnel, .rank, .risk, .orders])
+
+        // Every symbol of the universe is accounted for exactly once: a candidate or a stage-1 rejection.
+        var candidates: [Symbol] = []
+        var rejected: [Symbol] = []
+        var finalists: [Symbol] = []
+        var signals: [(SignalID, Symbol)] = []
+        for e in events {
+            switch e {
+            case .cycle(.candidateEvaluated(let c)): candidates.append(c.evaluation.features.symbol)
+            case .cycle(.universeFiltered(let u)): rejected += u.rejections.map(\.symbol)
+            case .cycle(.scanCompleted(let s)):
+                finalists = s.finalists
+                #expect(s.universeSize == SimHarness.symbols)
+                #expect(s.candidatesRecorded == candidates.count)
+            case .cycle(.signalGenerated(let s)): signals.append((s.signalID, s.proposal.symbol))
+            default: break
+            }
+        }
+        let universe = try await h.market.universe().map(\.symbol)
+        #expect(candidates.count + rejected.count == universe.count)
+        #expect(Set(candidates + rejected) == Set(universe))
+        #expect(candidates.count == summary.candidates)
+        #expect(completed.summary?.candidates == candidates.count)
+
+        // Signals: finalists only, at most the cycle's limit.
+        #expect(!signals.isEmpty)
+        for (_, symbol) in signals { #expect(finalists.contains(symbol), "\(symbol) is not a finalist") }
+        #expect(signals.count == min(finalists.count, 5))
+
+        // One risk decision per signal, on the account's risk day stream.
+        var decisions: [ApprovalID: Int] = [:]
+        for e in try await h.events(in: .risk(account: h.account, date: SimHarness.date)) {
+            if case .risk(.approved(let a)) = e, a.cycleID == started.cycleID { decisions[a.approvalID, default: 0] += 1 }
+            if case .risk(.denied(let d)) = e, d.cycleID == started.cycleID { decisions[d.approvalID, default: 0] += 1 }
+        }
+        #expect(decisions.count == signals.count && decisions.values.allSatisfy { $0 == 1 })
+        for (id, _) in signals { #expect(decisions[ApprovalID(rawValue: id.rawValue)] == 1, "no decision for \(id)") }
+        #expect(summary.approvals + summary.denials == signals.count)
+    }
+
+    /// Running the same cycle again (a crashed worker's retry) records nothing new.
+    @Test func rerunningACompletedCycleRecordsNothing() async throws {
+        let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
+        let (started, _) = try await h.runCycle()
+        let before = try await h.events().count
+        let again = try await CycleExecution(system: h.system).run(started.cycleID, context: h.context())
+        #expect(again.signals == 0 && again.orders == 0)
+        #expect(try await h.events().count == before)
+    }
+
+    /// A stopped cycle places nothing more.
+    @Test func aStoppedCycleDoesNotRun() async throws {
+        let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
+        let service = CycleService(system: h.system)
+        let started = try await service.start(StartCycleRequest(mode: "normal"), context: h.context())
+        _ = try await service.stop(started.cycleID, reason: "operator", context: h.context(SimHarness.operatorActor))
+        let summary = try await CycleExecution(system: h.system).run(started.cycleID, context: h.context())
+        #expect(summary.orders == 0)
+        let events = try await h.events()
+        #expect(events.count("order.requested") == 0 && events.count("scan.completed") == 0)
+    }
+}

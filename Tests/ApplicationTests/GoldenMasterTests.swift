@@ -1,0 +1,68 @@
+import Application
+import CatalystApp
+import CatalystTestKit
+import Domain
+import EventStore
+import Foundation
+import Logging
+import Testing
+
+/// The golden master: a fixed date, seed, universe and schedule produce pinned day statistics and a
+/// pinned hash of the ordered event stream. Any change of behaviour fails here until it is reviewed
+/// (and the pins are updated deliberately, with the reason in the commit).
+///
+/// Configuration: 2025-03-14 (a Friday), seed 13, 500 simulated symbols, the repository's
+/// `config/trading_config.yaml` and `config/risk_parameters.yaml`, and the workflow lines of
+/// `tools/catalyst.cron` (09:30 normal, every 30 minutes 10:00–15:00 normal, 15:30 conservative: 13
+/// cycles), run minute by minute from the open to five minutes after the close by `SimulatedSession`
+/// with the paper broker, composed exactly as `catalyst session run --simulate` composes it
+/// (`TradingAssembly.simulated`), projectors aside (they do not write to the log).
+@Suite struct GoldenMasterTests {
+    static let date = NYDate("2025-03-14")!
+    static let seed: UInt64 = 13
+    static let symbols = 500
+
+    static func runDay() async throws -> DayReport {
+        let db = try await TestDatabase.create()
+        let store = db.eventStore()
+        let files = ProjectFiles(root: TestCluster.repositoryRoot)
+        var logger = Logger(label: "golden")
+        logger.logLevel = .critical
+        let config = try TradingAssembly.config(files, logger: logger)
+        let world = try SimulatedWorld(date: date, seed: seed, symbolCount: symbols)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, logger: logger)
+        let crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8)
+        let schedule = try CronSchedule.parse(crontab, on: date.isoWeekday)
+        let session = SimulatedSession(
+            system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) }, observations: ObservationRegistry())
+        _ = try await session.run(.init(session: world.session, schedule: schedule, speed: nil))
+        return try await DayReport.load(date: date, store: store, codec: system.log.codec)
+    }
+
+    @Test func aFixedDayReproducesItsPinnedStatisticsAndEventStreamHash() async throws {
+        let r = try await Self.runDay()
+        #expect(r.cycles == 13 && r.cyclesCompleted == 13 && r.cyclesFailed == 0)
+        #expect(r.candidates == 1200 && r.signals == 6)
+        #expect(r.approvals == 2 && r.denials == 4)
+        #expect(r.denialsByReason == ["reward_risk_too_low": 3, "stop_loss_too_tight": 1])
+        #expect(r.ordersRequested == 6 && r.ordersByStatus == ["filled": 4, "canceled": 2])
+        #expect(r.fills == 5 && r.positionsOpened == 2)
+        #expect(r.closedPositions.map { "\($0.symbol) \($0.side) \($0.quantity) \($0.entryPrice)→\($0.exitPrice ?? "?") \($0.realizedPnL) \($0.exitReason)" } == [
+            "QWHV long 816 11.8059→11.7141 -74.91 stop_loss",
+            "QJCE long 535 18.2592→18.1809 -227.04 stop_loss",
+        ])
+        #expect(r.realizedPnL == "-301.95" && r.unrealizedPnL == "0" && r.wins == 0 && r.losses == 2)
+        #expect(!r.halted && r.reconciliationDiscrepancies == 0)
+        #expect(r.events == 2488)
+        #expect(r.eventStreamHash == "0a7d680f0dfcd3e6e3b1acb311f8f3a977621b3b4e5201f465809fcb055c0e4a", "\(Self.describe(r))")
+    }
+
+    /// Everything pinned, on one line, for updating the pins after a reviewed change of behaviour.
+    static func describe(_ r: DayReport) -> String {
+        "\(r.cycles) cycles (\(r.cyclesCompleted) completed, \(r.cyclesFailed) failed), \(r.candidates) candidates, \(r.signals) signals, "
+            + "\(r.approvals) approvals, \(r.denials) denials \(r.denialsByReason.sorted { $0.key < $1.key }), orders \(r.ordersRequested) "
+            + "\(r.ordersByStatus.sorted { $0.key < $1.key }), fills \(r.fills), opened \(r.positionsOpened), closed "
+            + "\(r.closedPositions.map { "\($0.symbol) \($0.side) \($0.quantity) \($0.entryPrice)→\($0.exitPrice ?? "?") \($0.realizedPnL) \($0.exitReason)" }), "
+            + "realized \(r.realizedPnL), unrealized \(r.unrealizedPnL), events \(r.events), hash \(r.eventStreamHash)"
+    }
+}
