@@ -13,6 +13,8 @@ public struct EmbeddedCluster: Sendable {
     public let home: URL
     public let port: Int
     public let database: String
+    /// The test suite runs hundreds of tests at once, each with its own pool; an operator cluster needs far fewer.
+    public let maxConnections: Int
     private let tools: PostgresTools
 
     public var dataDirectory: URL { home.appendingPathComponent("pgdata") }
@@ -21,7 +23,8 @@ public struct EmbeddedCluster: Sendable {
     /// The superuser created by initdb; it owns the schema and runs migrations.
     public var superuser: String { "postgres" }
 
-    public init(home: URL, database: String = "catalyst", port: Int = 5432, tools: PostgresTools? = nil) throws {
+    public init(home: URL, database: String = "catalyst", port: Int = 5432, maxConnections: Int = 200, tools: PostgresTools? = nil) throws {
+        self.maxConnections = maxConnections
         self.home = home.standardizedFileURL
         self.database = database
         self.port = port
@@ -123,7 +126,7 @@ public struct EmbeddedCluster: Sendable {
             unix_socket_permissions = 0700
             port = \(port)
             default_toast_compression = 'lz4'
-            max_connections = 200
+            max_connections = \(maxConnections)
             shared_buffers = 256MB
             max_wal_size = 2GB
             log_min_messages = warning

@@ -41,7 +41,7 @@ public enum TestCluster {
         if suffix.isEmpty { await reapStaleClusters(tools: tools) }
         let home = URL(fileURLWithPath: "/tmp/catalyst-test-\(getpid())\(suffix)")
         try? FileManager.default.removeItem(at: home)
-        let cluster = try EmbeddedCluster(home: home, database: "catalyst_template", tools: tools)
+        let cluster = try EmbeddedCluster(home: home, database: "catalyst_template", maxConnections: 1000, tools: tools)
         registerStopAtExit(cluster: cluster, tools: tools)
         try await cluster.start()
         // Migrate the template once; every test database is a copy of it.

@@ -1,35 +1,29 @@
 import ArgumentParser
 import CatalystApp
-import EventStore
 import Foundation
 
-/// The main job of `make demo`.
+/// The main job of `make demo`: one whole simulated trading day on the configured database, then
+/// where to look next. Each run simulates the next trading day, so the ledger grows day by day.
 struct Demo: CatalystCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the main job on the configured database and print what it did.")
+        abstract: "Simulate the next trading day (simulated market, paper broker, every projector) and print the day report.",
+        discussion: "The same as `catalyst session run --simulate` with a smaller universe, so it finishes in a few minutes in a debug build.")
+
+    @Option(help: "Symbols in the simulated universe.") var symbols: Int = 1000
+    @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
 
     func execute() async throws {
+        let run = try Session.Run.parse(["--simulate", "--symbols", "\(symbols)", "--seed", "\(seed)"])
+        try await run.execute()
         let target = try DatabaseTarget.resolve()
-        try await target.requireMigrated(files: try ProjectFiles.locate())
-        let store = PostgresEventStore(conninfo: target.conninfo, connections: 2)
-        let stream = "demo-\(UUID().uuidString.prefix(8).lowercased())"
-        let correlation = UUID()
-        let now = Date()
-        let types = ["demo.cycle_started", "demo.scan_completed", "demo.order_filled", "demo.cycle_completed"]
-        let events = types.enumerated().map { i, type in
-            NewEvent(
-                eventID: UUID(), streamID: stream, eventType: type, schemaVersion: 1,
-                payload: Data(#"{"step":\#(i + 1),"price":"12.34","qty":"100"}"#.utf8),
-                metadata: Data(#"{"actor":"system","correlation_id":"\#(correlation.uuidString.lowercased())"}"#.utf8),
-                occurredAt: now.addingTimeInterval(Double(i)))
-        }
-        let result = try await store.append(to: stream, expected: .noStream, events: events, commandID: UUID())
-        guard let receipt = result.receipt else { throw CatalystError.refused("append refused: \(result)") }
-        print("appended \(events.count) events to stream \(stream) at positions \(receipt.positions.map(String.init).joined(separator: ","))")
-        for e in try await store.readStream(stream) {
-            print("  v\(e.streamVersion)  #\(e.position)  \(e.eventType)  \(String(decoding: e.payload, as: UTF8.self))")
-        }
-        let head = try await store.head()
-        print("log head: position \(head.maxPosition); database \(target.displayURL)")
+        print("""
+
+            The day is in the ledger (\(target.displayURL)). Look at it with:
+              .build/debug/catalyst db psql -- -c 'SELECT cycle_id, cycle_state, mode, candidates_found, orders_total, realized_pnl, pipeline_stage FROM v_trade_pipeline_status ORDER BY started_at DESC LIMIT 5'
+              .build/debug/catalyst db psql -- -c 'SELECT symbol, side, status, max_quantity, avg_entry_price, exit_price, realized_pnl, exit_reason FROM v_positions ORDER BY opened_at'
+              .build/debug/catalyst audit verify
+              .build/debug/catalyst projections status
+            Run `make demo` again to simulate the next trading day.
+            """)
     }
 }

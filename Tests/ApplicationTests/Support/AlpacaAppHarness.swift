@@ -32,7 +32,7 @@ struct AlpacaAppHarness: Sendable {
 
     /// Runs `body` with a fresh harness (a new database unless `db` is given: a "restart" reuses one).
     static func run<T: Sendable>(
-        db: TestDatabase? = nil, state: FakeTradingState? = nil, timeout: TimeInterval = 1.5, reconciled: Bool = true,
+        db: TestDatabase? = nil, state: FakeTradingState? = nil, timeout: TimeInterval = 10, reconciled: Bool = true,
         risk: RiskParameters = RiskParameters(), _ body: @Sendable (AlpacaAppHarness) async throws -> T
     ) async throws -> T {
         let database: TestDatabase
