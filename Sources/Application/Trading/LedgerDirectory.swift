@@ -52,9 +52,10 @@ public struct LedgerDirectory: Sendable {
         try await recentOrders().filter { !$0.status.isTerminal }
     }
 
-    /// Our order for a broker order id (entries, legs, exits, replacements).
+    /// Our order for a broker order id (entries, legs, exits, replacements); the newest if a broker
+    /// ever reused an id.
     public func order(brokerOrderID: BrokerOrderID) async throws -> Order.Record? {
-        try await recentOrders().first { $0.brokerOrderID == brokerOrderID }
+        try await recentOrders().last { $0.brokerOrderID == brokerOrderID }
     }
 
     /// Supervised approvals still waiting for a human, with their approval event.

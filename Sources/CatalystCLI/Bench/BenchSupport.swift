@@ -2,6 +2,14 @@ import Foundation
 
 /// Measurement helpers shared by the benchmark commands.
 enum BenchSupport {
+    /// The nearest-rank percentile `q` (0…1) of `values`.
+    static func percentile(_ values: [Double], _ q: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
     /// Peak resident set size of this process (`VmHWM` in /proc/self/status), in MB; nil off Linux.
     static func peakResidentMB() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }

@@ -17,6 +17,22 @@ import Testing
         return (tp, sl)
     }
 
+    /// A ledger keeps every day's orders and finds bracket legs by broker order id: the paper broker of
+    /// the next simulated day (same seed, new process) must not reuse yesterday's ids.
+    @Test func brokerOrderIDsDifferFromDayToDayWithTheSameSeed() async throws {
+        let tape = Self.tape((0, "10.00"))
+        let monday = PaperBrokerFillTests.broker([Fixture.aaa: tape], start: Fixture.open)
+        let tuesday = PaperBrokerFillTests.broker([Fixture.aaa: tape], start: Fixture.open.addingTimeInterval(86_400))
+        let again = PaperBrokerFillTests.broker([Fixture.aaa: tape], start: Fixture.open)
+        var ids: [[String]] = []
+        for b in [monday, tuesday, again] {
+            let entry = try await b.submit(Fixture.bracket("day-1", limit: "10")).order
+            ids.append([entry.id.rawValue] + entry.legs.map(\.id.rawValue))
+        }
+        #expect(Set(ids[0]).isDisjoint(with: ids[1]), "\(ids)")
+        #expect(ids[0] == ids[2], "still deterministic for the same day and seed")
+    }
+
     @Test func bracketLegsAreHeldUntilTheEntryFillsThenTheTakeProfitExits() async throws {
         let b = Self.broker([Fixture.aaa: Self.tape((0, "10.00"), (1, "10.40"), (2, "11.50"), (3, "10.00"), (4, "11.20"))])
         let entry = try await b.submit(Fixture.bracket("br-1", limit: "10")).order
