@@ -50,6 +50,7 @@ public struct DayReport: Sendable, Codable, Hashable {
         var lastStatus: [OrderID: String] = [:]
         var realized = Money.zero
         var unrealized: [PositionID: Money] = [:]
+        var partial: [PositionID: Money] = [:]
         var hash = SHA256()
         for e in events {
             r.events += 1
@@ -84,15 +85,19 @@ public struct DayReport: Sendable, Codable, Hashable {
             case .position(.closed(let c)):
                 unrealized[c.positionID] = nil
                 realized += c.realizedPnL
-                if c.realizedPnL.amount > 0 { r.wins += 1 } else if c.realizedPnL.amount < 0 { r.losses += 1 }
+                // A position's result is all its reducing fills, not only the closing one.
+                let total = c.totalRealizedPnL ?? (c.realizedPnL + (partial.removeValue(forKey: c.positionID) ?? .zero))
+                partial[c.positionID] = nil
+                if total.amount > 0 { r.wins += 1 } else if total.amount < 0 { r.losses += 1 }
                 let entry = entries[c.positionID]
                 r.closedPositions.append(
                     ClosedPosition(
                         symbol: entry?.symbol.rawValue ?? "?", side: c.side.rawValue, entryPrice: entry.map { "\($0.price)" } ?? "?",
-                        exitPrice: c.price.map { "\($0)" }, quantity: "\(c.quantity)", realizedPnL: "\(c.realizedPnL.roundedToCents)",
+                        exitPrice: c.price.map { "\($0)" }, quantity: "\(c.quantity)", realizedPnL: "\(total.roundedToCents)",
                         exitReason: c.exitReason.rawValue))
             case .position(.reduced(let p)):
                 realized += p.realizedPnL
+                partial[p.positionID, default: .zero] += p.realizedPnL
             case .reconciliation(.discrepancyDetected): r.reconciliationDiscrepancies += 1
             default: break
             }
