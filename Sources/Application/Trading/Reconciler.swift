@@ -24,6 +24,8 @@ public struct Reconciler: Sendable {
         public var ingestedFills = 0
         public var statusesApplied = 0
         public var recorded = false
+        /// Cycles a previous process left running, failed by this start-up run.
+        public var interruptedCycles: [CycleID] = []
         /// No critical discrepancy is left unresolved.
         public var passed: Bool {
             let resolved = Set(adjustments.filter { $0.action != .escalated }.map(\.discrepancyID))
@@ -39,6 +41,7 @@ public struct Reconciler: Sendable {
             let fills = try await FillIngestor.shared(system).poll(context: context.followUp(commandID: system.ids.uuid()))
             report.ingestedFills = fills.ingested
             if trigger == .startup {
+                report.interruptedCycles = try await InterruptedCycles(system: system).failAll(context: context)
                 // Executions that happened while we were not watching: recorded, and resolved by the ingestion itself.
                 for fill in fills.ingestedFills {
                     let d = discrepancy(.missingFill, .warning, symbol: fill.symbol, ours: LedgerView(), evidence: evidence(fill), context: context)
