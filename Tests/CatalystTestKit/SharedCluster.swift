@@ -17,6 +17,12 @@ public enum TestCluster {
     /// test's database — lag, not loss, but it makes unrelated tests slow.
     public static func isolated() async throws -> EmbeddedCluster { try await isolatedHolder.cluster() }
 
+    private static let crashHolder = Holder(suffix: "-crash")
+
+    /// A third cluster that its (serialized) tests stop with `pg_ctl stop -m immediate` and start again,
+    /// so that no other test loses its server.
+    public static func crashable() async throws -> EmbeddedCluster { try await crashHolder.cluster() }
+
     /// The repository root (for `migrations/`, `projections/`, `config/`).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -95,7 +101,11 @@ public struct TestDatabase: Sendable {
     /// Creates a database. `migrated: false` gives an empty database (for migration tests);
     /// `isolated: true` puts it on the cluster for tests that hold transactions open.
     public static func create(migrated: Bool = true, isolated: Bool = false) async throws -> TestDatabase {
-        let cluster = try await (isolated ? TestCluster.isolated() : TestCluster.shared())
+        try await create(migrated: migrated, on: try await (isolated ? TestCluster.isolated() : TestCluster.shared()))
+    }
+
+    /// A database on the given test cluster (e.g. `TestCluster.crashable()`).
+    public static func create(migrated: Bool = true, on cluster: EmbeddedCluster) async throws -> TestDatabase {
         let n = counter.withLock { v -> Int in
             v += 1
             return v
