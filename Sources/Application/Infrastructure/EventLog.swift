@@ -9,6 +9,7 @@ public final class EventLog: Sendable {
     public let codec: EventCodec
     public let ids: any IDGenerator
     public let codeVersion: String
+    private let folded = FoldedStateCache()
 
     public init(store: PostgresEventStore, codec: EventCodec = EventCodec(), ids: any IDGenerator = RandomIDGenerator(), codeVersion: String = CatalystVersion.current) {
         self.store = store
@@ -25,8 +26,10 @@ public final class EventLog: Sendable {
     }
 
     public func load<D: Decider>(_ decider: D.Type, _ stream: StreamName) async throws -> Loaded<D.State> where D.Event: LedgerEventConvertible {
-        let recorded = try await store.readStream(stream.rawValue)
-        var state = D.initial
+        let key = "\(D.self)|\(stream.rawValue)"
+        let cached = folded.get(key, as: D.State.self)
+        let recorded = try await store.readStream(stream.rawValue, from: (cached?.version ?? 0) + 1)
+        var state = cached?.state ?? D.initial
         for r in recorded {
             let event = try codec.decode(eventType: r.eventType, schemaVersion: r.schemaVersion, payload: r.payload)
             guard let e = D.Event(event) else {
@@ -34,7 +37,9 @@ public final class EventLog: Sendable {
             }
             state = D.evolve(state, e)
         }
-        return Loaded(state: state, version: recorded.last?.streamVersion ?? 0)
+        let version = recorded.last?.streamVersion ?? cached?.version ?? 0
+        if !recorded.isEmpty { folded.put(key, version: version, state: state) }
+        return Loaded(state: state, version: version)
     }
 
     /// The decoded events of a stream (for reactions that need the payloads, e.g. an approval).
