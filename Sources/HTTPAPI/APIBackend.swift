@@ -44,6 +44,19 @@ public final class APIBackend: Sendable {
         }
     }
 
+    /// Waits until every projection has built its tables and caught up once (state `live`), so the
+    /// first requests do not meet missing views. Throws after `timeout`.
+    public func waitUntilReady(timeout: Duration = .seconds(120)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let names = "{" + projections.joined(separator: ",") + "}"
+        while true {
+            let live = Int(try await scalar("SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", [names]) ?? "0") ?? 0
+            if live >= projections.count { return }
+            if ContinuousClock.now >= deadline { throw APIStartupError.projectionsNotReady(live: live, of: projections.count) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Rows of a query as one JSON array, built by PostgreSQL (`jsonb_agg`): the view's column names are
     /// the API's field names, numerics stay exact decimals.
     func rows(_ sql: String, _ binds: [String] = []) async throws -> Data {

@@ -96,6 +96,7 @@ public enum APIStartupError: Error, Sendable, CustomStringConvertible {
     case unauthenticatedNonLoopback(String)
     case badPort(Int)
     case didNotStart
+    case projectionsNotReady(live: Int, of: Int)
 
     public var description: String {
         switch self {
@@ -103,6 +104,7 @@ public enum APIStartupError: Error, Sendable, CustomStringConvertible {
             "refusing to listen on \(h) without API keys: set CATALYST_API_KEYS (comma-separated) or bind to 127.0.0.1"
         case .badPort(let p): "port \(p) is out of range"
         case .didNotStart: "the HTTP server did not start"
+        case .projectionsNotReady(let live, let total): "only \(live) of \(total) projections became live in time"
         }
     }
 }

@@ -75,6 +75,7 @@ public enum ServeRole {
                     await parkUntilCancelled()
                 } }
             group.addTask {
+                try await sim.backend.waitUntilReady()
                 try await server.run { port in
                     logger.notice("catalyst serve listening", metadata: ["url": "http://\(options.server.host):\(port)", "venue": "\(sim.backend.venue)"])
                 }

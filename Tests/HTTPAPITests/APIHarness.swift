@@ -41,6 +41,8 @@ struct APIHarness: Sendable {
         let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for engine in engines { group.addTask { try? await engine.run() } }
+            try await sim.backend.waitUntilReady()
+            await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
             try await server.withRunning { url in
                 try await body(APIHarness(url: url, db: db, sim: sim))
                 await sim.backend.cycles.waitIdle()

@@ -38,8 +38,8 @@ import Testing
             #expect(Set(ids).count == 2)
             #expect(ids[0] == ids[1] && ids[1] == ids[2] && ids[3] != ids[0])
             await h.settle()
-            #expect(try await h.count("SELECT count(*) FROM cycles") == 2)
-            #expect(try await h.count("SELECT count(*) FROM cycles WHERE mode = 'conservative' AND max_positions = 3") == 1)
+            #expect(try await h.count("SELECT count(*) FROM v_cycles") == 2)
+            #expect(try await h.count("SELECT count(*) FROM v_cycles WHERE mode = 'conservative' AND max_positions = 3") == 1)
         }
     }
 }

@@ -27,7 +27,7 @@ import Testing
             #expect(byBody.object["cycle_id"] as? String == id)
 
             await h.settle()
-            #expect(try await h.count("SELECT count(*) FROM cycles") == 1)
+            #expect(try await h.count("SELECT count(*) FROM v_cycles") == 1)
             #expect(try await h.count("SELECT count(*) FROM events WHERE event_type = 'cycle.started'") == 1)
             let current = try await h.get("/api/v1/cycles/current")
             #expect(current.object["cycle_id"] as? String == id)
