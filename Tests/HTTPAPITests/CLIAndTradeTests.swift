@@ -13,11 +13,16 @@ import Testing
 
     /// Runs the built `catalyst` with `arguments`; output is read on a thread of its own.
     static func catalyst(_ arguments: [String], environment: [String: String]) async throws -> Run {
+        try await run(MCPStdioTests.binary.path, arguments, environment: environment)
+    }
+
+    /// Runs a program to completion, reading its output on a thread of its own.
+    static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 do {
                     let p = Process()
-                    p.executableURL = MCPStdioTests.binary
+                    p.executableURL = URL(fileURLWithPath: program)
                     p.arguments = arguments
                     p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
                     let out = Pipe()
