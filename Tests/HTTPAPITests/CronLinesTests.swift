@@ -42,4 +42,14 @@ import Testing
             #expect(try await h.count("SELECT count(*) FROM v_cycles WHERE mode = 'conservative' AND max_positions = 3") == 1)
         }
     }
+
+    @Test func theHealthCheckScriptReadsHealth() async throws {
+        let script = TestCluster.repositoryRoot.appendingPathComponent("tools/health-check.sh").path
+        try await APIHarness.with { h in
+            let healthy = try await CLIAndTradeTests.run(script, [], environment: ["CATALYST_API_URL": h.url.absoluteString])
+            #expect(healthy.status == 0 && healthy.out.contains("healthy"), "\(healthy.out) \(healthy.err)")
+        }
+        let down = try await CLIAndTradeTests.run(script, [], environment: ["CATALYST_API_URL": "http://127.0.0.1:9"])
+        #expect(down.status == 3 && down.out.contains("UNREACHABLE"))
+    }
 }
