@@ -52,4 +52,28 @@ import Testing
         let down = try await CLIAndTradeTests.run(script, [], environment: ["CATALYST_API_URL": "http://127.0.0.1:9"])
         #expect(down.status == 3 && down.out.contains("UNREACHABLE"))
     }
+
+    /// Run under the harness, so the audit seal projection exists as it does under `catalyst project`.
+    @Test func theBackupScriptDumpsTheDatabaseAndAppliesRetention() async throws {
+        try await APIHarness.with { h in
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalyst-backup-\(UUID().uuidString)")
+            let old = root.appendingPathComponent("20200101T000000Z")
+            try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -40 * 86_400)], ofItemAtPath: old.path)
+            defer { try? FileManager.default.removeItem(at: root) }
+            let run = try await CLIAndTradeTests.run(
+                TestCluster.repositoryRoot.appendingPathComponent("tools/backup.sh").path, [],
+                environment: [
+                    "DATABASE_URL": h.db.conninfo, "CATALYST": MCPStdioTests.binary.path, "CATALYST_BACKUP_DIR": root.path,
+                    "CATALYST_BACKUP_RETENTION_DAYS": "30",
+                ])
+            #expect(run.status == 0, "\(run.out) \(run.err)")
+            // The old backup is gone, today's holds a dump (events recorded today are archived tomorrow).
+            let kept = try FileManager.default.contentsOfDirectory(atPath: root.path)
+            #expect(kept.count == 1 && !kept.contains("20200101T000000Z"), "\(kept)")
+            let dump = root.appendingPathComponent(kept.first ?? "").appendingPathComponent("catalyst.dump")
+            let size = (try FileManager.default.attributesOfItem(atPath: dump.path)[.size] as? Int) ?? 0
+            #expect(size > 1000)
+        }
+    }
 }
