@@ -98,23 +98,49 @@ struct ReadRoutes {
         return JSONBody.raw(try await backend.row(sql, [account, date.description]) ?? Data("{}".utf8))
     }
 
-    /// Events in log order, paged by global position: `?stream=` narrows to one stream, `?after=` is
-    /// the last position of the previous page (the answer's `next_after`).
+    /// Events, paged. With `?stream=`: the stream's events in version order, `after` = the last global
+    /// position seen (a stream's positions only grow). Without: the whole log in reader order — by
+    /// (transaction, position) and only below the oldest transaction still in flight — so a page never
+    /// skips an event that commits later with a lower position; `after` is then the previous page's
+    /// `next_after` cursor (`"tx:position"`), or a global position to start from.
     func events(_ q: Query) async throws -> Response {
-        let after = try q.int("after", default: 0, in: 0...Int.max)
         let limit = try q.int("limit", default: 100, in: 1...1000)
-        var sql = "SELECT global_position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, recorded_at, payload, metadata FROM events WHERE global_position > $1::bigint"
-        var binds = [String(after)]
+        let columns = "global_position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, recorded_at, payload, metadata"
         if let stream = q["stream"] {
-            sql += " AND stream_id = $2"
-            binds.append(stream)
+            let after = try q.int("after", default: 0, in: 0...Int.max)
+            let page = try await backend.rows(
+                "SELECT \(columns) FROM events WHERE stream_id = $1 AND global_position > $2::bigint ORDER BY global_position LIMIT \(limit)",
+                [stream, String(after)])
+            return try await wrap(page, next: "(x.events -> -1 -> 'global_position')")
         }
-        sql += " ORDER BY global_position LIMIT \(limit)"
-        let page = try await backend.rows(sql, binds)
-        let wrapped = try await backend.row(
-            "SELECT x.events, (SELECT max((e->>'global_position')::bigint) FROM jsonb_array_elements(x.events) e) AS next_after FROM (SELECT $1::jsonb AS events) x",
-            [String(decoding: page, as: UTF8.self)])
+        let (tx, position) = try await cursor(q["after"])
+        let page = try await backend.rows(
+            """
+            SELECT tx_id::text AS tx_id, \(columns) FROM events
+            WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx_id, global_position LIMIT \(limit)
+            """, [tx, position])
+        return try await wrap(page, next: "to_jsonb((x.events -> -1 ->> 'tx_id') || ':' || (x.events -> -1 ->> 'global_position'))")
+    }
+
+    /// `{"events": page, "next_after": …}` (null on an empty page).
+    func wrap(_ page: Data, next: String) async throws -> Response {
+        let wrapped = try await backend.row("SELECT x.events, \(next) AS next_after FROM (SELECT $1::jsonb AS events) x", [String(decoding: page, as: UTF8.self)])
         return JSONBody.raw(wrapped ?? page)
+    }
+
+    /// `tx:position`, a bare global position (its event's transaction is looked up), or the start.
+    func cursor(_ text: String?) async throws -> (String, String) {
+        guard let text, text != "0" else { return ("0", "0") }
+        let parts = text.split(separator: ":")
+        if parts.count == 2, let tx = UInt64(parts[0]), let p = Int64(parts[1]) { return (String(tx), String(p)) }
+        guard parts.count == 1, let p = Int64(text), p >= 0 else {
+            throw APIError.invalid(field: "after", reason: "must be a global position or a next_after cursor (tx:position)")
+        }
+        guard let tx = try await backend.scalar("SELECT tx_id::text FROM events WHERE global_position = $1::bigint", [String(p)]) else {
+            throw APIError.invalid(field: "after", reason: "no event at global position \(p)")
+        }
+        return (tx, String(p))
     }
 }
 

@@ -50,6 +50,18 @@ import Testing
             let next = try #require(page.object["next_after"] as? Int)
             let rest = try await h.get("/api/v1/events?stream=cycle-\(id)&after=\(next)&limit=1000")
             #expect((rest.object["events"] as? [Any])?.count == events.count - 2)
+
+            // The whole log, page by page with the cursor, is every event exactly once.
+            var cursor: String? = nil
+            var seen: [Int] = []
+            repeat {
+                let page = try await h.get("/api/v1/events?limit=50" + (cursor.map { "&after=\($0)" } ?? ""), headers: [:])
+                seen += (page.object["events"] as? [[String: Any]] ?? []).compactMap { $0["global_position"] as? Int }
+                cursor = page.object["next_after"] as? String
+            } while cursor != nil
+            #expect(seen.count == Set(seen).count)
+            #expect(seen.count == (try await h.count("SELECT count(*) FROM events")))
+            #expect(try await h.get("/api/v1/events?after=abc").errorField == "after")
         }
     }
 
