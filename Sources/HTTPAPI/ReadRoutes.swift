@@ -111,7 +111,7 @@ struct ReadRoutes {
             let page = try await backend.rows(
                 "SELECT \(columns) FROM events WHERE stream_id = $1 AND global_position > $2::bigint ORDER BY global_position LIMIT \(limit)",
                 [stream, String(after)])
-            return try await wrap(page, next: "(x.events -> -1 -> 'global_position')")
+            return try await wrap(page, next: "(SELECT max((e->>'global_position')::bigint) FROM jsonb_array_elements(x.events) e)")
         }
         let (tx, position) = try await cursor(q["after"])
         let page = try await backend.rows(
@@ -120,10 +120,16 @@ struct ReadRoutes {
             WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, global_position LIMIT \(limit)
             """, [tx, position])
-        return try await wrap(page, next: "to_jsonb((x.events -> -1 ->> 'tx_id') || ':' || (x.events -> -1 ->> 'global_position'))")
+        // The largest (transaction, position) of the page, whatever order the aggregate kept.
+        return try await wrap(
+            page,
+            next: """
+                (SELECT (e->>'tx_id') || ':' || (e->>'global_position') FROM jsonb_array_elements(x.events) e
+                 ORDER BY (e->>'tx_id')::numeric DESC, (e->>'global_position')::bigint DESC LIMIT 1)
+                """)
     }
 
-    /// `{"events": page, "next_after": …}` (null on an empty page).
+    /// `{"events": page, "next_after": …}` (null on an empty page: nothing more is readable yet).
     func wrap(_ page: Data, next: String) async throws -> Response {
         let wrapped = try await backend.row("SELECT x.events, \(next) AS next_after FROM (SELECT $1::jsonb AS events) x", [String(decoding: page, as: UTF8.self)])
         return JSONBody.raw(wrapped ?? page)

@@ -23,9 +23,24 @@ struct APIHarness: Sendable {
 
     static let date = NYDate("2025-03-14")!
 
+    /// One harness at a time in the test process: each holds ~25 connections (projectors, pools) to the
+    /// shared test cluster, and every other suite of the process needs connections too.
+    static let gate = HarnessGate()
+
     static func with(keys: Set<String> = [], _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        await gate.acquire()
+        do {
+            try await run(keys: keys, body)
+            await gate.release()
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+
+    private static func run(keys: Set<String>, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
         let db = try await TestDatabase.create()
-        let store = db.eventStore(connections: 6)
+        let store = db.eventStore(connections: 4)
         let files = ProjectFiles(root: TestCluster.repositoryRoot)
         var logger = Logger(label: "http-api-test")
         logger.logLevel = .critical
@@ -90,5 +105,23 @@ struct APIHarness: Sendable {
 
     func count(_ sql: String) async throws -> Int {
         Int(try await db.session().withConnection { c in try c.query(sql).scalar } ?? "0") ?? 0
+    }
+}
+
+/// A first-come, first-served lock across tasks.
+actor HarnessGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }
