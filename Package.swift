@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // System libraries (apt: libpq-dev, liblz4-dev).
@@ -108,9 +109,31 @@ let package = Package(
             resources: [],
             swiftSettings: strict
         ),
+        // Front ends: the HTTP API of `catalyst serve` (routes, auth, errors, dashboard, OpenAPI document).
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "CatalystApp", "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/dashboard.html")],
+            swiftSettings: strict
+        ),
+        // `catalyst mcp`: the MCP server (stdio) — resources over the projection views, tools through the API.
+        .target(
+            name: "CatalystMCP",
+            dependencies: [
+                "PostgresClient",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "CatalystCLI",
             dependencies: [
+                "HTTPAPI", "CatalystMCP", "Application", "Domain",
                 "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections", "Strategy", "MarketData", "LedgerSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -183,6 +206,16 @@ let package = Package(
             dependencies: [
                 "Application", "CatalystApp", "Broker", "FakeAlpaca", "MarketData", "Strategy", "Domain", "EventStore", "CatalystTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "CatalystApp", "Application", "Domain", "EventStore", "PostgresClient", "CatalystTestKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The cron alternative to curl: commands that POST to the local API (`CATALYST_API_URL`, default
+/// http://127.0.0.1:5006, with `CATALYST_API_KEY` as X-API-Key when set) and print its JSON answer.
+enum LocalAPI {
+    static var baseURL: String { ProcessInfo.processInfo.environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006" }
+
+    /// POSTs `body`; a non-2xx answer or an unreachable server is an error with the API's message.
+    static func post(_ path: String, body: [String: Any], headers: [String: String] = [:]) async throws -> String {
+        guard let url = URL(string: baseURL + path) else { throw ValidationError("CATALYST_API_URL is not a URL: \(baseURL)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let key = ProcessInfo.processInfo.environment["CATALYST_API_KEY"] { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let data: Data
+        let response: URLResponse
+        do { (data, response) = try await URLSession.shared.data(for: request) } catch {
+            throw ValidationError("cannot reach the API at \(baseURL) (is `catalyst serve` running?): \(error.localizedDescription)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["message"] as? String }
+            throw ValidationError("the API answered \(status): \(message ?? text)")
+        }
+        return text
+    }
+}
+
+struct CycleCommand: CatalystCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle", abstract: "Start or stop a trading cycle through the local API.", subcommands: [Start.self, Stop.self])
+
+    func execute() async throws { throw CleanExit.helpRequest(self) }
+
+    struct Start: CatalystCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a cycle (POST /api/v1/workflow/start), like the crontab's curl lines.")
+        @Option(help: "normal, aggressive or conservative.") var mode = "normal"
+        @Option(name: .customLong("session-mode"), help: "autonomous or supervised.") var sessionMode: String?
+        @Option(name: .customLong("scan-frequency"), help: "Seconds between scans.") var scanFrequency: Int?
+        @Option(name: .customLong("max-positions"), help: "Most positions the cycle may open (1–50).") var maxPositions: Int?
+        @Option(name: .customLong("idempotency-key"), help: "Retries with the same key start one cycle (default: the schedule slot).")
+        var idempotencyKey: String?
+
+        func execute() async throws {
+            var body: [String: Any] = ["mode": mode]
+            if let sessionMode { body["session_mode"] = sessionMode }
+            if let scanFrequency { body["scan_frequency"] = scanFrequency }
+            if let maxPositions { body["max_positions"] = maxPositions }
+            print(try await LocalAPI.post("/api/v1/workflow/start", body: body, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]))
+        }
+    }
+
+    struct Stop: CatalystCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the running cycle, or --cycle-id (POST /api/v1/workflow/stop).")
+        @Option(name: .customLong("cycle-id"), help: "The cycle to stop (default: the running one).") var cycleID: String?
+        @Option(help: "Why (recorded with the stop).") var reason = "stopped from the command line"
+
+        func execute() async throws {
+            var body: [String: Any] = ["reason": reason]
+            if let cycleID { body["cycle_id"] = cycleID }
+            print(try await LocalAPI.post("/api/v1/workflow/stop", body: body))
+        }
+    }
+}
+
+struct HaltCommand: CatalystCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "halt", abstract: "Emergency stop through the local API: halt, cancel open orders, flatten positions.")
+    @Option(help: "Why trading is being stopped (required).") var reason: String
+    @Option(name: .customLong("operator"), help: "Your name, recorded as the actor.") var operatorName: String?
+
+    func execute() async throws {
+        var body: [String: Any] = ["reason": reason]
+        if let operatorName { body["operator"] = operatorName }
+        print(try await LocalAPI.post("/api/v1/emergency-stop", body: body))
+    }
+}
+
+struct ResumeCommand: CatalystCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Lift a halt through the local API (a named human operator).")
+    @Option(name: .customLong("operator"), help: "Your name (required: only a named human may resume).") var operatorName: String
+    @Option(help: "Why it is safe to trade again (required).") var reason: String
+
+    func execute() async throws {
+        print(try await LocalAPI.post("/api/v1/trading/resume", body: ["operator": operatorName, "reason": reason]))
+    }
+}

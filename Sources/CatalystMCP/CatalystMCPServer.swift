@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import MCP
+
+/// `catalyst mcp`: the MCP server for Claude over stdio. Resources read the projection views directly;
+/// tools are commands sent to the running `catalyst serve` API with actor `mcp`.
+public enum CatalystMCPServer {
+    public static func run(resources: MCPResources, tools: MCPTools, logger: Logger) async throws {
+        let server = Server(
+            name: "catalyst-ledger", version: "1.0.0",
+            capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+
+        await server.withMethodHandler(ListResources.self) { _ in
+            .init(
+                resources: MCPResources.catalog.map {
+                    Resource(name: $0.name, uri: $0.uri, description: $0.description, mimeType: "application/json")
+                })
+        }
+        await server.withMethodHandler(ReadResource.self) { params in
+            do {
+                let text = try await resources.read(params.uri)
+                return .init(contents: [Resource.Content.text(text, uri: params.uri, mimeType: "application/json")])
+            } catch let failure as MCPResources.Failure {
+                throw MCPError.invalidParams(failure.description)
+            } catch {
+                logger.error("resource read failed", metadata: ["uri": "\(params.uri)", "error": "\(error)"])
+                throw MCPError.internalError("reading \(params.uri) failed: \(error)")
+            }
+        }
+        await server.withMethodHandler(ListTools.self) { _ in
+            .init(tools: MCPTools.specs.map(tool))
+        }
+        await server.withMethodHandler(CallTool.self) { params in
+            guard MCPTools.specs.contains(where: { $0.name == params.name }) else {
+                throw MCPError.invalidParams("unknown tool: \(params.name)")
+            }
+            do {
+                let answer = try await tools.call(params.name, arguments: (params.arguments ?? [:]).mapValues(plain))
+                return .init(content: [.text(answer)], isError: false)
+            } catch {
+                // A refusal is a tool result with isError, readable by the model (MCP's convention for tool failures).
+                return .init(content: [.text("\(error)")], isError: true)
+            }
+        }
+
+        let transport = StdioTransport(logger: logger)
+        try await server.start(transport: transport)
+        await server.waitUntilCompleted()
+    }
+
+    static func tool(_ spec: MCPTools.Spec) -> Tool {
+        var properties: [String: Value] = [:]
+        for (name, type, description) in spec.properties { properties[name] = .object(["type": .string(type), "description": .string(description)]) }
+        return Tool(
+            name: spec.name, description: spec.description,
+            inputSchema: .object(["type": .string("object"), "properties": .object(properties), "required": .array(spec.required.map { .string($0) })]))
+    }
+
+    /// MCP values as JSONSerialization-compatible values.
+    static func plain(_ v: Value) -> Any {
+        switch v {
+        case .null: NSNull()
+        case .bool(let b): b
+        case .int(let i): i
+        case .double(let d): d
+        case .string(let s): s
+        case .data(_, let d): d.base64EncodedString()
+        case .array(let a): a.map(plain)
+        case .object(let o): o.mapValues(plain)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The MCP tools (seeds §4): each is one POST to the running `catalyst serve` API, sent with
+/// `X-Catalyst-Actor: mcp` so the command it becomes is recorded with actor `mcp`. The API validates
+/// and refuses exactly as it does for cron and curl; a refusal comes back as a tool error whose text is
+/// the API's message.
+public struct MCPTools: Sendable {
+    public struct Spec: Sendable {
+        public var name: String
+        public var description: String
+        /// JSON-schema properties: name → (type, description); `required` lists the mandatory ones.
+        public var properties: [(String, String, String)]
+        public var required: [String]
+    }
+
+    let baseURL: String
+    let apiKey: String?
+
+    public init(baseURL: String, apiKey: String?) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+    }
+
+    public static let specs: [Spec] = [
+        Spec(
+            name: "start_trading_cycle", description: "Start a trading cycle (scan → funnel → risk → orders), like the crontab's workflow start.",
+            properties: [
+                ("mode", "string", "normal, aggressive or conservative"), ("session_mode", "string", "autonomous or supervised"),
+                ("max_positions", "integer", "most positions the cycle may open (1–50)"), ("scan_frequency", "integer", "seconds between scans"),
+                ("idempotency_key", "string", "retries with the same key start one cycle"),
+            ], required: []),
+        Spec(
+            name: "stop_trading_cycle", description: "Stop the running cycle (or cycle_id); it finishes its current step and places nothing new.",
+            properties: [("cycle_id", "string", "the cycle to stop (default: the running one)"), ("reason", "string", "why")], required: []),
+        Spec(
+            name: "emergency_stop", description: "Halt trading, cancel every open order and close every position with market orders.",
+            properties: [("reason", "string", "why trading is being stopped")], required: ["reason"]),
+        Spec(
+            name: "resume_trading", description: "Lift a halt. Only a named human operator may: give the operator's name.",
+            properties: [("operator", "string", "the human operator's name"), ("reason", "string", "why it is safe to trade again")],
+            required: ["operator", "reason"]),
+        Spec(
+            name: "execute_trade", description: "Propose a trade; it goes through the risk rules and becomes a supervised approval for a human.",
+            properties: [
+                ("symbol", "string", "ticker"), ("side", "string", "long or short"), ("quantity", "number", "shares (default: sized by risk)"),
+                ("entry", "number", "entry price"), ("stop", "number", "stop-loss price"), ("target", "number", "take-profit price"),
+                ("pattern", "string", "pattern name, optional"), ("confidence", "number", "0…1, optional"),
+            ], required: ["symbol", "side", "entry", "stop", "target"]),
+        Spec(
+            name: "close_position", description: "Close an open position with a market order (its exit legs are cancelled first).",
+            properties: [("symbol", "string", "ticker of the open position")], required: ["symbol"]),
+        Spec(
+            name: "update_position", description: "Move an open position's stop and/or target.",
+            properties: [("symbol", "string", "ticker"), ("stop", "number", "new stop price"), ("target", "number", "new target price")],
+            required: ["symbol"]),
+    ]
+
+    public enum Failure: Error, CustomStringConvertible {
+        case unknownTool(String)
+        case missing(String)
+        case api(Int, String)
+        case unreachable(String)
+        public var description: String {
+            switch self {
+            case .unknownTool(let n): "unknown tool: \(n)"
+            case .missing(let f): "missing required argument: \(f)"
+            case .api(let status, let message): "the API refused (\(status)): \(message)"
+            case .unreachable(let why): "cannot reach the Catalyst API (is `catalyst serve` running?): \(why)"
+            }
+        }
+    }
+
+    /// Calls a tool with JSON-compatible arguments and returns the API's JSON answer.
+    public func call(_ name: String, arguments: [String: Any]) async throws -> String {
+        guard let spec = Self.specs.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
+        for field in spec.required where arguments[field] == nil { throw Failure.missing(field) }
+        var body = arguments
+        let path: String
+        var headers: [String: String] = [:]
+        switch name {
+        case "start_trading_cycle":
+            path = "/api/v1/workflow/start"
+            if let key = body.removeValue(forKey: "idempotency_key") as? String { headers["Idempotency-Key"] = key }
+        case "stop_trading_cycle": path = "/api/v1/workflow/stop"
+        case "emergency_stop": path = "/api/v1/emergency-stop"
+        case "resume_trading": path = "/api/v1/trading/resume"
+        case "execute_trade": path = "/api/v1/trades"
+        case "close_position", "update_position":
+            guard let symbol = body.removeValue(forKey: "symbol") as? String,
+                let escaped = symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+            else { throw Failure.missing("symbol") }
+            path = name == "close_position" ? "/api/v1/positions/\(escaped)/close" : "/api/v1/positions/\(escaped)/protection"
+        default: throw Failure.unknownTool(name)
+        }
+        return try await post(path, body: body, headers: headers)
+    }
+
+    func post(_ path: String, body: [String: Any], headers: [String: String]) async throws -> String {
+        guard let url = URL(string: baseURL + path) else { throw Failure.unreachable("bad CATALYST_API_URL \(baseURL)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("mcp", forHTTPHeaderField: "X-Catalyst-Actor")
+        if let apiKey { request.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let data: Data
+        let response: URLResponse
+        do { (data, response) = try await URLSession.shared.data(for: request) } catch { throw Failure.unreachable(error.localizedDescription) }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let text = String(decoding: data, as: UTF8.self)
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["message"] as? String }
+            throw Failure.api(status, message ?? text)
+        }
+        return text
+    }
+}

@@ -1,0 +1,126 @@
+import Application
+import Domain
+import EventStore
+import Foundation
+import Logging
+import PostgresClient
+import Projections
+import Synchronization
+
+/// What the routes call: the trading system (commands), the database (projection views, read by SQL),
+/// the projections whose lag `/health` reports, and the cycles running in the background.
+public final class APIBackend: Sendable {
+    public let system: TradingSystem
+    public let pool: PGPool
+    public let projections: [String]
+    public let cycles: CycleRunner
+    public let logger: Logger
+    /// "simulated" or "live": shown by `/health` and the dashboard.
+    public let venue: String
+    let counters = RequestCounters()
+
+    public init(system: TradingSystem, projections: [String], venue: String, logger: Logger) {
+        self.system = system
+        self.pool = system.log.store.pool
+        self.projections = projections
+        self.cycles = CycleRunner(system: system, logger: logger)
+        self.logger = logger
+        self.venue = venue
+    }
+
+    /// A command context for a request: actor from the front end, the ledger's clock.
+    func context(_ actor: Actor) -> CommandContext { system.context(actor) }
+
+    /// Read-your-writes: waits (briefly) until the given projections have applied everything the log
+    /// holds now, so a client that reads right after a write sees it. A slow projector only delays the
+    /// answer by the timeout; the write itself has already succeeded.
+    public func settle(_ names: [String], timeout: Duration = .seconds(3)) async {
+        do {
+            let head = try await system.log.store.head().maxPosition
+            let waiter = ProjectionWaiter(pool: pool)
+            for name in names where projections.contains(name) { try await waiter.wait(for: name, toReach: head, timeout: timeout) }
+        } catch {
+            logger.debug("projection did not catch up in time", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Waits until every projection has built its tables and caught up once (state `live`), so the
+    /// first requests do not meet missing views. Throws after `timeout`.
+    public func waitUntilReady(timeout: Duration = .seconds(120)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let names = "{" + projections.joined(separator: ",") + "}"
+        while true {
+            let live = Int(try await scalar("SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", [names]) ?? "0") ?? 0
+            if live >= projections.count { return }
+            if ContinuousClock.now >= deadline { throw APIStartupError.projectionsNotReady(live: live, of: projections.count) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Rows of a query as one JSON array, built by PostgreSQL (`jsonb_agg`): the view's column names are
+    /// the API's field names, numerics stay exact decimals.
+    func rows(_ sql: String, _ binds: [String] = []) async throws -> Data {
+        let text: String? = try await pool.withConnection { c in
+            try c.query("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(sql)) t", binds.map { $0 as any PGBindable }).scalar
+        }
+        return Data((text ?? "[]").utf8)
+    }
+
+    /// The first row of a query as a JSON object, or nil.
+    func row(_ sql: String, _ binds: [String] = []) async throws -> Data? {
+        let text: String? = try await pool.withConnection { c in
+            try c.query("SELECT to_jsonb(t)::text FROM (\(sql)) t LIMIT 1", binds.map { $0 as any PGBindable }).scalar
+        }
+        return text.map { Data($0.utf8) }
+    }
+
+    /// One scalar value.
+    func scalar(_ sql: String, _ binds: [String] = []) async throws -> String? {
+        try await pool.withConnection { c in try c.query(sql, binds.map { $0 as any PGBindable }).scalar }
+    }
+}
+
+/// Cycles started through the API run in the background (the start answers at once, as the seeds'
+/// workflow did); the runner remembers them so shutdown and tests can wait for them.
+public actor CycleRunner {
+    let system: TradingSystem
+    let logger: Logger
+    private var running: [CycleID: Task<Void, Never>] = [:]
+
+    init(system: TradingSystem, logger: Logger) {
+        self.system = system
+        self.logger = logger
+    }
+
+    func launch(_ cycleID: CycleID, context: CommandContext) {
+        guard running[cycleID] == nil else { return }
+        let system = self.system
+        let logger = self.logger
+        running[cycleID] = Task {
+            do {
+                let summary = try await CycleExecution(system: system).run(cycleID, context: context.followUp(commandID: system.ids.uuid()))
+                logger.info("cycle finished", metadata: ["cycle": "\(cycleID)", "signals": "\(summary.signals)", "orders": "\(summary.orders)"])
+            } catch {
+                logger.error("cycle failed", metadata: ["cycle": "\(cycleID)", "error": "\(error)"])
+            }
+            await self.finished(cycleID)
+        }
+    }
+
+    private func finished(_ id: CycleID) { running[id] = nil }
+
+    /// Waits until every cycle launched so far has finished.
+    public func waitIdle() async {
+        // Each task removes itself before it completes, so this loop ends.
+        while let task = running.values.first { await task.value }
+    }
+
+    public var count: Int { running.count }
+}
+
+/// Requests answered, by status class, for `/metrics`.
+final class RequestCounters: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+    func record(status: Int) { counts.withLock { $0["\(status / 100)xx", default: 0] += 1 } }
+    var snapshot: [String: Int] { counts.withLock { $0 } }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Projections
+
+/// `/health`, `/metrics`, `/openapi.json` and the dashboard at `/`.
+struct OpsRoutes {
+    let backend: APIBackend
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/health") { _, _ in
+            let h = await health()
+            return try JSONBody.response(h, status: h.status == "unhealthy" ? .serviceUnavailable : .ok)
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: await metrics())))
+        }
+        router.get("/openapi.json") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
+                throw APIError(.internalServerError, code: "missing_resource", message: "openapi.json is not bundled")
+            }
+            return JSONBody.raw(data)
+        }
+        router.get("/") { _, _ in
+            guard let url = Bundle.module.url(forResource: "dashboard", withExtension: "html"), let page = try? String(contentsOf: url, encoding: .utf8)
+            else { throw APIError(.internalServerError, code: "missing_resource", message: "dashboard.html is not bundled") }
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
+    }
+
+    struct Health: Encodable {
+        var status: String
+        var venue: String
+        var database: String
+        var ledgerTime: Date
+        var tradingGate: String
+        var projections: [ProjectionStatusRow]
+        var lastCycleAgeSeconds: Double?
+        var problems: [String]
+        enum CodingKeys: String, CodingKey {
+            case status, venue, database, projections, problems
+            case ledgerTime = "ledger_time", tradingGate = "trading_gate", lastCycleAgeSeconds = "last_cycle_age_seconds"
+        }
+    }
+
+    /// Healthy, degraded (a projection stopped, failed or lags > 1000 events; trading gate closed) or
+    /// unhealthy (the database does not answer → 503).
+    func health() async -> Health {
+        let now = backend.system.clock.now()
+        var h = Health(
+            status: "healthy", venue: backend.venue, database: "ok", ledgerTime: now,
+            tradingGate: backend.system.gate.isOpen ? "open" : "closed: \(backend.system.gate.reason)", projections: [], problems: [])
+        do {
+            let names = backend.projections
+            h.projections = try await backend.pool.withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
+            if let last = try await backend.scalar("SELECT extract(epoch FROM max(started_at))::float8 FROM v_cycles").flatMap(Double.init) {
+                h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last)
+            }
+        } catch {
+            h.database = "error: \(error)"
+            h.status = "unhealthy"
+            h.problems.append("database unreachable")
+            return h
+        }
+        for p in h.projections {
+            if p.state == "error" || p.state == "stopped" || p.state == "not built" { h.problems.append("projection \(p.name) is \(p.state)") }
+            if p.lagEvents > 1000 { h.problems.append("projection \(p.name) lags \(p.lagEvents) events") }
+        }
+        if !backend.system.gate.isOpen { h.problems.append("trading gate closed: \(backend.system.gate.reason)") }
+        if !h.problems.isEmpty { h.status = "degraded" }
+        return h
+    }
+
+    /// Prometheus text exposition: log head, projection lag, open positions, daily P&L, halt, requests.
+    func metrics() async -> String {
+        var out: [String] = []
+        func metric(_ name: String, _ help: String, _ type: String, _ samples: [(String, String)]) {
+            out.append("# HELP \(name) \(help)")
+            out.append("# TYPE \(name) \(type)")
+            for (labels, value) in samples { out.append("\(name)\(labels) \(value)") }
+        }
+        let account = backend.system.account.rawValue
+        if let head = try? await backend.system.log.store.head() {
+            metric("catalyst_events_head_position", "Largest committed global position of the event log.", "gauge", [("", String(head.maxPosition))])
+        }
+        let names = backend.projections
+        if let rows = try? await backend.pool.withConnection({ c in try ProjectionStatusReport.load(names: names, on: c) }) {
+            metric("catalyst_projection_lag_events", "Events not yet applied by each projection.", "gauge", rows.map { ("{projection=\"\($0.name)\"}", String($0.lagEvents)) })
+        }
+        if let open = try? await backend.scalar("SELECT count(*) FROM v_positions_current") {
+            metric("catalyst_positions_open", "Open positions.", "gauge", [("", open)])
+        }
+        if let risk = try? await backend.pool.withConnection({ c in
+            try c.query("SELECT daily_pnl::text, halted::text FROM v_risk_state WHERE account = $1 LIMIT 1", [account]).dictionaries().first
+        }) {
+            metric("catalyst_daily_pnl", "Today's realized plus unrealized P&L (account currency).", "gauge", [("", risk["daily_pnl"] ?? "0")])
+            metric("catalyst_trading_halted", "1 while trading is halted.", "gauge", [("", risk["halted"] == "true" || risk["halted"] == "t" ? "1" : "0")])
+        }
+        metric("catalyst_cycles_running", "Cycles executing in this process.", "gauge", [("", String(await backend.cycles.count))])
+        metric(
+            "catalyst_http_responses_total", "HTTP responses by status class.", "counter",
+            backend.counters.snapshot.sorted { $0.key < $1.key }.map { ("{class=\"\($0.key)\"}", String($0.value)) })
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Counts every response by status class (after the error middleware has chosen the status).
+struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let counters: RequestCounters
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        counters.record(status: response.status.code)
+        return response
+    }
+}

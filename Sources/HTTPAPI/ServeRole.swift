@@ -1,0 +1,89 @@
+import Application
+import CatalystApp
+import Domain
+import EventStore
+import Foundation
+import Logging
+import MarketData
+import Projections
+
+/// `catalyst serve`: the HTTP API with every projector running in the same process. With `--simulate`,
+/// over the simulated market and the paper broker on a simulated clock that starts at the session open.
+public enum ServeRole {
+    public struct Options: Sendable {
+        public var server: APIServer.Configuration
+        public var date: NYDate?
+        public var seed: UInt64 = 42
+        /// Simulated seconds per real second (0 = the clock only moves when asked; tests step it).
+        public var speed: Double = 60
+        public var symbolCount: Int = 500
+        public var account = AccountID(rawValue: "sim")
+
+        public init(server: APIServer.Configuration) { self.server = server }
+    }
+
+    /// A simulated system ready to serve: world, trading system, backend and clock driver.
+    public struct Simulated: Sendable {
+        public let world: SimulatedWorld
+        public let system: TradingSystem
+        public let backend: APIBackend
+        public let driver: SimulatedClockDriver
+    }
+
+    public static func simulated(_ options: Options, store: PostgresEventStore, files: ProjectFiles, logger: Logger) async throws -> Simulated {
+        let config = try TradingAssembly.config(files, logger: logger)
+        let date: NYDate
+        if let d = options.date { date = d } else { date = try await lastTradingDay() }
+        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
+        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", logger: logger)
+        let driver = SimulatedClockDriver(world: world, system: system, cycles: backend.cycles, logger: logger)
+        return Simulated(world: world, system: system, backend: backend, driver: driver)
+    }
+
+    static func lastTradingDay() async throws -> NYDate {
+        let calendar = NYSECalendar()
+        var day = NYDate(Date()).adding(days: -1)
+        while calendar.session(on: day) == nil { day = day.adding(days: -1) }
+        return day
+    }
+
+    /// Only the server's task may end the serving group; the others wait here once done.
+    static func parkUntilCancelled() async {
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+    }
+
+    /// Runs until SIGINT/SIGTERM cancels the task: projectors, the simulated clock and the server.
+    public static func runSimulated(_ options: Options, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
+        try options.server.validate()
+        try await target.requireMigrated(files: files, logger: logger)
+        let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
+        let sim = try await simulated(options, store: store, files: files, logger: logger)
+        let waker = LogWaker(conninfo: target.conninfo)
+        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
+        try await sim.driver.open()
+        let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for engine in engines {
+                group.addTask {
+                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
+                    await parkUntilCancelled()
+                }
+            }
+            if options.speed > 0 { group.addTask {
+                    await sim.driver.run(speed: options.speed)
+                    await parkUntilCancelled()
+                } }
+            group.addTask {
+                try await sim.backend.waitUntilReady()
+                try await server.run { port in
+                    logger.notice("catalyst serve listening", metadata: ["url": "http://\(options.server.host):\(port)", "venue": "\(sim.backend.venue)"])
+                }
+            }
+            // The server ends the group (on a signal or a failure to bind); the rest stop with it.
+            try await group.next()
+            group.cancelAll()
+        }
+        await waker.stop()
+    }
+}

@@ -1,0 +1,127 @@
+import Application
+import CatalystApp
+import CatalystTestKit
+import Domain
+import EventStore
+import Foundation
+import HTTPAPI
+import Logging
+import Projections
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real server on an ephemeral loopback port, over a fresh migrated database, with the simulated
+/// system of `catalyst serve --simulate` (2025-03-14, seed 13, 300 symbols), every projector running in
+/// process, and the clock at the session open (tests move it with `driver.step`).
+struct APIHarness: Sendable {
+    let url: URL
+    let db: TestDatabase
+    let sim: ServeRole.Simulated
+    var backend: APIBackend { sim.backend }
+    var driver: SimulatedClockDriver { sim.driver }
+
+    static let date = NYDate("2025-03-14")!
+
+    /// One harness at a time in the test process: each holds ~25 connections (projectors, pools) to the
+    /// shared test cluster, and every other suite of the process needs connections too.
+    static let gate = HarnessGate()
+
+    static func with(keys: Set<String> = [], _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        await gate.acquire()
+        do {
+            try await run(keys: keys, body)
+            await gate.release()
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+
+    private static func run(keys: Set<String>, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        let db = try await TestDatabase.create()
+        let store = db.eventStore(connections: 4)
+        let files = ProjectFiles(root: TestCluster.repositoryRoot)
+        var logger = Logger(label: "http-api-test")
+        logger.logLevel = .critical
+        var options = ServeRole.Options(server: .init(host: "127.0.0.1", port: 0, apiKeys: keys))
+        options.date = date
+        options.seed = 13
+        options.speed = 0
+        options.symbolCount = 300
+        let sim = try await ServeRole.simulated(options, store: store, files: files, logger: logger)
+        let waker = LogWaker(conninfo: db.conninfo)
+        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
+        try await sim.driver.open()
+        let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for engine in engines { group.addTask { try? await engine.run() } }
+            try await sim.backend.waitUntilReady()
+            await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
+            try await server.withRunning { url in
+                try await body(APIHarness(url: url, db: db, sim: sim))
+                await sim.backend.cycles.waitIdle()
+            }
+            group.cancelAll()
+        }
+        await waker.stop()
+    }
+
+    struct Answer: Sendable {
+        var status: Int
+        var body: Data
+        var contentType: String?
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+        var errorField: String? { ((object["error"] as? [String: Any])?["details"] as? [String: Any])?["field"] as? String }
+    }
+
+    func request(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        var r = URLRequest(url: URL(string: url.absoluteString + path)!)
+        r.httpMethod = method
+        if let body {
+            r.httpBody = Data(body.utf8)
+            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        let http = response as! HTTPURLResponse
+        return Answer(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer { try await request("GET", path, headers: headers) }
+    func post(_ path: String, _ body: String = "{}", headers: [String: String] = [:]) async throws -> Answer {
+        try await request("POST", path, body: body, headers: headers)
+    }
+
+    /// Waits for the cycles started so far and for every projection to apply the log.
+    func settle() async {
+        await backend.cycles.waitIdle()
+        await backend.settle(backend.projections, timeout: .seconds(30))
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        Int(try await db.session().withConnection { c in try c.query(sql).scalar } ?? "0") ?? 0
+    }
+}
+
+/// A first-come, first-served lock across tasks.
+actor HarnessGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
