@@ -60,6 +60,9 @@ struct Outcome: Sendable {
 
 enum OutcomeCalculator {
     static let horizons: [TimeInterval] = [300, 900, 3600]
+    /// A forward return at `t0 + h` uses the first price observed in `[t0 + h, t0 + h + tolerance]`; the
+    /// monitor observes once a minute, so a later first price means the symbol was not watched then.
+    static let tolerance: TimeInterval = 120
 
     /// Labels one decision from `path`, reading only points recorded after the decision: observed after
     /// `t0` and appended after the decision event (`decisionPosition`). The running day high/low baseline
@@ -89,7 +92,7 @@ enum OutcomeCalculator {
 
         for (i, h) in horizons.enumerated() {
             let due = t0.addingTimeInterval(h)
-            if let p = after.first(where: { $0.at >= due }) { o.forward[i] = ret(p.last, p0) }
+            if let p = after.first(where: { $0.at >= due }), p.at <= due.addingTimeInterval(tolerance) { o.forward[i] = ret(p.last, p0) }
         }
         o.forward[3] = ret(after.last!.last, p0)
 

@@ -31,7 +31,6 @@ import Testing
 
         let steps = try await AuditTrace(store: day.store).trace(.order(coid))
         let types = steps.map(\.eventType)
-        print(steps.map { "\($0.position) \($0.actor) \($0.eventType) \($0.summary)" }.joined(separator: "\n"))
         #expect(steps.map(\.position) == steps.map(\.position).sorted())
         for t in [
             "cycle.started", "scan.candidate_evaluated", "scan.completed", "signal.generated", "risk.approved", "order.requested",

@@ -66,6 +66,6 @@ import Testing
         #expect(decoded == a.csv)
 
         #expect(plain.rows == 1200)
-        #expect(plain.csvSHA256 == "pin", "rows \(plain.rows) sha \(plain.csvSHA256)")
+        #expect(plain.csvSHA256 == "a46ac8e1a8d5d90820bbcd8a3d58021d333ce6960caaa52af31e91b6789d42ea", "rows \(plain.rows) sha \(plain.csvSHA256)")
     }
 }

@@ -92,6 +92,8 @@ import Testing
         #expect(short["label"] == "" && short["barrier_hit"] == "no_observations" && short["vertical_ts"] == "2025-03-14T14:10:00.000000Z")
         let long = Self.label(log, barriers: try! BarrierSpec(parsing: "pt=2,sl=1,horizon=30m"))
         #expect(long["label"] == "1" && long["barriers"] == "pt=2;sl=1;horizon=1800s")
+        // A forward return needs a price observed within two minutes of its horizon; end of day takes the last one.
+        #expect(long["ret_5m"] == "" && long["ret_15m"] == "" && long["ret_60m"] == "" && long["ret_eod"] == "0.05")
     }
 
     @Test func badBarrierSpecificationsAreRefusedClearly() throws {
