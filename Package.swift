@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "ReplayTests",
             dependencies: [
-                "Labelling", "Application", "CatalystApp", "Domain", "EventStore", "PostgresClient", "Projections", "CatalystTestKit",
+                "Labelling", "Application", "CatalystApp", "Domain", "EventStore", "PostgresClient", "Projections", "LedgerSimulation", "CatalystTestKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -6,7 +6,7 @@ enum TraceSummary {
     static func describe(_ event: LedgerEvent) -> String {
         switch event {
         case .cycle(.started(let s)): "cycle \(s.cycleID) started (\(s.mode.rawValue)) by \(s.requestedBy)"
-        case .cycle(.stageCompleted): "stage completed"
+        case .cycle(.stageCompleted(let s)): "stage \(s.stage.rawValue) completed" + (s.itemCount.map { " (\($0))" } ?? "")
         case .cycle(.completed): "cycle completed"
         case .cycle(.stopped): "cycle stopped"
         case .cycle(.failed): "cycle failed"
@@ -22,6 +22,11 @@ enum TraceSummary {
         case .order(.requested(let r)):
             "order \(r.orderID) requested: \(r.intent.side.rawValue) \(r.intent.quantity) \(r.intent.symbol) \(r.intent.type.rawValue)"
                 + (r.intent.clientOrderID.map { " client_order_id \($0)" } ?? "") + (r.legRole.map { " (\($0.rawValue) leg)" } ?? "")
+        case .order(.submitted(let s)): "order \(s.orderID) submitted: broker id \(s.brokerOrderID), \(s.brokerStatus.rawValue)"
+        case .order(.accepted(let a)): "order \(a.update.orderID) accepted"
+        case .order(.canceled(let c)): "order \(c.update.orderID) canceled" + (c.update.reason.map { ": \($0)" } ?? "")
+        case .order(.expired(let x)): "order \(x.update.orderID) expired"
+        case .order(.rejected(let x)): "order \(x.update.orderID) rejected" + (x.update.reason.map { ": \($0)" } ?? "")
         case .order(.partiallyFilled(let f)): "partial fill \(f.execution.quantity) @ \(f.execution.price)"
         case .order(.filled(let f)): "filled \(f.execution.quantity) @ \(f.execution.price)"
         case .position(.opened(let o)): "position \(o.positionID) opened \(o.side.rawValue) \(o.quantity) \(o.symbol) @ \(o.price)"

@@ -5,10 +5,11 @@ import EventStore
 import Foundation
 import Labelling
 import PostgresClient
+import Projections
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay the log for ML and audit: labelled datasets of every scanned candidate.", subcommands: [Label.self])
+        abstract: "Replay the log for ML and audit: labelled datasets of every scanned candidate.", subcommands: [Label.self, AsOf.self])
 
     struct Label: CatalystCommand {
         static let configuration = CommandConfiguration(
@@ -55,6 +56,46 @@ struct Replay: AsyncParsableCommand {
         static func date(_ text: String, _ option: String) throws -> NYDate {
             guard let d = NYDate(text) else { throw ValidationError("\(option) must be a date YYYY-MM-DD, got '\(text)'") }
             return d
+        }
+    }
+
+    struct AsOf: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "as-of",
+            abstract: "Build every projection as it stood at a point of the log into a scratch schema (never touches the live ones).",
+            discussion: """
+                --position N: the reader-order prefix ending with the event at global position N (what a live projector held
+                when its checkpoint reached it). --time T: the prefix before the first event recorded after T (RFC 3339).
+                Then query e.g. `SELECT * FROM SCHEMA.v_positions`. Drop the schema when done (DROP SCHEMA … CASCADE).
+                """)
+        @Option(help: "Global position of the last event to include.") var position: Int64?
+        @Option(help: "Include events recorded at or before this instant (RFC 3339, e.g. 2025-03-14T14:31:00Z).") var time: String?
+        @Option(help: "The scratch schema to create.") var into: String
+        @Flag(help: "Drop and recreate the schema if it exists.") var replace = false
+
+        func execute() async throws {
+            let limit: AsOfBuilder.Limit
+            switch (position, time) {
+            case (let p?, nil): limit = .position(p)
+            case (nil, let t?):
+                guard let d = ISO8601DateFormatter().date(from: t) ?? (try? Date(t, strategy: .iso8601)) else {
+                    throw ValidationError("--time must be RFC 3339 (2025-03-14T14:31:00Z), got '\(t)'")
+                }
+                limit = .recordedAt(d)
+            default: throw ValidationError("give exactly one of --position, --time")
+            }
+            try AsOfBuilder.validate(into)
+            let files = try ProjectFiles.locate()
+            let target = try DatabaseTarget.resolve()
+            try await target.requireMigrated(files: files)
+            let projections = try ProjectionCatalog.all().map { p in (projection: p, definition: try ProjectionDefinition.load(p, from: files.projections)) }
+            let watch = Stopwatch()
+            let report = try await PGSession(conninfo: target.conninfo, name: "replay-as-of").withConnection { c in
+                try AsOfBuilder.build(projections, into: into, limit: limit, replace: replace, on: c)
+            }
+            print("schema \(report.schema): \(report.projections.count) projections as of \(limit), \(report.events) events applied"
+                + (report.last.map { ", last cursor \($0)" } ?? "") + String(format: " (%.2f s)", watch.seconds))
+            print("query e.g. SELECT * FROM \(report.schema).v_positions; drop with DROP SCHEMA \(report.schema) CASCADE")
         }
     }
 }
