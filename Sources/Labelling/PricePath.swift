@@ -72,6 +72,9 @@ enum OutcomeCalculator {
     ) -> Outcome {
         var o = Outcome()
         let day = NYDate(t0)
+        // Day bounds as instants: comparing dates is far cheaper than a calendar lookup per point.
+        let dayStart = day.at(hour: 0, minute: 0)
+        let dayEnd = day.adding(days: 1).at(hour: 0, minute: 0)
         if let trgt, trgt > 0 {
             let up = side == .long ? spec.profitTaking : spec.stopLoss
             let down = side == .long ? spec.stopLoss : spec.profitTaking
@@ -84,7 +87,7 @@ enum OutcomeCalculator {
         let start = path.firstIndex(after: t0)
         var after: [PricePoint] = []
         for p in points[start...] where p.position > decisionPosition {
-            guard NYDate(p.at) == day else { break }
+            guard p.at < dayEnd else { break }
             after.append(p)
         }
         o.observations = after.count
@@ -100,7 +103,7 @@ enum OutcomeCalculator {
         var baseLow: Decimal?
         if start > 0 {
             for p in points[..<start].reversed() where p.position < decisionPosition {
-                if NYDate(p.at) == day { baseHigh = p.dayHigh; baseLow = p.dayLow }
+                if p.at >= dayStart { baseHigh = p.dayHigh; baseLow = p.dayLow }
                 break
             }
         }
