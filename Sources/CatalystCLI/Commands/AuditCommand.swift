@@ -7,7 +7,7 @@ import Projections
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The auditors' kit: verify the hash chain, export anchors.", subcommands: [Verify.self, Anchor.self])
+        abstract: "The auditors' kit: verify the hash chain, export anchors.", subcommands: [Verify.self, Anchor.self, Trace.self, Statement.self])
 
     struct Verify: CatalystCommand {
         static let configuration = CommandConfiguration(

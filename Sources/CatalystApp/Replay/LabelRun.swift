@@ -1,0 +1,95 @@
+import Crypto
+import Domain
+import EventStore
+import Foundation
+import Labelling
+
+/// Feeds the log into the labeller and writes its rows as CSV (plain or LZ4 frame). The only I/O around
+/// the pure `Labeller`: batches of recorded events in, a file out.
+public enum LabelRun {
+    /// A source of recorded events in reader order, batch by batch; nil when exhausted.
+    public typealias Batches = () async throws -> [RecordedEvent]?
+
+    public struct Fold: Sendable {
+        public var labeller: Labeller
+        /// Events read from the log (every type) and those decoded for the labeller.
+        public var eventsRead = 0
+        public var eventsDecoded = 0
+    }
+
+    /// Reads every batch, decodes only the event types the labeller uses and folds them.
+    public static func fold(_ next: Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
+        var fold = Fold(labeller: labeller)
+        let wanted = Labeller.eventTypes
+        while let batch = try await next() {
+            fold.eventsRead += batch.count
+            for e in batch where wanted.contains(e.eventType) {
+                let event = try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload)
+                fold.labeller.consume(event, position: e.position)
+                fold.eventsDecoded += 1
+            }
+        }
+        return fold
+    }
+
+    /// The whole table in reader order.
+    public static func table(_ store: PostgresEventStore, pageSize: Int = 10_000) -> Batches {
+        let cursor = CursorBox()
+        return {
+            let batch = try await store.readAll(after: cursor.value, limit: pageSize)
+            guard let last = batch.last else { return nil }
+            cursor.value = last.cursor
+            return batch
+        }
+    }
+
+    /// Archives plus the live table as one continuous log.
+    public static func continuous(_ log: ContinuousLog) -> Batches {
+        let box = IteratorBox(log.makeAsyncIterator())
+        return { try await box.iterator.nextBatch() }
+    }
+
+    public struct Written: Sendable {
+        public var rows: Int
+        public var bytes: Int
+        /// SHA-256 of the CSV text (the same for `.csv` and `.csv.lz4`).
+        public var csvSHA256: String
+        /// SHA-256 of the file written (the compressed bytes for `.lz4`).
+        public var fileSHA256: String
+    }
+
+    /// Renders the rows (deterministically: rows in log order of their decision events).
+    public static func csv(_ rows: [LabelRow], barriers: BarrierSpec) -> [UInt8] {
+        var out = Array(LabelCSV.header.utf8)
+        for r in rows { out.append(contentsOf: LabelCSV.line(r, barriers: barriers).utf8) }
+        return out
+    }
+
+    /// Writes `bytes` to `path`, LZ4-framed when the name ends in `.lz4`; replaces an existing file.
+    public static func write(_ bytes: [UInt8], rows: Int, to path: String) throws -> Written {
+        try? FileManager.default.removeItem(atPath: path)
+        let csvHash = hex(SHA256.hash(data: bytes))
+        if path.hasSuffix(".lz4") {
+            let w = try LZ4FrameWriter(path: path)
+            try w.write(bytes)
+            let s = try w.finish()
+            return Written(rows: rows, bytes: Int(s.compressedBytes), csvSHA256: csvHash, fileSHA256: s.sha256)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return Written(rows: rows, bytes: bytes.count, csvSHA256: csvHash, fileSHA256: csvHash)
+    }
+
+    public static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}
+
+/// Mutable state captured by a `Batches` closure (one reader at a time, by construction).
+private final class CursorBox: @unchecked Sendable {
+    var value = LogCursor.start
+}
+
+private final class IteratorBox: @unchecked Sendable {
+    var iterator: ContinuousLog.Iterator
+    init(_ iterator: ContinuousLog.Iterator) { self.iterator = iterator }
+}

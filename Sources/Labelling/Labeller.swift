@@ -1,0 +1,203 @@
+import Domain
+import Foundation
+
+/// The ML labeller: a streaming fold over the decoded log (in reader order) that remembers every scanned
+/// candidate with the features recorded in its `scan.candidate_evaluated`, links the decisions that
+/// followed (signal, risk decision, order, position) and collects the prices recorded afterwards; `rows()`
+/// then labels each candidate. Pure: no I/O, no clock, no randomness, so the same events give the same rows.
+///
+/// Point in time: features are copied from the decision event and never recomputed; outcomes read only
+/// prices observed after the decision time and appended after the decision event.
+public struct Labeller: Sendable {
+    public static let version = "labeller/1"
+
+    /// The event types the labeller reads; everything else can be skipped without decoding.
+    public static let eventTypes: Set<String> = [
+        Cycle.CandidateEvaluated.eventType, Cycle.SignalGenerated.eventType,
+        Risk.Approved.eventType, Risk.Denied.eventType, Risk.MarksRecorded.eventType,
+        Order.Requested.eventType,
+        Position.Opened.eventType, Position.Increased.eventType, Position.Reduced.eventType, Position.Closed.eventType,
+        Position.Marked.eventType,
+        Observation.CandidatePrices.eventType,
+    ]
+
+    public let barriers: BarrierSpec
+    public let from: NYDate?
+    public let to: NYDate?
+
+    struct CandidateKey: Hashable, Sendable {
+        var cycle: CycleID
+        var symbol: Symbol
+    }
+
+    struct Candidate: Sendable {
+        var position: Int64
+        var cycle: CycleID
+        var evaluation: CandidateEvaluation
+        var signal: Cycle.SignalGenerated?
+        var approval: Risk.Approved?
+        var denial: Risk.Denied?
+        var clientOrderID: ClientOrderID?
+        var positionID: PositionID?
+    }
+
+    struct Trade: Sendable {
+        var symbol: Symbol
+        var side: PositionSide
+        var entry: Decimal
+        var stop: Decimal?
+        var quantity: Decimal
+        var fees: Decimal = 0
+        var openedAt: Date
+        var closedAt: Date?
+        var exit: Decimal?
+        var realized: Decimal?
+        var exitReason: ExitReason?
+        var highest: Decimal
+        var lowest: Decimal
+    }
+
+    private var candidates: [Candidate] = []
+    private var byKey: [CandidateKey: Int] = [:]
+    private var bySignal: [SignalID: Int] = [:]
+    private var byApproval: [ApprovalID: Int] = [:]
+    private var trades: [PositionID: Trade] = [:]
+    private var paths: [Symbol: PricePath] = [:]
+    public private(set) var eventsConsumed = 0
+
+    public init(barriers: BarrierSpec = .standard, from: NYDate? = nil, to: NYDate? = nil) {
+        self.barriers = barriers
+        self.from = from
+        self.to = to
+    }
+
+    /// Folds one event at global log `position`.
+    public mutating func consume(_ event: LedgerEvent, position: Int64) {
+        eventsConsumed += 1
+        switch event {
+        case .cycle(.candidateEvaluated(let c)):
+            let day = NYDate(c.evaluation.features.asOf)
+            if let from, day < from { return }
+            if let to, day > to { return }
+            let key = CandidateKey(cycle: c.cycleID, symbol: c.evaluation.features.symbol)
+            guard byKey[key] == nil else { return }
+            byKey[key] = candidates.count
+            candidates.append(Candidate(position: position, cycle: c.cycleID, evaluation: c.evaluation))
+        case .cycle(.signalGenerated(let s)):
+            guard let i = byKey[CandidateKey(cycle: s.cycleID, symbol: s.proposal.symbol)] else { return }
+            candidates[i].signal = s
+            bySignal[s.signalID] = i
+        case .risk(.approved(let a)):
+            guard let i = a.signalID.flatMap({ bySignal[$0] }) else { return }
+            candidates[i].approval = a
+            byApproval[a.approvalID] = i
+        case .risk(.denied(let d)):
+            guard let i = d.signalID.flatMap({ bySignal[$0] }) else { return }
+            candidates[i].denial = d
+        case .risk(.marksRecorded(let m)):
+            for mark in m.marks { paths[mark.symbol, default: PricePath()].append(PricePoint(at: m.markedAt, position: position, last: mark.price.value)) }
+        case .observation(.candidatePrices(let o)):
+            for p in o.prices {
+                paths[p.symbol, default: PricePath()].append(
+                    PricePoint(at: o.observedAt, position: position, last: p.last.value, dayHigh: p.high?.value, dayLow: p.low?.value))
+            }
+        case .order(.requested(let r)):
+            guard r.parentOrderID == nil, let i = r.approvalID.flatMap({ byApproval[$0] }), candidates[i].clientOrderID == nil else { return }
+            candidates[i].clientOrderID = r.intent.clientOrderID
+        case .position(.opened(let o)):
+            if let i = o.approvalID.flatMap({ byApproval[$0] }), candidates[i].positionID == nil { candidates[i].positionID = o.positionID }
+            trades[o.positionID] = Trade(
+                symbol: o.symbol, side: o.side, entry: o.price.value, stop: o.stop?.value, quantity: o.quantity.shares, fees: o.fee.amount,
+                openedAt: o.openedAt, highest: o.price.value, lowest: o.price.value)
+        case .position(.increased(let e)):
+            guard var t = trades[e.positionID] else { return }
+            t.entry = e.averageEntryPrice.value
+            t.quantity = e.quantityAfter.shares
+            t.fees += e.fee.amount
+            trades[e.positionID] = t
+        case .position(.reduced(let e)):
+            trades[e.positionID]?.fees += e.fee.amount
+        case .position(.marked(let m)):
+            guard var t = trades[m.positionID] else { return }
+            t.highest = max(t.highest, m.highestPrice.value, m.price.value)
+            t.lowest = min(t.lowest, m.lowestPrice.value, m.price.value)
+            trades[m.positionID] = t
+        case .position(.closed(let c)):
+            guard var t = trades[c.positionID] else { return }
+            t.fees += c.fee.amount
+            t.closedAt = c.closedAt
+            t.exit = c.price?.value
+            t.realized = c.totalRealizedPnL?.amount
+            t.exitReason = c.exitReason
+            if let x = c.price?.value {
+                t.highest = max(t.highest, x)
+                t.lowest = min(t.lowest, x)
+            }
+            trades[c.positionID] = t
+        default:
+            break
+        }
+    }
+
+    /// One row per candidate, in the log order of their decision events.
+    public func rows() -> [LabelRow] {
+        var paths = self.paths
+        for k in paths.keys { paths[k]!.finish() }
+        return candidates.map { c in row(c, paths: paths) }
+    }
+
+    private func row(_ c: Candidate, paths: [Symbol: PricePath]) -> LabelRow {
+        let f = c.evaluation.features
+        var r = LabelRow(candidate: c.evaluation, cycle: c.cycle, eventSeq: c.position)
+        let side = c.signal?.proposal.side ?? .long
+        r.side = side
+        if let s = c.signal {
+            r.entry = s.proposal.entry.value
+            r.stop = s.proposal.stop.value
+            r.target = s.proposal.target.value
+            let rps = abs(s.proposal.entry.value - s.proposal.stop.value)
+            r.rPerShare = rps
+        }
+        r.decision = c.evaluation.rejection != nil ? "dropped" : c.signal == nil ? "finalist" : "signaled"
+        if let d = c.denial {
+            r.decision = "risk_denied"
+            r.denyReasons = d.reasonCodes.map(\.rawValue).joined(separator: ";")
+        }
+        if let a = c.approval {
+            r.decision = "risk_approved"
+            r.quantity = a.intent.quantity.shares
+        }
+        if let id = c.clientOrderID {
+            r.decision = "ordered"
+            r.clientOrderID = id.rawValue
+        }
+        let trgt = f.indicators.atr14
+        r.trgt = trgt
+        let o = OutcomeCalculator.outcome(
+            path: paths[f.symbol], t0: f.asOf, decisionPosition: c.position, price: f.price.value, side: side, trgt: trgt, spec: barriers)
+        r.outcome = o
+        if let t1Return = o.returnAtT1 {
+            let signed = side == .long ? t1Return : -t1Return
+            r.metaLabel = signed > 0 ? 1 : 0
+            r.metaLabelSource = "barrier"
+        }
+        if let pid = c.positionID, let t = trades[pid] {
+            r.decision = "traded"
+            r.trade = t
+            let stop = t.stop ?? r.stop
+            if let stop, abs(t.entry - stop) > 0 {
+                let rps = abs(t.entry - stop)
+                let favourable = side == .long ? t.highest - t.entry : t.entry - t.lowest
+                let adverse = side == .long ? t.lowest - t.entry : t.entry - t.highest
+                r.mfeR = DecimalText.round(favourable / rps, scale: 4)
+                r.maeR = DecimalText.round(adverse / rps, scale: 4)
+                if let pnl = t.realized { r.realizedR = DecimalText.round(pnl / (rps * t.quantity), scale: 4) }
+            }
+            if let pnl = t.realized {
+                r.metaLabel = pnl > 0 ? 1 : 0
+                r.metaLabelSource = "trade"
+            }
+        }
+        return r
+    }
+}

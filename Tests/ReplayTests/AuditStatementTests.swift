@@ -1,0 +1,27 @@
+import CatalystApp
+import Domain
+import Foundation
+import Testing
+
+/// `audit statement` of the simulated day agrees with the day's report and with its own fills.
+@Suite struct AuditStatementTests {
+    @Test func theStatementsRealizedPnLIsTheSumOverTheDaysClosedPositions() async throws {
+        let day = try await SimulatedDay.get()
+        let r = day.report
+        let s = try await AuditStatement.load(date: SimulatedDay.date, store: day.store)
+        #expect(s.events == r.events)
+        #expect(s.realizedPnL == r.realizedPnL)
+        let closed = r.closedPositions.compactMap { Decimal(string: $0.realizedPnL) }.reduce(0, +)
+        #expect(Decimal(string: s.realizedPnL)! == closed)
+        #expect(s.unrealizedPnL == r.unrealizedPnL)
+        #expect(s.fills.count == r.fills)
+        #expect(s.positions.filter { $0.state == "closed" }.count == r.closedPositions.count)
+        #expect(s.positions.count == r.positionsOpened)
+        // Cash flows: the fills' cash effects sum to the net cash, and net cash = sold − bought − fees.
+        let cash = s.fills.compactMap { Decimal(string: $0.cash) }.reduce(0, +)
+        #expect(DecimalText.format(DecimalText.round(cash, scale: 2)) == s.netCash)
+        #expect(Decimal(string: s.sold)! - Decimal(string: s.bought)! - Decimal(string: s.fees)! == Decimal(string: s.netCash)!)
+        // Every position was flat by the close, so the day's trading cash equals its realized P&L.
+        #expect(s.positions.allSatisfy { $0.state == "closed" } && s.netCash == s.realizedPnL)
+    }
+}
