@@ -55,8 +55,17 @@ extension Doctor {
         public var reasoning: String
         public var cycleID: CycleID?
 
+        /// What prompted it (`manual_check`, `alert_triggered`, `startup`, `shutdown` …), as `log_activity.py --type` gave it.
+        /// Optional and absent in older events (schema 1 still decodes).
+        public var observationType: String?
+        /// The observation's JSON summary, verbatim (`--summary`).
+        public var summary: String?
+        /// Free JSON metadata (`--metadata`).
+        public var metadata: String?
+
         public init(
-            recordID: DoctorRecordID, at: Date, issueType: String?, severity: Severity?, decision: String, reasoning: String, cycleID: CycleID?
+            recordID: DoctorRecordID, at: Date, issueType: String?, severity: Severity?, decision: String, reasoning: String, cycleID: CycleID?,
+            observationType: String? = nil, summary: String? = nil, metadata: String? = nil
         ) {
             self.recordID = recordID
             self.at = at
@@ -65,13 +74,17 @@ extension Doctor {
             self.decision = decision
             self.reasoning = reasoning
             self.cycleID = cycleID
+            self.observationType = observationType
+            self.summary = summary
+            self.metadata = metadata
         }
 
         enum CodingKeys: String, CodingKey {
-            case at, severity, decision, reasoning
+            case at, severity, decision, reasoning, summary, metadata
             case recordID = "record_id"
             case issueType = "issue_type"
             case cycleID = "cycle_id"
+            case observationType = "observation_type"
         }
     }
 
