@@ -51,9 +51,15 @@ public struct DoctorFixer: Sendable {
         public var outcome: Outcome
     }
 
+    /// Handles a report's issues, order-level fixes first: a status sync can bring in fills that a
+    /// position fix must already see (closing a phantom before its last fill arrives would reopen it).
     public func handle(_ issues: [DoctorIssue], context: CommandContext) async throws -> [Handled] {
         var out: [Handled] = []
-        for issue in issues {
+        let ordered = issues.enumerated().sorted { a, b in
+            let (ra, rb) = (Self.rank(a.element), Self.rank(b.element))
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+        for issue in ordered {
             out.append(Handled(issue: issue, outcome: try await handle(issue, context: context.followUp(commandID: log.ids.uuid(), actor: Self.actor))))
         }
         return out
@@ -97,6 +103,13 @@ public struct DoctorFixer: Sendable {
         }
         _ = try await runner.run(Doctor.self, stream, context: context.followUp(commandID: log.ids.uuid())) { _ in .recordResult(result) }
         return outcome
+    }
+
+    static func rank(_ issue: DoctorIssue) -> Int {
+        switch issue.proposedFix?.command {
+        case .syncOrderStatus, .markOrderExpired, .cancelOrder: 0
+        default: 1
+        }
     }
 
     func escalate(_ issue: DoctorIssue, stream: StreamName, context: CommandContext) async throws -> DoctorRecordID {

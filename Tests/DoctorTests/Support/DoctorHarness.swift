@@ -62,7 +62,7 @@ struct DoctorHarness: Sendable {
     }
 
     /// A long entry by the operator; `limitFactor` below 1 rests the limit under the market.
-    func trade(_ symbol: Symbol, _ price: Price, quantity: Decimal = 10, limitFactor: Decimal = Decimal(string: "1.002")!) async throws -> Order.Record {
+    func trade(_ symbol: Symbol, _ price: Price, quantity: Decimal? = nil, limitFactor: Decimal = Decimal(string: "1.002")!) async throws -> Order.Record {
         let entry = price.value * limitFactor
         let request = TradingOperations.TradeRequest(
             symbol: symbol.rawValue, side: "long", quantity: quantity, entry: entry, stop: entry * Decimal(string: "0.98")!,
@@ -73,10 +73,10 @@ struct DoctorHarness: Sendable {
     }
 
     /// An order sent straight to the broker, behind the ledger's back.
-    func submitAtBroker(_ symbol: Symbol, _ side: PositionSide, _ purpose: OrderPurpose, quantity: Int) async throws {
+    func submitAtBroker(_ symbol: Symbol, _ side: PositionSide, _ purpose: OrderPurpose, quantity: Quantity, tag: Int = 0) async throws {
         let intent = OrderIntent(
-            clientOrderID: ClientOrderID("external-\(symbol.rawValue)-\(purpose.rawValue)"), symbol: symbol, positionSide: side, purpose: purpose,
-            quantity: Quantity(quantity), type: .market, timeInForce: .day)
+            clientOrderID: ClientOrderID("external-\(symbol.rawValue)-\(purpose.rawValue)-\(tag)"), symbol: symbol, positionSide: side, purpose: purpose,
+            quantity: quantity, type: .market, timeInForce: .day)
         _ = try await broker.submit(intent)
     }
 
