@@ -27,6 +27,8 @@ let package = Package(
         // System libraries (apt: libpq-dev, liblz4-dev).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // libcurl for Doctor's SMTP alerts (URLSession has no SMTP).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // PURE: events, commands, deciders, values. Foundation only.
         .target(name: "Domain", exclude: ["README.md"], swiftSettings: strict),
@@ -100,7 +102,7 @@ let package = Package(
         .target(
             name: "DoctorClaude",
             dependencies: [
-                "Domain", "PostgresClient", "EventStore", "Projections", "Application", "Broker",
+                "Domain", "PostgresClient", "EventStore", "Projections", "Application", "Broker", "CCurl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

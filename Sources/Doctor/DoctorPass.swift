@@ -8,17 +8,20 @@ public struct DoctorPass: Sendable {
     let check: DoctorCheck
     let fixer: DoctorFixer
     let log: EventLog
+    let alerts: AlertService?
 
-    public init(check: DoctorCheck, fixer: DoctorFixer, log: EventLog) {
+    public init(check: DoctorCheck, fixer: DoctorFixer, log: EventLog, alerts: AlertService? = nil) {
         self.check = check
         self.fixer = fixer
         self.log = log
+        self.alerts = alerts
     }
 
     public struct Result: Sendable {
         public var first: DoctorReport
         public var handled: [DoctorFixer.Handled]
         public var final: DoctorReport
+        public var alerts: [AlertService.Outcome] = []
     }
 
     public func run(now: Date) async throws -> DoctorReport { try await runDetailed(now: now).final }
@@ -29,14 +32,21 @@ public struct DoctorPass: Sendable {
         guard first.summary.status != .error else { return Result(first: first, handled: [], final: first) }
         try await activity.recordRun(first, context: context(now))
         let handled = try await fixer.handle(first.issues, context: context(now))
+        var sent: [AlertService.Outcome] = []
+        if let alerts {
+            let escalated = Set(handled.compactMap { if case .escalated = $0.outcome { $0.issue.type } else { nil } })
+            for (alert, body) in AlertRouter.alerts(for: first.issues, escalated: escalated, at: now) {
+                sent.append(try await alerts.send(alert, body: body, context: context(now)))
+            }
+        }
         guard handled.contains(where: { if case .fixed = $0.outcome { true } else { false } }) else {
-            return Result(first: first, handled: handled, final: first)
+            return Result(first: first, handled: handled, final: first, alerts: sent)
         }
         // Fixes land as events; the views catch up through the projectors before the re-check reads them.
         try await after?()
         let final = await check.run(now: now)
         if final.summary.status != .error { try await activity.recordRun(final, context: context(now)) }
-        return Result(first: first, handled: handled, final: final)
+        return Result(first: first, handled: handled, final: final, alerts: sent)
     }
 
     func context(_ now: Date) -> CommandContext {

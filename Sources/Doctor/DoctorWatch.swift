@@ -38,7 +38,7 @@ public struct DoctorWatch: Service {
                 logger.debug("outside market hours", metadata: ["at": "\(t)"])
             }
             let interval = self.interval
-            _ = try? await cancelOnGracefulShutdown { try await Task.sleep(for: interval) }
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
         logger.notice("doctor watch stopped")
     }

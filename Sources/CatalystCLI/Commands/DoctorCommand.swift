@@ -29,13 +29,17 @@ struct DoctorCommand: AsyncParsableCommand {
             let setup = try await DoctorSetup.load(rulesPath: rules)
             let log = setup.eventLog()
             let activity = ActivityLog(runner: DeciderRunner(log: log), ids: log.ids)
-            var report = try await setup.check(verifyAudit: !noAudit, now: Date()).run(now: Date())
-            if !noRecord && report.summary.status != .error { try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp)) }
-            if fix && report.summary.status != .error {
-                let fixer = DoctorFixer(log: log, rules: setup.rules, system: nil)
-                for h in try await fixer.handle(report.issues, context: DoctorSetup.context(log, now: Date())) where h.outcome != .none {
-                    Terminal.note("doctor: \(h.issue.type): \(h.outcome)")
-                }
+            let report: DoctorReport
+            if fix {
+                let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment())
+                let pass = DoctorPass(
+                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    alerts: alerts)
+                let result = try await pass.runDetailed(now: Date())
+                for h in result.handled where h.outcome != .none { Terminal.note("doctor: \(h.issue.type): \(h.outcome)") }
+                for a in result.alerts { Terminal.note("doctor: alert \(a)") }
+                report = result.final
+            } else {
                 report = try await setup.check(verifyAudit: !noAudit, now: Date()).run(now: Date())
                 if !noRecord && report.summary.status != .error { try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp)) }
             }
@@ -148,10 +152,13 @@ extension DoctorCommand {
             let log = setup.eventLog()
             let verify = !noAudit
             let calendar = NYSECalendar()
+            let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment(), logger: logger)
             let watch = DoctorWatch(
                 interval: .seconds(interval), hours: DoctorHours(isSession: { calendar.session(on: $0) != nil }), logger: logger
             ) { now in
-                let pass = DoctorPass(check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log)
+                let pass = DoctorPass(
+                    check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    alerts: alerts)
                 let report = try await pass.run(now: now)
                 logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])
             }
