@@ -84,6 +84,15 @@ public struct ActivityLog: Sendable {
         let session = e.sessionID.map { DoctorSessionID(rawValue: $0) } ?? Doctor.session(for: NYDate(context.now))
         let stream = Doctor.stream(session)
         let severity = e.severity.flatMap { Severity(rawValue: $0.lowercased()) }
+        let rule = e.issueType.flatMap { rules.rule($0)?.domainRule }
+        if e.action != nil, e.decision == "auto_fix" {
+            // Refuse before writing anything: a refused auto-fix must not leave its decision behind.
+            let probe = Doctor.ActionTaken(
+                recordID: DoctorRecordID(rawValue: "probe"), at: context.now, issueType: e.issueType ?? "NONE", kind: .autoFix, command: "probe", target: nil,
+                decisionID: nil)
+            let state = try await runner.log.load(Doctor.self, stream).state
+            do { _ = try Doctor.decide(.takeAction(probe, rule: rule), state) } catch { throw DomainRefusal(error) }
+        }
         let decisionID = DoctorRecordID(rawValue: "dec-\(ids.uuid().uuidString.lowercased().prefix(13))")
         let decision = Doctor.DecisionRecorded(
             recordID: decisionID, at: context.now, issueType: e.issueType, severity: severity, decision: e.decision ?? "no_action",
@@ -102,7 +111,6 @@ public struct ActivityLog: Sendable {
         let taken = Doctor.ActionTaken(
             recordID: actionID, at: context.now, issueType: e.issueType ?? "NONE", kind: kind, command: "\(e.actionType ?? "command"): \(action)",
             target: e.target, decisionID: decisionID)
-        let rule = e.issueType.flatMap { rules.rule($0)?.domainRule }
         _ = try await runner.run(Doctor.self, stream, context: context.followUp(commandID: ids.uuid())) { _ in .takeAction(taken, rule: rule) }
         if let result = e.result {
             let outcome: DoctorActionOutcome = result == "success" ? .success : result == "failed" ? .failure : .skipped

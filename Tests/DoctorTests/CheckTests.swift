@@ -126,12 +126,14 @@ import Testing
                 .init(name: "orders", state: "live", lagEvents: 5, lagSeconds: 0.2, error: nil),
                 .init(name: "risk", state: "live", lagEvents: 5_000, lagSeconds: 3, error: nil),
                 .init(name: "positions", state: "failed", lagEvents: 10, lagSeconds: 1, error: "bad event"),
+                .init(name: "zz_new", state: "not built", lagEvents: 0, lagSeconds: 0, error: nil),
             ]
             $0.audit = .broken(seq: 7, globalPosition: 9, reason: "hash mismatch")
         }
         let issues = Self.only(s)
-        #expect(issues.map(\.type) == ["AUDIT_CHAIN_BROKEN", "PROJECTION_FAILED", "PROJECTION_LAG"])
-        #expect(issues.map(\.severity) == [.critical, .critical, .warning])
+        #expect(issues.map(\.type) == ["AUDIT_CHAIN_BROKEN", "PROJECTION_FAILED", "PROJECTION_LAG", "PROJECTION_LAG"])
+        #expect(issues.map(\.severity) == [.critical, .critical, .warning, .warning])
+        #expect(issues.map { $0.ids["projection"] }.suffix(2).sorted { ($0 ?? "") < ($1 ?? "") } == ["risk", "zz_new"])
         #expect(issues[1].proposedFix == ProposedFix(.rebuildProjection, "positions"))
         #expect(issues[2].ids["projection"] == "risk")
     }

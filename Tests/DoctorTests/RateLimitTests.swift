@@ -60,6 +60,8 @@ import Testing
         e.action = "close it"
         e.actionType = "command"
         await #expect(throws: DomainRefusal.self) { try await activity.log(e, rules: h.rules, context: h.context()) }
+        // Nothing was written for the refused entry.
+        #expect(try await h.doctorEvents().isEmpty)
         var ok = ActivityLog.Entry()
         ok.observationType = "manual_check"
         ok.decision = "escalate"

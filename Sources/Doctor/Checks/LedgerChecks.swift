@@ -10,6 +10,11 @@ enum LedgerChecks {
                     type: .projectionFailed, severity: .critical, message: "projection \(p.name) stopped: \(p.error ?? p.state)",
                     ids: ["projection": p.name], details: ["state": p.state], fix: ProposedFix(.rebuildProjection, p.name))
             }
+            if p.state == "not built" {
+                return DoctorIssue(
+                    type: .projectionLag, severity: .warning, message: "projection \(p.name) has not been built yet (run `catalyst project`)",
+                    ids: ["projection": p.name], details: ["state": p.state, "lag_events": "\(p.lagEvents)"])
+            }
             guard p.lagEvents > t.projectionLagEvents || p.lagSeconds > t.projectionLagSeconds else { return nil }
             return DoctorIssue(
                 type: .projectionLag, severity: .warning,
