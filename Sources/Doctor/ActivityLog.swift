@@ -24,6 +24,12 @@ public struct ActivityLog: Sendable {
         return id
     }
 
+    /// Records the rules in force for the session (nothing when this version is already recorded).
+    public func recordRules(_ rules: DoctorRules, context: CommandContext) async throws {
+        let e = Doctor.RulesLoaded(at: context.now, source: rules.source, rulesHash: rules.hash, rules: rules.domainRules)
+        _ = try await runner.run(Doctor.self, Doctor.stream(Doctor.session(for: NYDate(context.now))), context: context) { _ in .recordRules(e) }
+    }
+
     /// One manual entry (`catalyst doctor log …`).
     public struct Entry: Sendable {
         public var observationType: String?

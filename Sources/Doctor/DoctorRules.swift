@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Foundation
 import Yams
@@ -7,10 +8,28 @@ import Yams
 public struct DoctorRules: Sendable, Equatable {
     public var thresholds: Thresholds
     public var rules: [String: RuleSpec]
+    /// Where they were read from (recorded with `doctor.rules_loaded`).
+    public var source: String
 
-    public init(thresholds: Thresholds = Thresholds(), rules: [RuleSpec] = []) {
+    public init(thresholds: Thresholds = Thresholds(), rules: [RuleSpec] = [], source: String = "inline") {
         self.thresholds = thresholds
         self.rules = Dictionary(rules.map { ($0.issueType, $0) }, uniquingKeysWith: { _, b in b })
+        self.source = source
+    }
+
+    /// The rules as recorded in `doctor.rules_loaded`, sorted by issue type.
+    public var domainRules: [DoctorRule] { rules.values.sorted { $0.issueType < $1.issueType }.map(\.domainRule) }
+
+    /// SHA-256 of the canonical JSON of the rules and thresholds: equal files give equal hashes.
+    public var hash: String {
+        struct Canonical: Encodable {
+            var thresholds: Thresholds
+            var rules: [DoctorRule]
+        }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let data = (try? enc.encode(Canonical(thresholds: thresholds, rules: domainRules))) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The original's values (original-system.md §3): 5 min stuck, 30 min stale cycle, 10 % quantity, 10 min marks.
@@ -108,7 +127,7 @@ public struct DoctorRules: Sendable, Equatable {
         public var domainRule: DoctorRule {
             DoctorRule(
                 issueType: issueType, autoFixEnabled: autoFixEnabled, fixCommand: fixCommand?.rawValue, maxAutoFixesPerHour: maxAutoFixesPerHour,
-                cooldownMinutes: cooldownMinutes, active: active)
+                cooldownMinutes: cooldownMinutes, active: active, description: description, escalationPriority: escalationPriority.rawValue)
         }
     }
 
@@ -118,7 +137,7 @@ public struct DoctorRules: Sendable, Equatable {
         var rules: [RuleSpec]
     }
 
-    public static func parse(_ yaml: String) throws -> DoctorRules {
+    public static func parse(_ yaml: String, source: String = "inline") throws -> DoctorRules {
         let file: File
         do {
             file = try YAMLDecoder().decode(File.self, from: yaml)
@@ -136,12 +155,12 @@ public struct DoctorRules: Sendable, Equatable {
             }
             if r.autoFixEnabled && r.fixCommand == nil { throw DoctorError.invalidRules("\(r.issueType): auto_fix_enabled needs a fix_command") }
         }
-        return DoctorRules(thresholds: file.thresholds ?? Thresholds(), rules: file.rules)
+        return DoctorRules(thresholds: file.thresholds ?? Thresholds(), rules: file.rules, source: source)
     }
 
     public static func load(path: String) throws -> DoctorRules {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DoctorError.invalidRules("cannot read \(path)") }
-        return try parse(text)
+        return try parse(text, source: path)
     }
 
     public func rule(_ type: String) -> RuleSpec? { rules[type] }

@@ -27,3 +27,30 @@ import Testing
         #expect(summary == [["escalations": "1", "failed_actions": "1", "auto_fixes": "1"]])
     }
 }
+
+extension ActivityViewsTests {
+    /// The rules file reaches `doctor_claude_rules` through `doctor.rules_loaded`, recorded once per
+    /// version per session.
+    @Test func theRulesViewShowsTheRulesInForce() async throws {
+        let h = try await DoctorHarness.make()
+        let activity = ActivityLog(runner: h.system.runner, ids: h.system.ids)
+        try await activity.recordRules(h.rules, context: h.context())
+        try await activity.recordRules(h.rules, context: h.context())
+        let loaded = try await h.doctorEvents().filter { if case .rulesLoaded = $0 { true } else { false } }
+        #expect(loaded.count == 1)
+        try await h.project()
+        let rows = try await h.rows("SELECT issue_type, auto_fix_enabled, fix_command, max_auto_fixes_per_hour, cooldown_minutes, escalation_priority FROM doctor_claude_rules")
+        #expect(rows.count == 18)
+        #expect(rows.first { $0["issue_type"] == "ORPHAN_POSITION" }?["auto_fix_enabled"] == "f")
+        #expect(rows.first { $0["issue_type"] == "ORPHAN_POSITION" }?["escalation_priority"] == "CRITICAL")
+        let stuck = rows.first { $0["issue_type"] == "STUCK_ORDER" }
+        #expect(stuck?["fix_command"] == "cancel_order" && stuck?["max_auto_fixes_per_hour"] == "10" && stuck?["cooldown_minutes"] == "5")
+        // A changed file is recorded again and replaces the view's rows.
+        var changed = h.rules
+        changed.rules["STUCK_ORDER"]?.autoFixEnabled = false
+        try await activity.recordRules(changed, context: h.context())
+        try await h.project()
+        #expect(try await h.rows("SELECT auto_fix_enabled FROM doctor_claude_rules WHERE issue_type = 'STUCK_ORDER'") == [["auto_fix_enabled": "f"]])
+        #expect(try await h.rows("SELECT count(*) AS n FROM doctor_claude_rules") == [["n": "18"]])
+    }
+}

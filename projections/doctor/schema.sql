@@ -26,5 +26,21 @@ CREATE TABLE activity (
     verified             boolean,
     metadata             jsonb
 );
+-- The rules in force: replaced by each doctor.rules_loaded (the latest recorded version).
+CREATE TABLE rules (
+    issue_type              text        PRIMARY KEY,
+    description             text,
+    auto_fix_enabled        boolean     NOT NULL,
+    fix_command             text,                 -- a named command, never SQL
+    max_auto_fixes_per_hour integer     NOT NULL,
+    cooldown_minutes        integer     NOT NULL,
+    escalation_priority     text,                 -- CRITICAL, HIGH, NORMAL, LOW
+    is_active               boolean     NOT NULL,
+    source                  text        NOT NULL,
+    rules_hash              text        NOT NULL,
+    loaded_at               timestamptz NOT NULL,
+    log_id                  bigint      NOT NULL
+);
+
 CREATE INDEX activity_logged_at ON activity (logged_at DESC);
 CREATE INDEX activity_issue_type ON activity (issue_type);

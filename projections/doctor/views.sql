@@ -56,6 +56,13 @@ CREATE VIEW public.v_failed_actions AS
     WHERE action_result = 'failed' AND logged_at > now() - interval '7 days'
     ORDER BY logged_at DESC, log_id DESC;
 
+-- The original's rules table, from the rules Doctor last recorded (config/doctor_rules.yaml).
+CREATE VIEW public.doctor_claude_rules AS
+    SELECT issue_type, description, auto_fix_enabled, fix_command, max_auto_fixes_per_hour, cooldown_minutes, escalation_priority,
+           is_active, source, rules_hash, loaded_at
+    FROM rules
+    ORDER BY issue_type;
+
 COMMENT ON VIEW public.claude_activity_log IS 'Doctor Claude''s observations, decisions and actions, newest first (from doctor.* events).';
 GRANT SELECT ON public.claude_activity_log, public.v_claude_activity_summary, public.v_recurring_issues, public.v_recent_escalations,
-    public.v_failed_actions TO catalyst_auditor, catalyst_app, catalyst_doctor;
+    public.v_failed_actions, public.doctor_claude_rules TO catalyst_auditor, catalyst_app, catalyst_doctor;

@@ -41,7 +41,10 @@ struct DoctorCommand: AsyncParsableCommand {
                 report = result.final
             } else {
                 report = try await setup.check(verifyAudit: !noAudit, now: Date()).run(now: Date())
-                if !noRecord && report.summary.status != .error { try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp)) }
+                if !noRecord && report.summary.status != .error {
+                    try await activity.recordRules(setup.rules, context: DoctorSetup.context(log, now: report.timestamp))
+                    try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp))
+                }
             }
             if json || pretty {
                 print(try report.json(pretty: pretty))

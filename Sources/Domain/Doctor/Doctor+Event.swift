@@ -6,6 +6,33 @@ extension Doctor {
         case decisionRecorded(DecisionRecorded)
         case actionTaken(ActionTaken)
         case actionResult(ActionResult)
+        case rulesLoaded(RulesLoaded)
+    }
+
+    /// `doctor.rules_loaded`: the rules in force (from `config/doctor_rules.yaml`), recorded when a
+    /// session first sees them and whenever they change, so the `doctor_claude_rules` view and every
+    /// later auto-fix decision can be traced to the rules that allowed it.
+    public struct RulesLoaded: DomainEvent {
+        public static let eventType = "doctor.rules_loaded"
+        public static let schemaVersion = 1
+        public var at: Date
+        /// Where they came from (the file path).
+        public var source: String
+        /// SHA-256 of the canonical rules, to record a change only once.
+        public var rulesHash: String
+        public var rules: [DoctorRule]
+
+        public init(at: Date, source: String, rulesHash: String, rules: [DoctorRule]) {
+            self.at = at
+            self.source = source
+            self.rulesHash = rulesHash
+            self.rules = rules
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, source, rules
+            case rulesHash = "rules_hash"
+        }
     }
 
     /// `doctor.watchdog_ran`

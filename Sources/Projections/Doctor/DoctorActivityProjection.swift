@@ -11,6 +11,11 @@ public struct DoctorActivityProjection: Projection {
     public let codeVersion = 1
     public let eventTypes: Set<String>? = [
         Doctor.WatchdogRan.eventType, Doctor.DecisionRecorded.eventType, Doctor.ActionTaken.eventType, Doctor.ActionResult.eventType,
+        Doctor.RulesLoaded.eventType,
+    ]
+    static let ruleColumns = [
+        "issue_type", "description", "auto_fix_enabled", "fix_command", "max_auto_fixes_per_hour", "cooldown_minutes", "escalation_priority",
+        "is_active", "source", "rules_hash", "loaded_at", "log_id",
     ]
 
     static let columns = [
@@ -25,6 +30,7 @@ public struct DoctorActivityProjection: Projection {
         var rows: [[String: String?]] = []
         var index: [String: Int] = [:]
         var updates: [PGStatement] = []
+        var latestRules: (Doctor.RulesLoaded, Int64)?
         for e in events {
             let session = LedgerEvents.streamID(e.streamID, category: .doctor) ?? e.streamID
             var row: [String: String?] = ["log_id": String(e.position), "session_id": session]
@@ -90,6 +96,9 @@ public struct DoctorActivityProjection: Projection {
                                   r.verified.map { PGValue.text(SQLText.bool($0)) } ?? PGValue.null, PGTimestamp.format(r.at)]))
                 }
                 continue
+            case .doctor(.rulesLoaded(let r)):
+                latestRules = (r, e.position)
+                continue
             default:
                 continue
             }
@@ -98,6 +107,18 @@ public struct DoctorActivityProjection: Projection {
         }
         try context.insert(into: "activity", columns: Self.columns, rows: rows.map { r in Self.columns.map { (r[$0] ?? nil) } })
         try context.run(updates)
+        if let (r, position) = latestRules {
+            try context.run([PGStatement("DELETE FROM \(context.qualified("rules"))")])
+            try context.insert(
+                into: "rules", columns: Self.ruleColumns,
+                rows: r.rules.map { rule in
+                    [
+                        rule.issueType, rule.description, SQLText.bool(rule.autoFixEnabled), rule.fixCommand, String(rule.maxAutoFixesPerHour),
+                        String(rule.cooldownMinutes), rule.escalationPriority, SQLText.bool(rule.active), r.source, r.rulesHash, SQLText.time(r.at),
+                        String(position),
+                    ]
+                })
+        }
     }
 
     static func summary(_ r: Doctor.WatchdogRan) throws -> String {
