@@ -5,7 +5,8 @@ import Foundation
 import Testing
 
 /// The windowed views (7 and 30 days of the real clock) over activity recorded now.
-@Suite(.serialized) struct ActivityViewsTests {
+extension DoctorDatabaseTests {
+@Suite struct ActivityViewsTests {
     @Test func recentEscalationsFailedActionsAndRecurringIssues() async throws {
         let h = try await DoctorHarness.make()
         func context() -> CommandContext { CommandContext(actor: DoctorFixer.actor, commandID: UUID(), correlationID: UUID(), now: Date()) }
@@ -28,7 +29,9 @@ import Testing
     }
 }
 
-extension ActivityViewsTests {
+}
+
+extension DoctorDatabaseTests.ActivityViewsTests {
     /// The rules file reaches `doctor_claude_rules` through `doctor.rules_loaded`, recorded once per
     /// version per session.
     @Test func theRulesViewShowsTheRulesInForce() async throws {

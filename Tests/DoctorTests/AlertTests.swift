@@ -6,7 +6,8 @@ import Testing
 
 /// Alerts over libcurl's SMTP to a local aiosmtpd sink: the message that arrives, the limits, and the
 /// events; without SMTP, alerts are recorded and nothing fails.
-@Suite(.serialized) struct AlertTests {
+extension DoctorDatabaseTests {
+@Suite struct AlertTests {
     static func alert(_ id: String, _ kind: AlertKind, _ severity: Severity) -> Alert {
         Alert(alertID: AlertID(rawValue: id), kind: kind, severity: severity, subject: "subject \(id)")
     }
@@ -96,4 +97,5 @@ import Testing
         #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x"]) }
         #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x", "SMTP_TO": "a@x", "SMTP_USERNAME": "u"]) }
     }
+}
 }

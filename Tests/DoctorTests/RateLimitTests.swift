@@ -7,7 +7,8 @@ import Testing
 
 /// The rate limit and the cooldown are enforced by the Doctor decider from the session's events, so
 /// the fixer (or `doctor log --decision auto_fix`) cannot exceed them.
-@Suite(.serialized) struct RateLimitTests {
+extension DoctorDatabaseTests {
+@Suite struct RateLimitTests {
     static func notFound(_ n: Int) -> DoctorIssue {
         DoctorIssue(type: .orderNotFound, severity: .warning, message: "test \(n)", ids: ["order_id": "ord-missing-\(n)"], fix: ProposedFix(.markOrderExpired, "ord-missing-\(n)"))
     }
@@ -101,4 +102,5 @@ import Testing
             _ = try? c.query("RESET ROLE")
         }
     }
+}
 }

@@ -8,7 +8,8 @@ import Testing
 
 /// Issues produced by real scenarios on the paper broker, read back through the projected views, and
 /// the fixes Doctor may (and may not) apply.
-@Suite(.serialized) struct ScenarioTests {
+extension DoctorDatabaseTests {
+@Suite struct ScenarioTests {
     @Test func aQuietLedgerWithoutABrokerIsOKWithReconciliationSkipped() async throws {
         let h = try await DoctorHarness.make()
         let report = try await h.report(useBroker: false)
@@ -113,4 +114,5 @@ import Testing
         #expect(report.issues(.missedCycle).map { $0.ids["slot"] } == ["10:00"])
         #expect(report.exitCode == 1)
     }
+}
 }
