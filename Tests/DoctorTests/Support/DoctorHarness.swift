@@ -80,27 +80,30 @@ struct DoctorHarness: Sendable {
         _ = try await broker.submit(intent)
     }
 
-    /// Runs every projection of the catalog until it has applied the whole log.
+    /// Runs every projection of the catalog, one after the other, until each has applied the whole
+    /// log (one at a time keeps this harness's share of the shared test cluster's connections small).
     func project() async throws {
-        let projections = ProjectionCatalog.all()
         let waker = LogWaker(conninfo: db.conninfo)
-        var engines: [ProjectorEngine] = []
-        for p in projections {
+        let pool = PGPool(conninfo: db.conninfo, size: 1)
+        let head = try await pool.withConnection { c in try c.query("SELECT coalesce(max(global_position), 0) FROM events").int64(0, 0) ?? 0 }
+        for p in ProjectionCatalog.all() {
             var e = ProjectorEngine(
                 projection: p, definition: try ProjectionDefinition.load(p, from: TestCluster.repositoryRoot.appendingPathComponent("projections")),
                 conninfo: db.conninfo, waker: waker, logger: Logger(label: "test"))
             e.pollInterval = .milliseconds(20)
             e.standbyInterval = .milliseconds(50)
             e.heartbeatInterval = .milliseconds(200)
-            engines.append(e)
+            let engine = e
+            let runner = Task { try await engine.run() }
+            do {
+                try await ProjectionWaiter(pool: pool).wait(for: p.name, toReach: head, timeout: .seconds(120))
+            } catch {
+                runner.cancel()
+                throw error
+            }
+            runner.cancel()
+            _ = await runner.result
         }
-        let runners = engines.map { e in Task { try await e.run() } }
-        defer { for r in runners { r.cancel() } }
-        let pool = PGPool(conninfo: db.conninfo, size: 1)
-        let head = try await pool.withConnection { c in try c.query("SELECT coalesce(max(global_position), 0) FROM events").int64(0, 0) ?? 0 }
-        for p in projections { try await ProjectionWaiter(pool: pool).wait(for: p.name, toReach: head, timeout: .seconds(120)) }
-        for r in runners { r.cancel() }
-        for r in runners { _ = await r.result }
         await waker.stop()
     }
 
