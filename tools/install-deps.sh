@@ -11,6 +11,12 @@ for pkg in "${required[@]}"; do
     fi
 done
 
+# Doctor's alert tests use a local SMTP sink (tools/smtp_sink.py) built on aiosmtpd from PyPI.
+if command -v python3 >/dev/null && ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    echo "installing aiosmtpd (SMTP sink for the alert tests)"
+    python3 -m pip install -q aiosmtpd || echo "warning: could not install aiosmtpd; the SMTP alert test will be skipped" >&2
+fi
+
 if ((${#missing[@]} == 0)); then
     exit 0
 fi

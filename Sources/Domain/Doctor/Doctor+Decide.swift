@@ -14,6 +14,8 @@ extension Doctor: Decider {
         case .recordResult(let e):
             guard let action = state.actions[e.actionID] else { throw .unknownAction(e.actionID) }
             return action.resulted ? [] : [.actionResult(e)]
+        case .recordRules(let e):
+            return state.rulesHash == e.rulesHash ? [] : [.rulesLoaded(e)]
         }
     }
 

@@ -6,6 +6,33 @@ extension Doctor {
         case decisionRecorded(DecisionRecorded)
         case actionTaken(ActionTaken)
         case actionResult(ActionResult)
+        case rulesLoaded(RulesLoaded)
+    }
+
+    /// `doctor.rules_loaded`: the rules in force (from `config/doctor_rules.yaml`), recorded when a
+    /// session first sees them and whenever they change, so the `doctor_claude_rules` view and every
+    /// later auto-fix decision can be traced to the rules that allowed it.
+    public struct RulesLoaded: DomainEvent {
+        public static let eventType = "doctor.rules_loaded"
+        public static let schemaVersion = 1
+        public var at: Date
+        /// Where they came from (the file path).
+        public var source: String
+        /// SHA-256 of the canonical rules, to record a change only once.
+        public var rulesHash: String
+        public var rules: [DoctorRule]
+
+        public init(at: Date, source: String, rulesHash: String, rules: [DoctorRule]) {
+            self.at = at
+            self.source = source
+            self.rulesHash = rulesHash
+            self.rules = rules
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case at, source, rules
+            case rulesHash = "rules_hash"
+        }
     }
 
     /// `doctor.watchdog_ran`
@@ -55,8 +82,17 @@ extension Doctor {
         public var reasoning: String
         public var cycleID: CycleID?
 
+        /// What prompted it (`manual_check`, `alert_triggered`, `startup`, `shutdown` …), as `log_activity.py --type` gave it.
+        /// Optional and absent in older events (schema 1 still decodes).
+        public var observationType: String?
+        /// The observation's JSON summary, verbatim (`--summary`).
+        public var summary: String?
+        /// Free JSON metadata (`--metadata`).
+        public var metadata: String?
+
         public init(
-            recordID: DoctorRecordID, at: Date, issueType: String?, severity: Severity?, decision: String, reasoning: String, cycleID: CycleID?
+            recordID: DoctorRecordID, at: Date, issueType: String?, severity: Severity?, decision: String, reasoning: String, cycleID: CycleID?,
+            observationType: String? = nil, summary: String? = nil, metadata: String? = nil
         ) {
             self.recordID = recordID
             self.at = at
@@ -65,13 +101,17 @@ extension Doctor {
             self.decision = decision
             self.reasoning = reasoning
             self.cycleID = cycleID
+            self.observationType = observationType
+            self.summary = summary
+            self.metadata = metadata
         }
 
         enum CodingKeys: String, CodingKey {
-            case at, severity, decision, reasoning
+            case at, severity, decision, reasoning, summary, metadata
             case recordID = "record_id"
             case issueType = "issue_type"
             case cycleID = "cycle_id"
+            case observationType = "observation_type"
         }
     }
 

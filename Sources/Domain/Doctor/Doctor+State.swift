@@ -11,6 +11,8 @@ extension Doctor {
     public struct State: Hashable, Sendable {
         public var records: Set<DoctorRecordID>
         public var actions: [DoctorRecordID: ActionRecord]
+        /// The hash of the rules last recorded in this session.
+        public var rulesHash: String? = nil
 
         public static let initial = State(records: [], actions: [:])
 
@@ -34,6 +36,8 @@ extension Doctor {
             s.actions[e.recordID] = ActionRecord(issueType: e.issueType, kind: e.kind, at: e.at, resulted: false)
         case .actionResult(let e):
             s.actions[e.actionID]?.resulted = true
+        case .rulesLoaded(let e):
+            s.rulesHash = e.rulesHash
         }
         return s
     }

@@ -61,18 +61,27 @@ public struct DoctorRule: Hashable, Sendable, Codable {
     public var maxAutoFixesPerHour: Int
     public var cooldownMinutes: Int
     public var active: Bool
+    /// Documentation and escalation ranking (optional: absent in rules recorded before they existed).
+    public var description: String?
+    public var escalationPriority: String?
 
-    public init(issueType: String, autoFixEnabled: Bool, fixCommand: String? = nil, maxAutoFixesPerHour: Int = 10, cooldownMinutes: Int = 5, active: Bool = true) {
+    public init(
+        issueType: String, autoFixEnabled: Bool, fixCommand: String? = nil, maxAutoFixesPerHour: Int = 10, cooldownMinutes: Int = 5, active: Bool = true,
+        description: String? = nil, escalationPriority: String? = nil
+    ) {
         self.issueType = issueType
         self.autoFixEnabled = autoFixEnabled
         self.fixCommand = fixCommand
         self.maxAutoFixesPerHour = maxAutoFixesPerHour
         self.cooldownMinutes = cooldownMinutes
         self.active = active
+        self.description = description
+        self.escalationPriority = escalationPriority
     }
 
     enum CodingKeys: String, CodingKey {
-        case active
+        case active, description
+        case escalationPriority = "escalation_priority"
         case issueType = "issue_type"
         case autoFixEnabled = "auto_fix_enabled"
         case fixCommand = "fix_command"

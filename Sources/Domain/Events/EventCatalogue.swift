@@ -99,6 +99,7 @@ enum EventCatalogue {
         entry(Doctor.DecisionRecorded.self, .doctor) { .doctor(.decisionRecorded($0)) },
         entry(Doctor.ActionTaken.self, .doctor) { .doctor(.actionTaken($0)) },
         entry(Doctor.ActionResult.self, .doctor) { .doctor(.actionResult($0)) },
+        entry(Doctor.RulesLoaded.self, .doctor) { .doctor(.rulesLoaded($0)) },
 
         entry(Alerting.Sent.self, .alerts) { .alert(.sent($0)) },
         entry(Alerting.Suppressed.self, .alerts) { .alert(.suppressed($0)) },

@@ -82,6 +82,7 @@ extension LedgerEvent {
             case .decisionRecorded(let p): p.at
             case .actionTaken(let p): p.at
             case .actionResult(let p): p.at
+            case .rulesLoaded(let p): p.at
             }
         case .alert(let e):
             switch e {

@@ -199,6 +199,7 @@ extension Doctor.Event: LedgerEventConvertible {
         case .decisionRecorded(let p): p
         case .actionTaken(let p): p
         case .actionResult(let p): p
+        case .rulesLoaded(let p): p
         }
     }
 }

@@ -204,6 +204,16 @@ enum Samples {
                         recordID: "dr-3", at: T.at(10, 16), issueType: "STUCK_ORDER", kind: .autoFix, command: "reconcile-order", target: "ord-ap-1",
                         decisionID: "dr-2"))),
             .doctor(.actionResult(Doctor.ActionResult(actionID: "dr-3", at: T.at(10, 17), outcome: .success, error: nil, verified: true))),
+            .doctor(
+                .rulesLoaded(
+                    Doctor.RulesLoaded(
+                        at: T.at(9, 15), source: "config/doctor_rules.yaml", rulesHash: "4f1c0d",
+                        rules: [
+                            DoctorRule(
+                                issueType: "ORDER_NOT_FOUND", autoFixEnabled: true, fixCommand: "mark_order_expired", description: "mark expired",
+                                escalationPriority: "NORMAL"),
+                            DoctorRule(issueType: "ORPHAN_POSITION", autoFixEnabled: false, escalationPriority: "CRITICAL"),
+                        ]))),
             .alert(.sent(Alerting.Sent(alert: alert, channel: .email, recipients: 2, at: T.at(12, 0)))),
             .alert(.suppressed(Alerting.Suppressed(alert: alert, reason: .cooldown, at: T.at(12, 5)))),
             .alert(.failed(Alerting.Failed(alert: alert, channel: .email, error: "SMTP 421", at: T.at(12, 0)))),

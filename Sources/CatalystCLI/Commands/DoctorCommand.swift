@@ -1,0 +1,173 @@
+import Application
+import ArgumentParser
+import CatalystApp
+import Domain
+import DoctorClaude
+import Foundation
+import Logging
+import MarketData
+import PostgresClient
+import ServiceLifecycle
+
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor", abstract: "Doctor Claude: the watchdog, its safe fixes and its activity log.",
+        subcommands: [Check.self, Log.self, Watch.self])
+
+    struct Check: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the watchdog once and print its report (contract version \(DoctorReport.contractVersion)).",
+            discussion: "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 ERROR (the check itself failed).")
+        @Flag(help: "Print the JSON contract.") var json = false
+        @Flag(help: "Indent the JSON.") var pretty = false
+        @Flag(help: "Apply the fixes the rules allow (actor doctor), escalate the others, then check again.") var fix = false
+        @Flag(help: "Skip recomputing the audit hash chain.") var noAudit = false
+        @Flag(help: "Do not record the run as a doctor.watchdog_ran event.") var noRecord = false
+        @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
+
+        func execute() async throws {
+            let setup = try await DoctorSetup.load(rulesPath: rules)
+            let log = setup.eventLog()
+            let activity = ActivityLog(runner: DeciderRunner(log: log), ids: log.ids)
+            let report: DoctorReport
+            if fix {
+                let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment())
+                let pass = DoctorPass(
+                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    alerts: alerts)
+                let result = try await pass.runDetailed(now: Date())
+                for h in result.handled where h.outcome != .none { Terminal.note("doctor: \(h.issue.type): \(h.outcome)") }
+                for a in result.alerts { Terminal.note("doctor: alert \(a)") }
+                report = result.final
+            } else {
+                report = try await setup.check(verifyAudit: !noAudit, now: Date()).run(now: Date())
+                if !noRecord && report.summary.status != .error {
+                    try await activity.recordRules(setup.rules, context: DoctorSetup.context(log, now: report.timestamp))
+                    try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp))
+                }
+            }
+            if json || pretty {
+                print(try report.json(pretty: pretty))
+            } else {
+                DoctorText.print(report)
+            }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        }
+    }
+
+    struct Log: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append to Doctor Claude's activity log (the flags of the original log_activity.py), or --view recent rows.")
+        @Option(help: "Observation type: watchdog_run, manual_check, alert_triggered, startup, shutdown.") var type: String?
+        @Option(help: "Observation summary (JSON).") var summary: String?
+        @Option(help: "Decision: auto_fix, escalate, monitor, no_action, defer.") var decision: String?
+        @Option(help: "Why.") var reasoning: String?
+        @Option(help: "Action type: command, api_call, alert_sent, … .") var actionType: String?
+        @Option(help: "The action (a named command).") var action: String?
+        @Option(help: "What it acted on.") var target: String?
+        @Option(help: "Result: success, failed, partial, pending, skipped.") var result: String?
+        @Option(help: "Error message.") var error: String?
+        @Option(help: "Issue type (STUCK_ORDER, …).") var issueType: String?
+        @Option(help: "Severity: CRITICAL, WARNING, INFO.") var severity: String?
+        @Option(help: "Cycle id.") var cycleId: String?
+        @Option(help: "Session id (default claude-YYYYMMDD, New York date).") var sessionId: String?
+        @Option(help: "Metadata (JSON).") var metadata: String?
+        @Flag(help: "Print recent rows of claude_activity_log instead.") var view = false
+        @Option(help: "Rows to print with --view.") var limit = 20
+        @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
+
+        func execute() async throws {
+            if view {
+                guard limit > 0 else { throw ValidationError("--limit must be positive") }
+                let target = try DatabaseTarget.resolve()
+                try await target.requireMigrated(files: try ProjectFiles.locate())
+                let n = limit
+                let rows = try await PGSession(conninfo: target.conninfo).withConnection { c -> [String] in
+                    guard try c.query("SELECT to_regclass('public.claude_activity_log') IS NOT NULL").bool(0, 0) == true else {
+                        throw CatalystError.refused("claude_activity_log does not exist yet: run `catalyst project` (the doctor projection) first")
+                    }
+                    let r = try c.query(
+                        """
+                        SELECT log_id::text || '  ' || to_char(logged_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI:SS') || '  ' ||
+                               concat_ws('  ', session_id, observation_type, decision, issue_type, issue_severity, action_detail, action_target,
+                                         action_result, coalesce(decision_reasoning, error_message))
+                        FROM claude_activity_log LIMIT $1
+                        """, [n])
+                    return (0..<r.rowCount).compactMap { r.string($0, 0) }
+                }
+                if rows.isEmpty { print("(no activity)") }
+                for r in rows { print(r) }
+                return
+            }
+            var e = ActivityLog.Entry()
+            e.observationType = type
+            e.summary = summary
+            e.decision = decision
+            e.reasoning = reasoning
+            e.actionType = actionType
+            e.action = action
+            e.target = target
+            e.result = result
+            e.error = error
+            e.issueType = issueType
+            e.severity = severity
+            e.cycleID = cycleId
+            e.sessionID = sessionId
+            e.metadata = metadata
+            let setup = try await DoctorSetup.load(rulesPath: rules)
+            let log = setup.eventLog()
+            let logged = try await ActivityLog(runner: DeciderRunner(log: log), ids: log.ids).log(e, rules: setup.rules, context: DoctorSetup.context(log, now: Date()))
+            print("logged \(logged.decisionID)\(logged.actionID.map { " and \($0)" } ?? "") on doctor-\(logged.session)")
+        }
+    }
+}
+
+/// The human-readable report (without --json).
+enum DoctorText {
+    static func print(_ r: DoctorReport) {
+        Swift.print("\(r.summary.status.rawValue)  \(r.summary.totalIssues) issues (\(r.summary.critical) critical, \(r.summary.warnings) warnings, \(r.summary.info) info) in \(r.durationMs) ms")
+        Swift.print("broker: \(r.brokerConnected ? "connected" : "not connected")\(r.brokerMode.map { " (\($0))" } ?? "")")
+        if let p = r.pipeline, let cycle = p["cycle_id"] ?? nil {
+            Swift.print("pipeline: cycle \(cycle) \((p["cycle_state"] ?? nil) ?? "?") stage \((p["pipeline_stage"] ?? nil) ?? "?")")
+        } else {
+            Swift.print("pipeline: no cycle today")
+        }
+        if let e = r.error { Swift.print("error: \(e)") }
+        for i in r.issues {
+            Swift.print("  \(i.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(i.type): \(i.message)\(i.proposedFix.map { "  [fix: \($0)]" } ?? "")")
+        }
+    }
+}
+
+extension DoctorCommand {
+    struct Watch: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the watchdog every 5 minutes in market hours (New York 09:15–16:15, exchange sessions): check, fix what the rules allow, re-check, log.",
+            discussion: "Stops gracefully on SIGTERM/SIGINT.")
+        @Option(help: "Seconds between passes.") var interval = 300
+        @Flag(help: "Skip recomputing the audit hash chain at each pass.") var noAudit = false
+        @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
+
+        func execute() async throws {
+            guard interval > 0 else { throw ValidationError("--interval must be positive") }
+            let setup = try await DoctorSetup.load(rulesPath: rules)
+            let logger = Logger(label: "catalyst.doctor")
+            let log = setup.eventLog()
+            let verify = !noAudit
+            let calendar = NYSECalendar()
+            let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment(), logger: logger)
+            let watch = DoctorWatch(
+                interval: .seconds(interval), hours: DoctorHours(isSession: { calendar.session(on: $0) != nil }), logger: logger
+            ) { now in
+                let pass = DoctorPass(
+                    check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    alerts: alerts)
+                let report = try await pass.run(now: now)
+                logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: [.init(service: watch)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}

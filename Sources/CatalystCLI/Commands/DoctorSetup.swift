@@ -1,0 +1,48 @@
+import Application
+import Broker
+import CatalystApp
+import Domain
+import DoctorClaude
+import EventStore
+import Foundation
+import MarketData
+import PostgresClient
+
+/// What every `catalyst doctor` subcommand needs: the database, the rules file, the broker (Alpaca when
+/// `APCA_API_KEY_ID`/`APCA_API_SECRET_KEY` are set, else none: reconciliation is skipped) and today's
+/// cron slots (none on a day the exchange is closed).
+struct DoctorSetup: Sendable {
+    let target: DatabaseTarget
+    let files: ProjectFiles
+    let rules: DoctorRules
+    let broker: (any Broker)?
+
+    static func load(rulesPath: String?) async throws -> DoctorSetup {
+        let files = try ProjectFiles.locate()
+        let target = try DatabaseTarget.resolve()
+        try await target.requireMigrated(files: files)
+        let rules = try DoctorRules.load(path: rulesPath ?? files.config.appendingPathComponent("doctor_rules.yaml").path)
+        let broker: (any Broker)? = try AlpacaTradingConfiguration.fromEnvironment().map { AlpacaBroker(configuration: $0) }
+        return DoctorSetup(target: target, files: files, rules: rules, broker: broker)
+    }
+
+    /// Minutes of the New York day at which `tools/catalyst.cron` starts a cycle on `date`.
+    func slots(on date: NYDate) throws -> [Int] {
+        guard NYSECalendar().session(on: date) != nil else { return [] }
+        let url = files.root.appendingPathComponent("tools/catalyst.cron")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        return try CronSchedule.parse(text, on: date.isoWeekday).triggers.map(\.minuteOfDay)
+    }
+
+    func check(verifyAudit: Bool, now: Date) throws -> DoctorCheck {
+        DoctorCheck(
+            pool: PGPool(conninfo: target.conninfo, size: 1), reader: SnapshotReader(projectionNames: ProjectionCatalog.names, verifyAudit: verifyAudit),
+            broker: broker, rules: rules, scheduledSlots: try slots(on: NYDate(now)))
+    }
+
+    func eventLog() -> EventLog { EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 2)) }
+
+    static func context(_ log: EventLog, now: Date) -> CommandContext {
+        CommandContext(actor: DoctorFixer.actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
+    }
+}

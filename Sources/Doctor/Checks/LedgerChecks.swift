@@ -1,0 +1,34 @@
+import Domain
+import Foundation
+
+/// Checks the event-sourced ledger makes possible: projections behind or failed, and the audit chain.
+enum LedgerChecks {
+    static func projections(_ s: DoctorSnapshot, _ t: DoctorRules.Thresholds) -> [DoctorIssue] {
+        s.projections.compactMap { p in
+            if p.state == "failed" || p.error != nil {
+                return DoctorIssue(
+                    type: .projectionFailed, severity: .critical, message: "projection \(p.name) stopped: \(p.error ?? p.state)",
+                    ids: ["projection": p.name], details: ["state": p.state], fix: ProposedFix(.rebuildProjection, p.name))
+            }
+            if p.state == "not built" {
+                return DoctorIssue(
+                    type: .projectionLag, severity: .warning, message: "projection \(p.name) has not been built yet (run `catalyst project`)",
+                    ids: ["projection": p.name], details: ["state": p.state, "lag_events": "\(p.lagEvents)"])
+            }
+            guard p.lagEvents > t.projectionLagEvents || p.lagSeconds > t.projectionLagSeconds else { return nil }
+            return DoctorIssue(
+                type: .projectionLag, severity: .warning,
+                message: "projection \(p.name) is \(p.lagEvents) events (\(Int(p.lagSeconds.rounded())) s) behind the log",
+                ids: ["projection": p.name], details: ["lag_events": "\(p.lagEvents)", "lag_seconds": String(format: "%.1f", p.lagSeconds)])
+        }
+    }
+
+    static func audit(_ s: DoctorSnapshot) -> [DoctorIssue] {
+        guard case .broken(let seq, let position, let reason) = s.audit else { return [] }
+        return [
+            DoctorIssue(
+                type: .auditChainBroken, severity: .critical, message: "audit chain broken at seq \(seq) (global position \(position)): \(reason)",
+                ids: ["audit_seq": "\(seq)", "global_position": "\(position)"])
+        ]
+    }
+}
