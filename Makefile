@@ -21,7 +21,8 @@ demo: build
 	$(CATALYST) demo
 
 # Installs what is missing, builds and runs every test against PostgreSQL clusters the tests start.
-test: deps
+test:
+	@tools/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

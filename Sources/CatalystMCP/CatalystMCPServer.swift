@@ -5,7 +5,7 @@ import MCP
 /// `catalyst mcp`: the MCP server for Claude over stdio. Resources read the projection views directly;
 /// tools are commands sent to the running `catalyst serve` API with actor `mcp`.
 public enum CatalystMCPServer {
-    public static func run(resources: MCPResources, tools: MCPTools, logger: Logger) async throws {
+    public static func run(resources: MCPResources, tools: MCPTools, local: MCPLocalTools = MCPLocalTools(), logger: Logger) async throws {
         let server = Server(
             name: "catalyst-ledger", version: "1.0.0",
             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
@@ -28,14 +28,16 @@ public enum CatalystMCPServer {
             }
         }
         await server.withMethodHandler(ListTools.self) { _ in
-            .init(tools: MCPTools.specs.map(tool))
+            .init(tools: (MCPTools.specs + MCPLocalTools.specs).map(tool))
         }
         await server.withMethodHandler(CallTool.self) { params in
-            guard MCPTools.specs.contains(where: { $0.name == params.name }) else {
+            let isLocal = MCPLocalTools.specs.contains { $0.name == params.name }
+            guard isLocal || MCPTools.specs.contains(where: { $0.name == params.name }) else {
                 throw MCPError.invalidParams("unknown tool: \(params.name)")
             }
             do {
-                let answer = try await tools.call(params.name, arguments: (params.arguments ?? [:]).mapValues(plain))
+                let arguments = (params.arguments ?? [:]).mapValues(plain)
+                let answer = isLocal ? try await local.call(params.name, arguments: arguments) : try await tools.call(params.name, arguments: arguments)
                 return .init(content: [.text(answer)], isError: false)
             } catch {
                 // A refusal is a tool result with isError, readable by the model (MCP's convention for tool failures).

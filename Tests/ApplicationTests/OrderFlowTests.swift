@@ -67,7 +67,7 @@ import Testing
             let again = try await FillIngestor.shared(h.system).ingest(f, context: h.context(.system))
             guard case .duplicate = again else { Issue.record("\(f.executionID) ingested twice: \(again)"); continue }
         }
-        let fresh = try await FillIngestor(system: h.system).poll(context: h.context(.system))
+        let fresh = try await FillIngestor(system: h.system, state: FillFeedState()).poll(context: h.context(.system))
         #expect(fresh.ingested == 0 && fresh.duplicates == fills.count)
         let after = try await h.events()
         #expect(after.count == before.count, "nothing appended")

@@ -84,7 +84,11 @@ import Testing
             #expect(uris.contains("trading-cycle://current") && uris.contains("positions://active") && uris.contains("risk://exposure"))
             let tools = try await peer.request(3, "tools/list")
             let names = ((tools["result"] as? [String: Any])?["tools"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-            #expect(Set(names) == ["start_trading_cycle", "stop_trading_cycle", "emergency_stop", "resume_trading", "execute_trade", "close_position", "update_position"])
+            #expect(
+                Set(names) == [
+                    "start_trading_cycle", "stop_trading_cycle", "emergency_stop", "resume_trading", "execute_trade", "close_position", "update_position",
+                    "run_watchdog", "log_activity", "generate_training_dataset",
+                ])
 
             // A tool call becomes a command with actor mcp.
             let call = try await peer.request(
@@ -119,6 +123,25 @@ import Testing
             let next = try await peer.request(10, "resources/read", ["uri": "positions://summary"])
             #expect(next["result"] != nil, "\(next)")
             #expect(peer.process.isRunning)
+
+            // The watchdog, the activity log and the training set: roles of the same binary.
+            let watchdog = try await peer.request(11, "tools/call", ["name": "run_watchdog", "arguments": ["audit": false] as [String: Any]])
+            let report = try #require(watchdog["result"] as? [String: Any], "\(watchdog)")
+            #expect(report["isError"] as? Bool != true, "\(report)")
+            let reportText = ((report["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            let contract = try #require(try JSONSerialization.jsonObject(with: Data(reportText.utf8)) as? [String: Any], "\(reportText)")
+            #expect(contract["version"] as? String == "1.0" && contract["summary"] != nil)
+            let logged = try await peer.request(
+                12, "tools/call", ["name": "log_activity", "arguments": ["type": "manual_check", "decision": "monitor", "reasoning": "mcp test"] as [String: Any]])
+            #expect((logged["result"] as? [String: Any])?["isError"] as? Bool != true, "\(logged)")
+            #expect(try await h.count("SELECT count(*) FROM events WHERE event_type = 'doctor.decision_recorded' AND payload::text LIKE '%mcp test%'") == 1)
+            let badLog = try await peer.request(13, "tools/call", ["name": "log_activity", "arguments": ["type": "manual_check", "decision": "panic"] as [String: Any]])
+            #expect((badLog["result"] as? [String: Any])?["isError"] as? Bool == true, "\(badLog)")
+            let csv = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-labels-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: csv) }
+            let dataset = try await peer.request(14, "tools/call", ["name": "generate_training_dataset", "arguments": ["out": csv.path] as [String: Any]])
+            #expect((dataset["result"] as? [String: Any])?["isError"] as? Bool != true, "\(dataset)")
+            #expect(FileManager.default.fileExists(atPath: csv.path))
         }
     }
 }

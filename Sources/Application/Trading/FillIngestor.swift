@@ -8,38 +8,32 @@ import Synchronization
 /// execution id, the position events it causes, and `risk.fill_recorded` — in one batch, each stream at
 /// its expected version. Duplicates (a fill seen twice) append nothing. Positions are therefore opened
 /// only by fills and priced only by fills.
-public final class FillIngestor: Sendable {
+public struct FillIngestor: Sendable {
     let system: TradingSystem
-    private let feed: Mutex<(since: Date?, cursor: String?)>
-    /// Halts (the daily loss limit) emitted while ingesting, until the duties act on them. Fills are
-    /// ingested from several places (reconciliation, status sync, a cancel waiting for the broker), and
-    /// a halt that reaches none of them must still flatten the account.
-    private let unhandledHalts = Mutex<[Risk.TradingHalted]>([])
+    // Halts (the daily loss limit) emitted while ingesting wait in `state` until the duties act
+    // on them: fills are ingested from several places (reconciliation, status sync, a cancel waiting for
+    // the broker), and a halt that reaches none of them must still flatten the account.
 
-    public init(system: TradingSystem) {
+    let state: FillFeedState
+
+    /// `state`: where the feed's reading stands; the system's own by default (a restarted process starts
+    /// with a new one and reads the day's feed from its start).
+    public init(system: TradingSystem, state: FillFeedState? = nil) {
         self.system = system
-        self.feed = Mutex((nil, nil))
+        self.state = state ?? system.fillFeed
     }
 
     /// The halts emitted by ingested fills since the last call (each is handed out once).
     public func takeHalts() -> [Risk.TradingHalted] {
-        unhandledHalts.withLock { h in
+        state.unhandledHalts.withLock { h in
             defer { h.removeAll() }
             return h
         }
     }
 
-    private static let registry = Mutex<[ObjectIdentifier: FillIngestor]>([:])
-
-    /// The process's ingestor for a trading system: it keeps the feed's cursor between polls.
-    public static func shared(_ system: TradingSystem) -> FillIngestor {
-        registry.withLock { r in
-            if let i = r[ObjectIdentifier(system)] { return i }
-            let i = FillIngestor(system: system)
-            r[ObjectIdentifier(system)] = i
-            return i
-        }
-    }
+    /// The ingestor of a trading system. The feed's cursor lives in the system (`fillFeed`), so every
+    /// ingestor of one system continues where the last poll stopped, and nothing outlives the system.
+    public static func shared(_ system: TradingSystem) -> FillIngestor { FillIngestor(system: system) }
 
     public struct Outcome: Sendable {
         public var ingested = 0
@@ -55,7 +49,7 @@ public final class FillIngestor: Sendable {
     /// Reads every new execution from the broker's feed and ingests it.
     @discardableResult
     public func poll(context: CommandContext) async throws -> Outcome {
-        let (since, start) = feed.withLock { f -> (Date, String?) in
+        let (since, start) = state.position.withLock { f -> (Date, String?) in
             if f.since == nil { f.since = system.tradingDate(context.now).at(hour: 0, minute: 0) }
             return (f.since!, f.cursor)
         }
@@ -77,7 +71,7 @@ public final class FillIngestor: Sendable {
                 }
             }
             if let c = page.cursor { cursor = c }
-            feed.withLock { $0.cursor = cursor }
+            state.position.withLock { $0.cursor = cursor }
             if page.fills.count < 500 { break }
         }
         return outcome
@@ -132,7 +126,7 @@ public final class FillIngestor: Sendable {
             switch try await system.log.append(batch, context: context) {
             case .appended:
                 let halt = riskEvents.compactMap { if case .tradingHalted(let h) = $0 { h } else { nil } }.first
-                if let halt { unhandledHalts.withLock { $0.append(halt) } }
+                if let halt { state.unhandledHalts.withLock { $0.append(halt) } }
                 return .ingested(halt: halt)
             case .alreadyAppended:
                 return .duplicate

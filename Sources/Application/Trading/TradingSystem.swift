@@ -59,6 +59,8 @@ public final class TradingSystem: Sendable {
     public let directory: LedgerDirectory
     public let gate: TradingGate
     public let logger: Logger
+    /// The broker execution feed's cursor and pending halts (see `FillIngestor`).
+    public let fillFeed = FillFeedState()
 
     public init(
         log: EventLog, broker: any Broker, market: any MarketDataSource, clock: any LedgerClock, configuration: TradingConfiguration,
