@@ -86,4 +86,41 @@ public enum ServeRole {
         }
         await waker.stop()
     }
+
+    /// Runs the live API until SIGINT/SIGTERM: Alpaca (keys from the environment), the wall clock, the
+    /// per-minute duties and every projector.
+    public static func runLive(_ options: Options, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
+        try options.server.validate()
+        // Configuration errors (keys, sector map) first: they need no database.
+        let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
+        let config = try TradingAssembly.config(files, logger: logger)
+        let system = try TradingAssembly.live(store: store, config: config, files: files, logger: logger)
+        try await target.requireMigrated(files: files, logger: logger)
+        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
+        let driver = LiveDutiesDriver(system: system, logger: logger)
+        let waker = LogWaker(conninfo: target.conninfo)
+        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
+        let server = APIServer(configuration: options.server, backend: backend, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for engine in engines {
+                group.addTask {
+                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
+                    await parkUntilCancelled()
+                }
+            }
+            group.addTask {
+                await driver.run()
+                await parkUntilCancelled()
+            }
+            group.addTask {
+                try await backend.waitUntilReady()
+                try await server.run { port in
+                    logger.notice("catalyst serve listening", metadata: ["url": "http://\(options.server.host):\(port)", "venue": "\(backend.venue)"])
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+        await waker.stop()
+    }
 }

@@ -1,0 +1,45 @@
+import Application
+import Domain
+import Foundation
+import Logging
+import MarketData
+
+/// The per-minute duties of a live `catalyst serve` (reconciliation with the broker — the first run is
+/// the start-up reconciliation that opens the trading gate —, fills, approval expiry, position
+/// monitoring), on the wall clock: every minute from 15 minutes before the open to 15 minutes after the
+/// close of each exchange session, and a start-up pass whatever the hour.
+public final class LiveDutiesDriver: Sendable {
+    let system: TradingSystem
+    let duties: TradingDuties
+    let calendar = NYSECalendar()
+    let logger: Logger
+
+    public init(system: TradingSystem, logger: Logger) {
+        self.system = system
+        self.duties = TradingDuties(system: system, observations: ObservationRegistry())
+        self.logger = logger
+    }
+
+    /// Whether `t` is inside a session's watch window.
+    func watching(_ t: Date) -> Bool {
+        guard let session = calendar.session(on: NYDate(t)) else { return false }
+        return t >= session.open.addingTimeInterval(-15 * 60) && t <= session.close.addingTimeInterval(15 * 60)
+    }
+
+    /// One pass of the duties now.
+    @discardableResult
+    public func tick() async throws -> TradingDuties.Minute {
+        try await duties.minute(context: system.context(.system))
+    }
+
+    /// The start-up pass, then one pass a minute inside the watch window until cancelled. A failed pass
+    /// is logged and the next minute tries again (the broker's circuit breaker spaces the retries).
+    public func run() async {
+        do { try await tick() } catch { logger.error("start-up duties failed", metadata: ["error": "\(error)"]) }
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            guard watching(system.clock.now()) else { continue }
+            do { try await tick() } catch { logger.error("minute duties failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+}
