@@ -33,7 +33,7 @@ struct DoctorCommand: AsyncParsableCommand {
             if fix {
                 let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment())
                 let pass = DoctorPass(
-                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: DoctorFixer(log: log, rules: setup.rules, system: setup.fixingSystem(log)), log: log,
                     alerts: alerts)
                 let result = try await pass.runDetailed(now: Date())
                 for h in result.handled where h.outcome != .none { Terminal.note("doctor: \(h.issue.type): \(h.outcome)") }
@@ -160,7 +160,7 @@ extension DoctorCommand {
                 interval: .seconds(interval), hours: DoctorHours(isSession: { calendar.session(on: $0) != nil }), logger: logger
             ) { now in
                 let pass = DoctorPass(
-                    check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: nil), log: log,
+                    check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: setup.fixingSystem(log)), log: log,
                     alerts: alerts)
                 let report = try await pass.run(now: now)
                 logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])

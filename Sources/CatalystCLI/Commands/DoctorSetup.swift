@@ -5,6 +5,7 @@ import Domain
 import DoctorClaude
 import EventStore
 import Foundation
+import Logging
 import MarketData
 import PostgresClient
 
@@ -41,6 +42,21 @@ struct DoctorSetup: Sendable {
     }
 
     func eventLog() -> EventLog { EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 2)) }
+
+    /// The trading system the allowed fixes run through: the live (Alpaca) one when broker keys are set.
+    /// Without keys, or when the live configuration is incomplete (said on stderr), there is none and
+    /// every issue escalates.
+    func fixingSystem(_ log: EventLog) -> TradingSystem? {
+        guard TradingAssembly.hasBrokerKeys() else { return nil }
+        do {
+            var logger = Logger(label: "catalyst.doctor")
+            logger.logLevel = .warning
+            return try TradingAssembly.live(store: log.store, config: try TradingAssembly.config(files, logger: logger), files: files, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("catalyst doctor: fixes disabled, the live trading system is not configured: \(error)\n".utf8))
+            return nil
+        }
+    }
 
     static func context(_ log: EventLog, now: Date) -> CommandContext {
         CommandContext(actor: DoctorFixer.actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
