@@ -33,7 +33,7 @@ public enum ServeRole {
     public static func simulated(_ options: Options, store: PostgresEventStore, files: ProjectFiles, logger: Logger) async throws -> Simulated {
         let config = try TradingAssembly.config(files, logger: logger)
         let date: NYDate
-        if let d = options.date { date = d } else { date = try await lastTradingDay() }
+        if let d = options.date { date = d } else { date = lastTradingDay() }
         let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", logger: logger)
@@ -41,12 +41,7 @@ public enum ServeRole {
         return Simulated(world: world, system: system, backend: backend, driver: driver)
     }
 
-    static func lastTradingDay() async throws -> NYDate {
-        let calendar = NYSECalendar()
-        var day = NYDate(Date()).adding(days: -1)
-        while calendar.session(on: day) == nil { day = day.adding(days: -1) }
-        return day
-    }
+    static func lastTradingDay() -> NYDate { NYSECalendar().previousSession(before: NYDate(Date())).date }
 
     /// Only the server's task may end the serving group; the others wait here once done.
     static func parkUntilCancelled() async {
@@ -59,32 +54,10 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
         let sim = try await simulated(options, store: store, files: files, logger: logger)
-        let waker = LogWaker(conninfo: target.conninfo)
-        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
         try await sim.driver.open()
-        let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for engine in engines {
-                group.addTask {
-                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
-                    await parkUntilCancelled()
-                }
-            }
-            if options.speed > 0 { group.addTask {
-                    await sim.driver.run(speed: options.speed)
-                    await parkUntilCancelled()
-                } }
-            group.addTask {
-                try await sim.backend.waitUntilReady()
-                try await server.run { port in
-                    logger.notice("catalyst serve listening", metadata: ["url": "http://\(options.server.host):\(port)", "venue": "\(sim.backend.venue)"])
-                }
-            }
-            // The server ends the group (on a signal or a failure to bind); the rest stop with it.
-            try await group.next()
-            group.cancelAll()
+        try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {
+            if options.speed > 0 { await sim.driver.run(speed: options.speed) }
         }
-        await waker.stop()
     }
 
     /// Runs the live API until SIGINT/SIGTERM: Alpaca (keys from the environment), the wall clock, the
@@ -98,6 +71,15 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
+        try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
+    }
+
+    /// Every projector, the clock (`duties`) and the server in one task group. The server ends the group
+    /// (on a signal or a failure to bind); the rest stop with it.
+    static func serve(
+        _ options: Options, backend: APIBackend, target: DatabaseTarget, files: ProjectFiles, logger: Logger,
+        duties: @escaping @Sendable () async -> Void
+    ) async throws {
         let waker = LogWaker(conninfo: target.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
         let server = APIServer(configuration: options.server, backend: backend, logger: logger)
@@ -109,7 +91,7 @@ public enum ServeRole {
                 }
             }
             group.addTask {
-                await driver.run()
+                await duties()
                 await parkUntilCancelled()
             }
             group.addTask {

@@ -22,7 +22,7 @@ import Testing
         for (symbol, price) in try await h.liquidSymbols(2) { _ = try h.placed(try await h.trade(symbol, price)) }
         // An exit too (market order of a position opened by a fill).
         h.move(to: h.now.addingTimeInterval(120))
-        try await FillIngestor.shared(h.system).poll(context: h.context())
+        try await FillIngestor(system: h.system).poll(context: h.context())
         let held = try await h.liquidSymbols(1)[0].symbol
         if try await h.position(held).open != nil {
             _ = try await TradingOperations(system: h.system).closePosition(held.rawValue, context: h.context(SimHarness.operatorActor))
@@ -41,7 +41,7 @@ import Testing
         #expect(try await h.risk().positions[symbol] == nil)
 
         h.move(to: h.now.addingTimeInterval(60))
-        let fills = try await FillIngestor.shared(h.system).poll(context: h.context())
+        let fills = try await FillIngestor(system: h.system).poll(context: h.context())
         #expect(fills.ingested >= 1)
         let record = try #require(try await h.order(order.orderID))
         let open = try #require(try await h.position(symbol).open)
@@ -57,14 +57,14 @@ import Testing
         let h = try await SimHarness.make()
         for (symbol, price) in try await h.liquidSymbols(3) { _ = try h.placed(try await h.trade(symbol, price)) }
         h.move(to: h.now.addingTimeInterval(180))
-        try await FillIngestor.shared(h.system).poll(context: h.context())
+        try await FillIngestor(system: h.system).poll(context: h.context())
         let before = try await h.events()
         let fills = h.broker.allFills
         #expect(!fills.isEmpty)
         // The same executions again: through `ingest`, and through a new ingestor reading the feed from
         // the start of the day (a restarted process).
         for f in fills {
-            let again = try await FillIngestor.shared(h.system).ingest(f, context: h.context(.system))
+            let again = try await FillIngestor(system: h.system).ingest(f, context: h.context(.system))
             guard case .duplicate = again else { Issue.record("\(f.executionID) ingested twice: \(again)"); continue }
         }
         let fresh = try await FillIngestor(system: h.system, state: FillFeedState()).poll(context: h.context(.system))

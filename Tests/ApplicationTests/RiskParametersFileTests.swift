@@ -108,7 +108,7 @@ import Testing
         let order = try h.placed(try await h.trade(symbol, price))
         _ = try Self.edit(path, replacing: "max_daily_trades: 20", with: "max_daily_trades: 12")
         h.move(to: h.now.addingTimeInterval(60))
-        let polled = try await FillIngestor.shared(h.system).poll(context: h.context(.system))
+        let polled = try await FillIngestor(system: h.system).poll(context: h.context(.system))
         #expect(polled.ingested == h.broker.allFills.count && polled.ingested >= 1)
         #expect(try await h.order(order.orderID)?.executions.count == h.broker.allFills.count)
         #expect(try await h.position(symbol).open != nil)

@@ -53,7 +53,7 @@ extension DoctorDatabaseTests {
         let entry = try await h.trade(symbol, price)
         h.move(to: h.now.addingTimeInterval(60))
         try await StatusSync(system: h.system).syncOpenOrders(context: h.system.context(.system))
-        _ = try await FillIngestor.shared(h.system).poll(context: h.system.context(.system))
+        _ = try await FillIngestor(system: h.system).poll(context: h.system.context(.system))
         try await OrderCancellation(system: h.system).cancelOpenExits(symbol: symbol, reason: "test", context: h.system.context(.system))
         // Sell whatever the broker holds, behind the ledger's back, until it is flat (the paper broker
         // fills against simulated volume, over several minutes).

@@ -10,10 +10,9 @@ import Synchronization
 /// only by fills and priced only by fills.
 public struct FillIngestor: Sendable {
     let system: TradingSystem
-    // Halts (the daily loss limit) emitted while ingesting wait in `state` until the duties act
-    // on them: fills are ingested from several places (reconciliation, status sync, a cancel waiting for
-    // the broker), and a halt that reaches none of them must still flatten the account.
-
+    /// The feed's cursor, and the halts (daily loss limit) emitted while ingesting, kept until the duties
+    /// act on them: fills are ingested from several places (reconciliation, status sync, a cancel waiting
+    /// for the broker), and a halt that reaches none of them must still flatten the account.
     let state: FillFeedState
 
     /// `state`: where the feed's reading stands; the system's own by default (a restarted process starts
@@ -31,9 +30,6 @@ public struct FillIngestor: Sendable {
         }
     }
 
-    /// The ingestor of a trading system. The feed's cursor lives in the system (`fillFeed`), so every
-    /// ingestor of one system continues where the last poll stopped, and nothing outlives the system.
-    public static func shared(_ system: TradingSystem) -> FillIngestor { FillIngestor(system: system) }
 
     public struct Outcome: Sendable {
         public var ingested = 0

@@ -38,7 +38,7 @@ public struct Reconciler: Sendable {
         var report = Report(runID: ReconciliationRunID(rawValue: "rec-\(context.commandID.lowercasedShort)"), trigger: trigger)
         do {
             // 1. Executions we have not recorded yet (each one missing at start-up is a discrepancy resolved by ingesting it).
-            let fills = try await FillIngestor.shared(system).poll(context: context.followUp(commandID: system.ids.uuid()))
+            let fills = try await FillIngestor(system: system).poll(context: context.followUp(commandID: system.ids.uuid()))
             report.ingestedFills = fills.ingested
             if trigger == .startup {
                 report.interruptedCycles = try await InterruptedCycles(system: system).failAll(context: context)

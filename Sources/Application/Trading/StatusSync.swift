@@ -68,7 +68,7 @@ public struct StatusSync: Sendable {
         // Partial and full fills are recorded from executions only.
         if broker.status == .filled || broker.status == .partiallyFilled {
             guard broker.filledQuantity > record.filledQuantity else { return .unchanged }
-            _ = try await FillIngestor.shared(system).poll(context: context)
+            _ = try await FillIngestor(system: system).poll(context: context)
             return .applied
         }
         let at = broker.updatedAt ?? broker.canceledAt ?? broker.expiredAt ?? system.clock.now()

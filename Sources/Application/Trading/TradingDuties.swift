@@ -27,11 +27,11 @@ public struct TradingDuties: Sendable {
         if reconcile {
             out.reconciliation = try await Reconciler(system: system).run(system.gate.isOpen ? .periodic : .startup, context: context.followUp(commandID: system.ids.uuid()))
         } else {
-            try await FillIngestor.shared(system).poll(context: context.followUp(commandID: system.ids.uuid()))
+            try await FillIngestor(system: system).poll(context: context.followUp(commandID: system.ids.uuid()))
         }
         // A fill that reached the daily loss limit halted trading on the risk stream; whoever ingested it
         // (this poll, the reconciliation, a status sync), the emergency flatten runs here.
-        if !FillIngestor.shared(system).takeHalts().isEmpty {
+        if !FillIngestor(system: system).takeHalts().isEmpty {
             try await EmergencyStop(system: system).flatten(reason: .emergency, note: "daily loss limit", context: context.followUp(commandID: system.ids.uuid()))
         }
         out.expiredApprovals = try await ApprovalService(system: system).expireOverdue(context: context.followUp(commandID: system.ids.uuid()))

@@ -75,13 +75,7 @@ public enum SessionRole {
             try c.query("SELECT max(stream_id) FROM streams WHERE starts_with(stream_id, $1)", [prefix]).scalar
         }
         let calendar = NYSECalendar()
-        if let last, let d = NYDate(String(last.dropFirst(prefix.count))) {
-            var next = d.adding(days: 1)
-            while calendar.session(on: next) == nil { next = next.adding(days: 1) }
-            return next
-        }
-        var day = NYDate(Date()).adding(days: -1)
-        while calendar.session(on: day) == nil { day = day.adding(days: -1) }
-        return day
+        if let last, let d = NYDate(String(last.dropFirst(prefix.count))) { return calendar.nextSession(after: d).date }
+        return calendar.previousSession(before: NYDate(Date())).date
     }
 }

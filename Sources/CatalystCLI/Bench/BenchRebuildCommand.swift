@@ -74,7 +74,7 @@ struct BenchRebuildCommand: CatalystCommand {
                 db: db, projections: projections, files: files, simulator: &sim, rate: appendRate, seconds: lagSeconds, logger: logger)
             for p in projections {
                 let l = lags[p.name] ?? []
-                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) p50 \(ms(LiveLag.percentile(l, 0.5)))  p99 \(ms(LiveLag.percentile(l, 0.99)))  max \(ms(l.max() ?? 0))  (\(l.count) appends)")
+                print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) p50 \(ms(BenchSupport.percentile(l, 0.5)))  p99 \(ms(BenchSupport.percentile(l, 0.99)))  max \(ms(l.max() ?? 0))  (\(l.count) appends)")
             }
         }
         if let peak = BenchSupport.peakResidentMB() { print(String(format: "peak RSS (VmHWM): %.1f MB", peak)) }

@@ -2,12 +2,11 @@ import Foundation
 
 /// Measurement helpers shared by the benchmark commands.
 enum BenchSupport {
-    /// The nearest-rank percentile `q` (0…1) of `values`.
-    static func percentile(_ values: [Double], _ q: Double) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
+    /// The percentile `p` (0…1) of `xs`: the sample at the rounded rank p·(n−1).
+    static func percentile(_ xs: [Double], _ p: Double) -> Double {
+        guard !xs.isEmpty else { return .nan }
+        let s = xs.sorted()
+        return s[min(s.count - 1, Int((p * Double(s.count - 1)).rounded()))]
     }
 
     /// Peak resident set size of this process (`VmHWM` in /proc/self/status), in MB; nil off Linux.

@@ -88,12 +88,6 @@ enum LiveLag {
         await session.close()
         return lags
     }
-
-    static func percentile(_ xs: [Double], _ p: Double) -> Double {
-        guard !xs.isEmpty else { return .nan }
-        let s = xs.sorted()
-        return s[min(s.count - 1, Int((p * Double(s.count - 1)).rounded()))]
-    }
 }
 
 /// Appends' last positions and commit times, shared between the appender and the watcher.

@@ -31,8 +31,8 @@ struct DoctorHarness: Sendable {
         let db = try await TestDatabase.create()
         let world = try SimulatedWorld(date: date, seed: 13, symbolCount: 300, start: date.at(hour: hour, minute: minute))
         let funnel = try TradingConfigFile.loadScanner(TestCluster.repositoryRoot.appendingPathComponent("config/trading_config.yaml").path)
-        // Two connections: FillIngestor.shared keeps every TradingSystem (and its pool) for the life of the
-        // test process, so a bigger pool is a bigger share of the test cluster held to the end.
+        // Two connections: the Doctor suites run many harnesses; a small pool keeps their share of the
+        // test cluster small.
         let log = EventLog(store: db.eventStore(connections: 2), ids: SeededIDGenerator(seed: 13))
         let system = TradingSystem(
             log: log, broker: world.broker, market: world.market, clock: world.clock,
