@@ -54,7 +54,7 @@ import Testing
         #expect(r.realizedPnL == "-301.95" && r.unrealizedPnL == "0" && r.wins == 0 && r.losses == 2)
         #expect(!r.halted && r.reconciliationDiscrepancies == 0)
         #expect(r.events == 2488)
-        #expect(r.eventStreamHash == "114c4f3ff02826779908d1367baa96c720552870e8a4eb4af8375053221c8e9a", "\(Self.describe(r))")
+        #expect(r.eventStreamHash == "9b62b83bffa107033ced69a417c6a9a486583cdde791e135135c650806b97bad", "\(Self.describe(r))")
     }
 
     /// Everything pinned, on one line, for updating the pins after a reviewed change of behaviour.

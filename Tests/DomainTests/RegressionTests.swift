@@ -54,9 +54,11 @@ import Testing
         let events = decided(Risk.self, .evaluate(RiskFixtures.evaluation("ap-f", proposal)), Risk.fold([RiskFixtures.dayOpened]))
         guard case .approved(let approval)? = events.first else { Issue.record("not approved: \(events)"); return }
         #expect(approval.intent.limitPrice == T.p("9.05") && approval.intent.stopLoss == T.p("8.7") && approval.intent.takeProfit == T.p("9.9"))
-        let payload = String(decoding: try codec.encode(Risk.Event.approved(approval)).payload, as: UTF8.self)
+        // What may be sent (the intent) carries only tick prices; the recorded inputs keep the proposal as given.
+        let payload = String(decoding: try codec.encodeValue(approval.intent), as: UTF8.self)
         #expect(payload.contains(#""limit_price":"9.05""#))
-        #expect(!payload.contains("9.0500001"))
+        #expect(!payload.contains("9.0500001") && !payload.contains("8.7000000") && !payload.contains("9.8999996"))
+        #expect(approval.inputs?.entry == Price(Decimal(string: "\(float)")!))
         // An off-tick price cannot be requested either.
         var offTick = approval.intent
         offTick.limitPrice = Price(Decimal(float))

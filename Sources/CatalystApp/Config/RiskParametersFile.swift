@@ -58,6 +58,11 @@ public final class RiskParametersFile: RiskParametersSource {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw Invalid(path: path, line: nil, key: "(file)", reason: "cannot read: \(error.localizedDescription)")
         }
+        return try parse(text, source: path)
+    }
+
+    /// Validates a whole parameters document; `source` names it in errors.
+    public static func parse(_ text: String, source path: String) throws -> RiskParameters {
         let known = Set(RiskParameters.wireKeys)
         if let tree = try? Yams.load(yaml: text) as? [String: Any] {
             for key in tree.keys.sorted() where !known.contains(key) {

@@ -46,8 +46,8 @@ public struct AuditStatement: Sendable, Codable {
     public var realizedPnL = "0"
     public var unrealizedPnL = "0"
     public var events = 0
-    /// What the statement was reconciled against (nil: not reconciled; see `note`).
-    public var brokerReconciliation: String?
+    /// The statement checked against the broker's executions (nil: no broker configured; see `note`).
+    public var brokerReconciliation: StatementReconciliation?
     public var note: String?
 
     /// Folds the day's events.

@@ -17,15 +17,13 @@ public enum LabelRun {
         public var eventsDecoded = 0
     }
 
-    /// Reads every batch, decodes only the event types the labeller uses and folds them.
+    /// Reads every batch, decodes only the event types the labeller uses (on every core) and folds them in log order.
     public static func fold(_ next: Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(labeller: labeller)
-        let wanted = Labeller.eventTypes
         while let batch = try await next() {
             fold.eventsRead += batch.count
-            for e in batch where wanted.contains(e.eventType) {
-                let event = try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload)
-                fold.labeller.consume(event, position: e.position)
+            for e in try BatchDecoder.decode(batch, wanted: Labeller.eventTypes, codec: codec) {
+                fold.labeller.consume(e.event, position: e.position)
                 fold.eventsDecoded += 1
             }
         }

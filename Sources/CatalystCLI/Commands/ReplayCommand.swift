@@ -9,7 +9,7 @@ import Projections
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay the log for ML and audit: labelled datasets of every scanned candidate.", subcommands: [Label.self, AsOf.self])
+        abstract: "Replay the log for ML and audit: labelled datasets of every scanned candidate.", subcommands: [Label.self, AsOf.self, WhatIfCommand.self])
 
     struct Label: CatalystCommand {
         static let configuration = CommandConfiguration(

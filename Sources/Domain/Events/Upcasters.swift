@@ -35,4 +35,11 @@ public enum Upcasters {
         }
         return v2
     }
+
+    /// `risk.approved` / `risk.denied` v1 → v2. v2 adds the optional `inputs` the rules were run on; v1 did not
+    /// record them, so a v1 decision reads with none (what-if reports such decisions as not re-decidable).
+    public static let riskDecisionV1toV2 = Upcaster(from: 1) { v1 in
+        guard case .object = v1 else { throw UpcastError("risk decision v1 is not an object") }
+        return v1
+    }
 }

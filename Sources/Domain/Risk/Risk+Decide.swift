@@ -41,7 +41,7 @@ extension Risk: Decider {
                         Approved(
                             approvalID: e.approvalID, cycleID: e.cycleID, signalID: e.signalID, decidedAt: e.now, intent: outcome.intent,
                             sector: e.proposal.features.sector, assessment: outcome.assessment, parametersHash: state.parametersHash,
-                            supervised: e.supervised))
+                            supervised: e.supervised, inputs: EvaluationInputs(e)))
                 ]
             }
             return [
@@ -49,7 +49,7 @@ extension Risk: Decider {
                     Denied(
                         approvalID: e.approvalID, cycleID: e.cycleID, signalID: e.signalID, decidedAt: e.now, symbol: e.proposal.symbol,
                         positionSide: e.proposal.side, violations: outcome.violations, assessment: outcome.assessment,
-                        parametersHash: state.parametersHash))
+                        parametersHash: state.parametersHash, inputs: EvaluationInputs(e)))
             ]
 
         case .releaseApproval(let id, let reason, let at):

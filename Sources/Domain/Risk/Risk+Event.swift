@@ -106,7 +106,8 @@ extension Risk {
     /// `risk.approved`: carries the exact order intent that may be sent, and nothing else may.
     public struct Approved: DomainEvent {
         public static let eventType = "risk.approved"
-        public static let schemaVersion = 1
+        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then).
+        public static let schemaVersion = 2
         public var approvalID: ApprovalID
         public var cycleID: CycleID?
         public var signalID: SignalID?
@@ -117,11 +118,14 @@ extension Risk {
         public var parametersHash: String
         /// Supervised mode: the order may only be placed with a human's `approval.granted`.
         public var supervised: Bool
+        /// What the rules were run on; nil only for v1 events.
+        public var inputs: EvaluationInputs?
 
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, decidedAt: Date, intent: OrderIntent, sector: Sector,
-            assessment: RiskAssessment, parametersHash: String, supervised: Bool = false
+            assessment: RiskAssessment, parametersHash: String, supervised: Bool = false, inputs: EvaluationInputs? = nil
         ) {
+            self.inputs = inputs
             self.approvalID = approvalID
             self.cycleID = cycleID
             self.signalID = signalID
@@ -134,7 +138,7 @@ extension Risk {
         }
 
         enum CodingKeys: String, CodingKey {
-            case intent, sector, assessment, supervised
+            case intent, sector, assessment, supervised, inputs
             case approvalID = "approval_id"
             case cycleID = "cycle_id"
             case signalID = "signal_id"
@@ -146,7 +150,8 @@ extension Risk {
     /// `risk.denied`: every failed rule with its limit and actual value.
     public struct Denied: DomainEvent {
         public static let eventType = "risk.denied"
-        public static let schemaVersion = 1
+        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then).
+        public static let schemaVersion = 2
         public var approvalID: ApprovalID
         public var cycleID: CycleID?
         public var signalID: SignalID?
@@ -156,11 +161,14 @@ extension Risk {
         public var violations: [RiskViolation]
         public var assessment: RiskAssessment
         public var parametersHash: String
+        /// What the rules were run on; nil only for v1 events.
+        public var inputs: EvaluationInputs?
 
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, decidedAt: Date, symbol: Symbol, positionSide: PositionSide,
-            violations: [RiskViolation], assessment: RiskAssessment, parametersHash: String
+            violations: [RiskViolation], assessment: RiskAssessment, parametersHash: String, inputs: EvaluationInputs? = nil
         ) {
+            self.inputs = inputs
             self.approvalID = approvalID
             self.cycleID = cycleID
             self.signalID = signalID
@@ -175,7 +183,7 @@ extension Risk {
         public var reasonCodes: [RiskReasonCode] { violations.map(\.code) }
 
         enum CodingKeys: String, CodingKey {
-            case symbol, violations, assessment
+            case symbol, violations, assessment, inputs
             case approvalID = "approval_id"
             case cycleID = "cycle_id"
             case signalID = "signal_id"

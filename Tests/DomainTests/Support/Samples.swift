@@ -72,7 +72,7 @@ enum Samples {
                         violations: [
                             RiskViolation(.rewardRiskTooLow, limit: T.d("1.5"), actual: T.d("1.1")),
                             RiskViolation(.sectorExposure, limit: T.d("40000"), actual: T.d("41250"), detail: "Consumer Discretionary"),
-                        ], assessment: T.assessment(), parametersHash: RiskParameters.conservative.hash))),
+                        ], assessment: T.assessment(), parametersHash: RiskParameters.conservative.hash, inputs: T.inputs("TSLA", coid: "c-TSLA-1")))),
             .risk(.approvalReleased(Risk.ApprovalReleased(approvalID: "ap-1", releasedAt: T.at(15, 59), reason: .orderExpired, unfilledQuantity: T.q(40)))),
             .risk(
                 .fillRecorded(

@@ -65,7 +65,16 @@ enum T {
         Risk.Approved(
             approvalID: ApprovalID(rawValue: id), cycleID: "cyc-1", signalID: "sig-1", decidedAt: t0,
             intent: approvedIntent(symbol, qty: qty, coid: coid), sector: .informationTechnology, assessment: assessment(qty: qty),
-            parametersHash: RiskParameters.conservative.hash)
+            parametersHash: RiskParameters.conservative.hash, inputs: inputs(symbol, coid: coid))
+    }
+
+    /// What a decision on `proposal(symbol)` records as its inputs.
+    static func inputs(_ symbol: String = "AAPL", coid: String = "c-AAPL-1") -> Risk.EvaluationInputs {
+        Risk.EvaluationInputs(
+            Risk.Evaluation(
+                approvalID: "ap-1", cycleID: "cyc-1", signalID: "sig-1", proposal: proposal(symbol), clientOrderID: self.coid(coid),
+                riskPerTrade: DecimalValue("0.01"), maxPositions: 3, account: accountSnapshot,
+                correlations: [SymbolCorrelation(symbol: sym("MSFT"), correlation: DecimalValue("0.42"))], now: t0, session: session))
     }
 
     static let evidence = BrokerEvidence(
