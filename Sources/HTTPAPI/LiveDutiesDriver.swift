@@ -16,7 +16,7 @@ public final class LiveDutiesDriver: Sendable {
 
     public init(system: TradingSystem, logger: Logger) {
         self.system = system
-        self.duties = TradingDuties(system: system, observations: ObservationRegistry())
+        self.duties = TradingDuties(system: system)
         self.logger = logger
     }
 

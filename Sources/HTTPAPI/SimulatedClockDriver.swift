@@ -23,7 +23,7 @@ public final class SimulatedClockDriver: Sendable {
         self.system = system
         self.cycles = cycles
         self.logger = logger
-        self.duties = TradingDuties(system: system, observations: ObservationRegistry())
+        self.duties = TradingDuties(system: system)
     }
 
     public var now: Date { system.clock.now() }

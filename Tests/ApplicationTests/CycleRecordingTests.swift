@@ -59,6 +59,27 @@ import Testing
     }
 
     /// Running the same cycle again (a crashed worker's retry) records nothing new.
+    /// Whatever process runs a cycle (a `serve`, a session), its candidates that reached the observed stage
+    /// are watched from then on: the next minutes record their prices, which the ML labels of untraded
+    /// candidates are made of. (Before, only the simulated session registered them, so `serve` recorded none.)
+    @Test func aCycleRegistersItsCandidatesForObservation() async throws {
+        let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
+        let (started, _) = try await h.runCycle()
+        var expected: Set<Symbol> = []
+        for e in try await h.events(in: .cycle(started.cycleID)) {
+            if case .cycle(.candidateEvaluated(let c)) = e, c.evaluation.stageReached >= h.system.configuration.observedStage {
+                expected.insert(c.evaluation.features.symbol)
+            }
+        }
+        #expect(!expected.isEmpty)
+        try await h.runMinutes(to: h.now.addingTimeInterval(3 * 60))
+        let observations = try await h.events(in: .observations(started.cycleID)).compactMap { e -> Observation.CandidatePrices? in
+            if case .observation(.candidatePrices(let o)) = e { o } else { nil }
+        }
+        #expect(observations.count == 3)
+        #expect(observations.allSatisfy { Set($0.prices.map(\.symbol)) == expected })
+    }
+
     @Test func rerunningACompletedCycleRecordsNothing() async throws {
         let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
         let (started, _) = try await h.runCycle()

@@ -34,7 +34,7 @@ import Testing
         let crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8)
         let schedule = try CronSchedule.parse(crontab, on: date.isoWeekday)
         let session = SimulatedSession(
-            system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) }, observations: ObservationRegistry())
+            system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
         _ = try await session.run(.init(session: world.session, schedule: schedule, speed: nil))
         return try await DayReport.load(date: date, store: store, codec: system.log.codec)
     }

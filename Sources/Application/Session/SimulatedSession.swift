@@ -41,17 +41,14 @@ public struct SimulatedSession: Sendable {
     let venue: any SimulatedVenue
     let clock: ManualLedgerClock
     let setMarketTime: @Sendable (Date) -> Void
-    let observations: ObservationRegistry
 
     public init(
-        system: TradingSystem, venue: any SimulatedVenue, clock: ManualLedgerClock, setMarketTime: @escaping @Sendable (Date) -> Void,
-        observations: ObservationRegistry
+        system: TradingSystem, venue: any SimulatedVenue, clock: ManualLedgerClock, setMarketTime: @escaping @Sendable (Date) -> Void
     ) {
         self.system = system
         self.venue = venue
         self.clock = clock
         self.setMarketTime = setMarketTime
-        self.observations = observations
     }
 
     /// Runs the day and returns the cycles it started (with their outcome).
@@ -59,7 +56,7 @@ public struct SimulatedSession: Sendable {
         let open = configuration.session.open
         let end = configuration.session.close.addingTimeInterval(Double(configuration.minutesAfterClose) * 60)
         let minutes = Int(end.timeIntervalSince(open) / 60)
-        let duties = TradingDuties(system: system, observations: observations)
+        let duties = TradingDuties(system: system)
         let triggers = Dictionary(grouping: configuration.schedule.triggers, by: \.minuteOfDay)
         var cycles: [CycleID: String] = [:]
         let started = ContinuousClock.now
@@ -79,7 +76,6 @@ public struct SimulatedSession: Sendable {
                     guard !start.alreadyStarted else { continue }
                     let summary = try await CycleExecution(system: system).run(start.cycleID, context: context.followUp(commandID: system.ids.uuid()))
                     cycles[start.cycleID] = "completed: \(summary.signals) signals, \(summary.approvals) approved, \(summary.orders) orders"
-                    try await watchCandidates(of: start.cycleID, date: configuration.session.date)
                 } catch {
                     cycles[CycleID(rawValue: "refused@\(NewYork.minuteOfDay(t))")] = "\(error)"
                     system.logger.warning("scheduled cycle not run", metadata: ["line": "\(trigger.line)", "error": "\(error)"])
@@ -95,15 +91,5 @@ public struct SimulatedSession: Sendable {
             }
         }
         return cycles
-    }
-
-    /// After a cycle, its candidates that reached the observed stage are watched for the rest of the day.
-    func watchCandidates(of cycle: CycleID, date: NYDate) async throws {
-        let stage = system.configuration.observedStage
-        var symbols: [Symbol] = []
-        for e in try await system.log.events(.cycle(cycle)) {
-            if case .cycle(.candidateEvaluated(let c)) = e, c.evaluation.stageReached >= stage { symbols.append(c.evaluation.features.symbol) }
-        }
-        observations.watch(cycle, date: date, symbols: symbols)
     }
 }

@@ -10,11 +10,9 @@ import MarketData
 /// records the prices of the day's top candidates.
 public struct PositionMonitor: Sendable {
     let system: TradingSystem
-    let observations: ObservationRegistry
 
-    public init(system: TradingSystem, observations: ObservationRegistry) {
+    public init(system: TradingSystem) {
         self.system = system
-        self.observations = observations
     }
 
     public struct Tick: Sendable {
@@ -31,7 +29,7 @@ public struct PositionMonitor: Sendable {
         var tick = Tick()
         let book = try await RiskDesk(system: system).ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))
         let held = book.positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted()
-        let watched = observations.cycles(on: date)
+        let watched = system.observations.cycles(on: date)
         let symbols = Array(Set(held).union(watched.flatMap(\.1))).sorted()
         guard !symbols.isEmpty else { return tick }
         let snapshots = try await system.market.snapshots(for: symbols, asOf: now)

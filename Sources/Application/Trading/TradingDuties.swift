@@ -8,11 +8,9 @@ import Foundation
 /// under `catalyst serve` on the wall clock and under a simulated session on simulated time.
 public struct TradingDuties: Sendable {
     let system: TradingSystem
-    let observations: ObservationRegistry
 
-    public init(system: TradingSystem, observations: ObservationRegistry) {
+    public init(system: TradingSystem) {
         self.system = system
-        self.observations = observations
     }
 
     public struct Minute: Sendable {
@@ -35,7 +33,7 @@ public struct TradingDuties: Sendable {
             try await EmergencyStop(system: system).flatten(reason: .emergency, note: "daily loss limit", context: context.followUp(commandID: system.ids.uuid()))
         }
         out.expiredApprovals = try await ApprovalService(system: system).expireOverdue(context: context.followUp(commandID: system.ids.uuid()))
-        out.monitor = try await PositionMonitor(system: system, observations: observations).tick(context: context.followUp(commandID: system.ids.uuid()))
+        out.monitor = try await PositionMonitor(system: system).tick(context: context.followUp(commandID: system.ids.uuid()))
         return out
     }
 }

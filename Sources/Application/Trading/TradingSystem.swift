@@ -61,6 +61,9 @@ public final class TradingSystem: Sendable {
     public let logger: Logger
     /// The broker execution feed's cursor and pending halts (see `FillIngestor`).
     public let fillFeed = FillFeedState()
+    /// Symbols the position monitor records prices of for ML labels: each cycle's candidates that reached
+    /// `configuration.observedStage`, registered by the cycle itself so every process that runs cycles observes.
+    public let observations = ObservationRegistry()
 
     public init(
         log: EventLog, broker: any Broker, market: any MarketDataSource, clock: any LedgerClock, configuration: TradingConfiguration,

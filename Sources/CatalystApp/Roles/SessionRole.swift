@@ -54,7 +54,7 @@ public enum SessionRole {
                 }
             }
             let session = SimulatedSession(
-                system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) }, observations: ObservationRegistry())
+                system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
             _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
             let head = try await store.head().maxPosition
             let waiter = ProjectionWaiter(pool: store.pool)

@@ -97,7 +97,7 @@ struct AlpacaAppHarness: Sendable {
     /// One minute of the session's duties (reconciliation, approvals, position monitor).
     @discardableResult
     func minute() async throws -> TradingDuties.Minute {
-        try await TradingDuties(system: system, observations: ObservationRegistry()).minute(context: system.context(.system))
+        try await TradingDuties(system: system).minute(context: system.context(.system))
     }
 
     /// A filled manual entry of 100 shares of the `index`-th liquid symbol, executed at the fake at the

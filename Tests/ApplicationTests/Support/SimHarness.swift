@@ -15,7 +15,6 @@ struct SimHarness: Sendable {
     let store: PostgresEventStore
     let world: SimulatedWorld
     let system: TradingSystem
-    let observations = ObservationRegistry()
 
     var clock: ManualLedgerClock { world.clock }
     var broker: PaperBroker { world.broker }
@@ -83,7 +82,7 @@ struct SimHarness: Sendable {
     /// One minute of duties (reconciliation or fill polling, approval expiry, position monitoring).
     @discardableResult
     func minute(reconcile: Bool = true) async throws -> TradingDuties.Minute {
-        try await TradingDuties(system: system, observations: observations).minute(reconcile: reconcile, context: system.context(.system))
+        try await TradingDuties(system: system).minute(reconcile: reconcile, context: system.context(.system))
     }
 
     func context(_ actor: Actor = Actor(.cron, name: "test")) -> CommandContext { system.context(actor) }
