@@ -71,13 +71,22 @@ import Testing
                 expected.insert(c.evaluation.features.symbol)
             }
         }
-        #expect(!expected.isEmpty)
-        try await h.runMinutes(to: h.now.addingTimeInterval(3 * 60))
+        var all: Set<Symbol> = []
+        for e in try await h.events(in: .cycle(started.cycleID)) {
+            if case .cycle(.candidateEvaluated(let c)) = e { all.insert(c.evaluation.features.symbol) }
+        }
+        #expect(!expected.isEmpty && all.count > expected.count)
+        let decided = h.now
+        try await h.runMinutes(to: decided.addingTimeInterval(6 * 60))
         let observations = try await h.events(in: .observations(started.cycleID)).compactMap { e -> Observation.CandidatePrices? in
             if case .observation(.candidatePrices(let o)) = e { o } else { nil }
         }
-        #expect(observations.count == 3)
-        #expect(observations.allSatisfy { Set($0.prices.map(\.symbol)) == expected })
+        #expect(observations.count == 6)
+        // Every minute the candidates that got far enough; at decision + 5 minutes every candidate, once.
+        for o in observations {
+            let symbols = Set(o.prices.map(\.symbol))
+            #expect(symbols == (o.observedAt == decided.addingTimeInterval(300) ? all : expected), "at \(o.observedAt)")
+        }
     }
 
     @Test func rerunningACompletedCycleRecordsNothing() async throws {

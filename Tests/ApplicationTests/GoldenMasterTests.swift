@@ -53,8 +53,8 @@ import Testing
         ])
         #expect(r.realizedPnL == "-301.95" && r.unrealizedPnL == "0" && r.wins == 0 && r.losses == 2)
         #expect(!r.halted && r.reconciliationDiscrepancies == 0)
-        #expect(r.events == 2488)
-        #expect(r.eventStreamHash == "9b62b83bffa107033ced69a417c6a9a486583cdde791e135135c650806b97bad", "\(Self.describe(r))")
+        #expect(r.events == 2504)
+        #expect(r.eventStreamHash == "a7346a8ec64e7e6c3c8a21b246b88d7b9d50f8384966a8a4a30d9209b6c8db83", "\(Self.describe(r))")
     }
 
     /// Everything pinned, on one line, for updating the pins after a reviewed change of behaviour.

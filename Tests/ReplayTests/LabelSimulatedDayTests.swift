@@ -44,6 +44,10 @@ import Testing
         let observed = lines.filter { FunnelStage(rawValue: $0["stage_reached"]!)! >= .technical }
         #expect(!observed.isEmpty && observed.allSatisfy { Int($0["observations_after"]!)! > 0 || $0["decision_ts"]! >= "2025-03-14T19:55" })
         #expect(observed.filter { !$0["label"]!.isEmpty }.count > observed.count / 2)
+        // Candidates dropped before that stage are priced at the label horizons: every one decided early enough
+        // has its 5, 15 and 60-minute forward returns and an end-of-day return.
+        let early = lines.filter { FunnelStage(rawValue: $0["stage_reached"]!)! < .technical && $0["decision_ts"]! < "2025-03-14T18:30" }
+        #expect(!early.isEmpty && early.allSatisfy { !$0["ret_5m"]!.isEmpty && !$0["ret_15m"]!.isEmpty && !$0["ret_60m"]!.isEmpty && !$0["ret_eod"]!.isEmpty })
         // Every label's touch time is after its decision.
         #expect(lines.filter { !$0["t1"]!.isEmpty }.allSatisfy { $0["t1"]! > $0["decision_ts"]! })
     }
@@ -66,6 +70,6 @@ import Testing
         #expect(decoded == a.csv)
 
         #expect(plain.rows == 1200)
-        #expect(plain.csvSHA256 == "a46ac8e1a8d5d90820bbcd8a3d58021d333ce6960caaa52af31e91b6789d42ea", "rows \(plain.rows) sha \(plain.csvSHA256)")
+        #expect(plain.csvSHA256 == "55b29a2ac77be622b6f8d7025addc646d21c0f95e5ab08d829f0e82174e5c2d5", "rows \(plain.rows) sha \(plain.csvSHA256)")
     }
 }

@@ -38,10 +38,12 @@ public struct CycleExecution: Sendable {
             // Scan and funnel: every stage-1 candidate and every drop is recorded.
             let scan = try await ScanStep(system: system).run(at: now, session: session, funnel: funnel)
             try await record(stream, context) { _ in .recordScan(scan.report) }
-            // From now on the monitor records prices of the candidates that got far enough, for their labels.
+            // From now on the monitor records prices for the candidates' labels: every minute for those that got
+            // far enough, at the label horizons for all the others.
             let observed = system.configuration.observedStage
             system.observations.watch(
-                cycleID, date: system.tradingDate(now), symbols: scan.report.candidates.filter { $0.stageReached >= observed }.map(\.features.symbol))
+                cycleID, date: system.tradingDate(now), symbols: scan.report.candidates.filter { $0.stageReached >= observed }.map(\.features.symbol),
+                horizonSymbols: scan.report.candidates.map(\.features.symbol), decidedAt: now, endOfDay: session.close.addingTimeInterval(-60))
             try await record(stream, context) { _ in .completeStage(.scan, at: now, itemCount: scan.report.universeSize) }
             stage = .funnel
             try await record(stream, context) { _ in .completeStage(.funnel, at: now, itemCount: scan.report.candidates.count) }
