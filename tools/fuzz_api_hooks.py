@@ -6,6 +6,10 @@ Around every request schemathesis sends, the hooks read the event log's head
 `rejected_requests_change_nothing` then fails any request that was answered 4xx/5xx, or was a
 read (GET), while the head moved. The run must use one worker, so no other request interleaves.
 
+Schemathesis may re-send an accepted request outside the hooks (to confirm a failure), so a cycle
+can still be running when the head is read: events carrying the correlation id of an event already
+in the log before the call are that earlier work finishing, not this request's doing.
+
 One refusal records by design: a trade the risk rules deny (422 `risk_denied`) appends
 `risk.denied` (and opens the risk day first), the audit trail `/api/v1/risk/violations` reads. For
 those the check reads the new events and allows only these types.
@@ -35,6 +39,7 @@ stats = {
     "reads": 0,
     "state_changes_from_rejected_or_reads": 0,
     "recorded_refusals": 0,
+    "continuations_of_earlier_work": 0,
 }
 _before = {"head": None}
 # id(response) -> (response, head before, head after); looked up by the check, which may run again
@@ -66,12 +71,29 @@ def _head(wait_for_quiet):
         time.sleep(0.05)
 
 
-def _event_types_after(position):
-    """The types of the events after a global position (0 = from the start)."""
-    request = urllib.request.Request(f"{BASE}/api/v1/events?after={position}&limit=1000", headers={"X-API-Key": KEY})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        page = json.loads(answer.read())
-    return {event["event_type"] for event in page["events"]}
+def _all_events():
+    """The whole log, in reader order, through GET /api/v1/events."""
+    events, after = [], "0"
+    while True:
+        request = urllib.request.Request(f"{BASE}/api/v1/events?after={after}&limit=1000", headers={"X-API-Key": KEY})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            page = json.loads(answer.read())
+        events += page["events"]
+        if not page["events"] or page["next_after"] is None:
+            return events
+        after = page["next_after"]
+
+
+def _appended_since(position):
+    """(types, continuation): the types of the events after `position`, and whether every one of them
+    carries the correlation id of an event at or before it — the rest of work an earlier accepted
+    request started (a cycle finishing its stages), not something this request began."""
+    events = _all_events()
+    old = {e["metadata"].get("correlation_id") for e in events if e["global_position"] <= int(position)}
+    new = [e for e in events if e["global_position"] > int(position)]
+    types = {e["event_type"] for e in new}
+    continuation = bool(new) and all(e["metadata"].get("correlation_id") in old for e in new)
+    return types, continuation
 
 
 def _error_code(response):
@@ -81,9 +103,19 @@ def _error_code(response):
         return None
 
 
+TRACE = os.environ.get("FUZZ_API_TRACE")
+
+
+def _trace(*parts):
+    if TRACE:
+        with open(TRACE, "a") as out:
+            print(time.time(), *parts, file=out)
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     _before["head"] = _head(wait_for_quiet=True)
+    _trace("before", case.method, case.path, _before["head"])
 
 
 @schemathesis.hook
@@ -92,6 +124,7 @@ def after_call(context, case, response):
     status_class = f"{response.status_code // 100}xx"
     stats["by_status_class"][status_class] = stats["by_status_class"].get(status_class, 0) + 1
     _heads[id(response)] = (response, _before["head"], _head(wait_for_quiet=False))
+    _trace("after", case.method, case.path, response.status_code, _heads[id(response)][1:])
 
 
 @schemathesis.check
@@ -110,7 +143,10 @@ def rejected_requests_change_nothing(ctx, response, case):
     stats["reads"] += int(read)
     if before == after:
         return True
-    appended = _event_types_after(before or 0)
+    appended, continuation = _appended_since(before or 0)
+    if continuation:
+        stats["continuations_of_earlier_work"] += 1
+        return True
     allowed = RECORDED_REFUSALS.get(_error_code(response)) if rejected else None
     if allowed is not None and appended <= allowed:
         stats["recorded_refusals"] += 1

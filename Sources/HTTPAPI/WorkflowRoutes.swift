@@ -23,7 +23,11 @@ struct WorkflowRoutes {
     /// slot is the key, so cron firing twice lands on one cycle.
     func start(_ request: Request) async throws -> Response {
         var body = try await JSONBody.decode(StartCycleRequest.self, from: request)
-        if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] { body.idempotencyKey = key }
+        if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] {
+            // The header wins, but a bad body is still a bad request: validate it before it is overridden.
+            _ = try body.validated(now: backend.system.clock.now())
+            body.idempotencyKey = key
+        }
         let context = backend.context(RequestActor.of(request, route: "workflow-start"))
         let started = try await CycleService(system: backend.system).start(body, context: context)
         if !started.alreadyStarted { await backend.cycles.launch(started.cycleID, context: context) }
