@@ -5,6 +5,7 @@
 #   tools/install-deps.sh --test   also what some tests drive (best effort: a test whose tool is
 #                                  missing says so and is skipped; nothing else depends on them)
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 required=(postgresql libpq-dev libcurl4-openssl-dev liblz4-dev)
 optional=()
@@ -53,4 +54,12 @@ fi
 if [[ "${1:-}" == "--test" ]] && command -v python3 >/dev/null && ! python3 -c "import aiosmtpd" 2>/dev/null; then
     echo "installing aiosmtpd (SMTP sink for the alert tests)"
     python3 -m pip install -q aiosmtpd || echo "warning: could not install aiosmtpd; the SMTP alert test will be skipped" >&2
+fi
+
+# tools/fuzz-api (and its test, HTTPAPITests.SchemathesisFuzzTests) fuzzes the API with schemathesis
+# from PyPI, kept in its own venv, tools/.venv (gitignored).
+if [[ "${1:-}" == "--test" ]] && command -v python3 >/dev/null && ! "$root/tools/.venv/bin/python" -c "import schemathesis" 2>/dev/null; then
+    echo "installing schemathesis into tools/.venv (API fuzzing)"
+    { python3 -m venv "$root/tools/.venv" && "$root/tools/.venv/bin/pip" install -q schemathesis; } \
+        || echo "warning: could not install schemathesis; the API fuzz test will be skipped" >&2
 fi

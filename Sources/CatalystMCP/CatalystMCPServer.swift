@@ -45,7 +45,8 @@ public enum CatalystMCPServer {
             }
         }
 
-        let transport = StdioTransport(logger: logger)
+        // Not the SDK's StdioTransport: see GuardedStdioTransport for what a hostile client did to it.
+        let transport = GuardedStdioTransport(logger: logger)
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
     }

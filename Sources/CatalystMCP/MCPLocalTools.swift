@@ -47,11 +47,19 @@ public struct MCPLocalTools: Sendable {
         }
     }
 
-    /// The command line of a tool call (validated: strings only where strings are expected).
+    /// The longest string argument passed on: a child's argument can hold at most 128 KiB (Linux
+    /// MAX_ARG_STRLEN), and no field of these tools needs more than a paragraph.
+    static let maxArgumentBytes = 64 * 1024
+
+    /// The command line of a tool call (validated: strings only where strings are expected, no NUL —
+    /// it would cut the argument —, no more than `maxArgumentBytes`). Values are passed as
+    /// `--flag=value`, so a value that looks like a flag (`"--fix"`) stays a value.
     public static func arguments(for name: String, _ args: [String: Any]) throws -> [String] {
         func text(_ key: String) throws -> String? {
             guard let v = args[key] else { return nil }
             guard let s = v as? String else { throw Failure.invalid("\(key) must be a string") }
+            guard !s.utf8.contains(0) else { throw Failure.invalid("\(key) must not contain NUL (U+0000) characters") }
+            guard s.utf8.count <= maxArgumentBytes else { throw Failure.invalid("\(key) is longer than \(maxArgumentBytes) bytes") }
             return s
         }
         func flag(_ key: String, default d: Bool) throws -> Bool {
@@ -68,13 +76,13 @@ public struct MCPLocalTools: Sendable {
         case "log_activity":
             var cli = ["doctor", "log"]
             for key in ["type", "summary", "decision", "reasoning", "action_type", "action", "target", "result", "error", "issue_type", "severity", "cycle_id", "session_id", "metadata"] {
-                if let v = try text(key) { cli += ["--" + key.replacingOccurrences(of: "_", with: "-"), v] }
+                if let v = try text(key) { cli.append("--" + key.replacingOccurrences(of: "_", with: "-") + "=" + v) }
             }
             return cli
         case "generate_training_dataset":
             guard let out = try text("out") else { throw Failure.invalid("missing required argument: out") }
-            var cli = ["replay", "label", "--out", out]
-            for key in ["from", "to", "barriers"] { if let v = try text(key) { cli += ["--\(key)", v] } }
+            var cli = ["replay", "label", "--out=" + out]
+            for key in ["from", "to", "barriers"] { if let v = try text(key) { cli.append("--\(key)=" + v) } }
             return cli
         default:
             throw Failure.invalid("unknown tool: \(name)")

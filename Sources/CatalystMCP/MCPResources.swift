@@ -54,6 +54,10 @@ public struct MCPResources: Sendable {
         guard let components = URLComponents(string: uri), let scheme = components.scheme else { throw Failure.unknown(uri) }
         var q: [String: String] = [:]
         for item in components.queryItems ?? [] { q[item.name] = item.value }
+        // PostgreSQL text cannot hold U+0000 and libpq would cut a parameter at it (`cycle_id=a%00b`
+        // would read cycle `a`), so a NUL anywhere in the decoded URI is refused.
+        for (name, value) in q where value.utf8.contains(0) { throw Failure.badParameter(name, "must not contain NUL (U+0000) characters") }
+        guard !components.path.utf8.contains(0) else { throw Failure.badParameter("id", "must not contain NUL (U+0000) characters") }
         let host = components.host ?? ""
         let key = "\(scheme)://\(host)"
         let limit = try Self.int(q["limit"], name: "limit", default: 50, max: 1000)
@@ -126,7 +130,12 @@ public struct MCPResources: Sendable {
 
     static func date(_ text: String?) throws -> String? {
         guard let text else { return nil }
-        guard text.count == 10, text.split(separator: "-").count == 3 else { throw Failure.badParameter("date", "must be YYYY-MM-DD") }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), year >= 1, (1...12).contains(month),
+            let days = Calendar(identifier: .gregorian).range(of: .day, in: .month, for: DateComponents(calendar: Calendar(identifier: .gregorian), year: year, month: month).date ?? Date()),
+            days.contains(day)
+        else { throw Failure.badParameter("date", "must be a date YYYY-MM-DD") }
         return text
     }
 

@@ -47,6 +47,7 @@ public struct APIServer: Sendable {
         router.add(middleware: CountingMiddleware(counters: backend.counters))
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: AuthMiddleware(keys: configuration.apiKeys, logger: logger))
+        router.add(middleware: RequestValidationMiddleware())
         WorkflowRoutes(backend: backend).register(on: router)
         ReadRoutes(backend: backend).register(on: router)
         TradeRoutes(backend: backend).register(on: router)

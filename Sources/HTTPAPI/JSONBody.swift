@@ -22,10 +22,36 @@ enum JSONBody {
             throw APIError.malformedJSON("\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error.localizedDescription)")
         }
         guard object is [String: Any] else { throw APIError.malformedJSON("the body must be a JSON object") }
+        // PostgreSQL text and jsonb cannot hold U+0000 (and libpq would cut a parameter at it), so a
+        // NUL anywhere in the body is refused here, naming the field, instead of failing the append.
+        if let field = firstNUL(in: object, path: []) { throw APIError.invalid(field: field.isEmpty ? "body" : field, reason: "must not contain NUL (U+0000) characters") }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let e as DecodingError {
             throw field(e)
+        }
+    }
+
+    /// True when a text has nothing but white space, control or format characters (`"\u{0C}"`, a
+    /// no-break space, U+FEFF, U+001F): no more a reason or an operator's name than `""` is.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            s.properties.isWhitespace || s.properties.generalCategory == .control || s.properties.generalCategory == .format
+        }
+    }
+
+    /// The dotted path of the first string value holding U+0000, if any.
+    static func firstNUL(in value: Any, path: [String]) -> String? {
+        switch value {
+        case let s as String: return s.utf8.contains(0) ? path.joined(separator: ".") : nil
+        case let object as [String: Any]:
+            // Keys are not checked: an unknown key is dropped by the decoder, a known one has no NUL.
+            for (key, child) in object { if let hit = firstNUL(in: child, path: path + [key]) { return hit } }
+            return nil
+        case let array as [Any]:
+            for (i, child) in array.enumerated() { if let hit = firstNUL(in: child, path: path + [String(i)]) { return hit } }
+            return nil
+        default: return nil
         }
     }
 

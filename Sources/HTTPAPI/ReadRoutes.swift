@@ -160,8 +160,11 @@ struct Query {
         self.items = items
     }
 
-    subscript(_ name: String) -> String? { items[name].flatMap { $0.isEmpty ? nil : $0 } }
+    /// A parameter as given. An empty value (`?status=`) is a value, not an absence: it is validated
+    /// like any other (an unknown status, a bad date or cursor is a 422), never silently defaulted.
+    subscript(_ name: String) -> String? { items[name] }
 
+    /// An integer parameter; absent = `value`.
     func int(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = self[name] else { return value }
         guard let v = Int(text) else { throw APIError.invalid(field: name, reason: "must be an integer") }

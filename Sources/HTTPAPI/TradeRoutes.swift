@@ -32,7 +32,7 @@ struct TradeRoutes {
 
     func trade(_ request: Request) async throws -> Response {
         let b = try await JSONBody.decode(TradeBody.self, from: request)
-        let actor = b.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "trades")
+        let actor = try RequestActor.named(b.operator) ?? RequestActor.of(request, route: "trades")
         let r = TradingOperations.TradeRequest(
             symbol: b.symbol, side: b.side, quantity: b.quantity, entry: b.entry, stop: b.stop, target: b.target, pattern: b.pattern,
             confidence: b.confidence)
@@ -51,7 +51,7 @@ struct TradeRoutes {
 
     func close(_ request: Request, symbol: String) async throws -> Response {
         let b = try await JSONBody.decode(CloseBody.self, from: request)
-        let actor = b.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "close-position")
+        let actor = try RequestActor.named(b.operator) ?? RequestActor.of(request, route: "close-position")
         let order = try await TradingOperations(system: backend.system).closePosition(symbol, context: backend.context(actor))
         await backend.settle(["orders", "positions"])
         return try JSONBody.response(["status": "closing", "symbol": symbol, "order_id": order.orderID.rawValue])
@@ -65,7 +65,7 @@ struct TradeRoutes {
 
     func protect(_ request: Request, symbol: String) async throws -> Response {
         let b = try await JSONBody.decode(ProtectionBody.self, from: request)
-        let actor = b.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "update-position")
+        let actor = try RequestActor.named(b.operator) ?? RequestActor.of(request, route: "update-position")
         let state = try await TradingOperations(system: backend.system).updatePosition(symbol, stop: b.stop, target: b.target, context: backend.context(actor))
         await backend.settle(["positions"])
         return try JSONBody.response([
@@ -78,6 +78,19 @@ struct TradeRoutes {
 /// (`X-Catalyst-Actor`), so every MCP tool call is recorded with actor `mcp`. It can never claim to be
 /// a human operator or the system: those come only from a body's `operator` name or from the server.
 enum RequestActor {
+    /// The values `X-Catalyst-Actor` may take (checked by `RequestValidationMiddleware`).
+    static let relays: Set<String> = ["mcp", "doctor"]
+
+    /// A body's `operator`: absent = nil; given, it must name someone, because a named operator is
+    /// what lets a trade skip the supervised approval (`""` must not).
+    static func named(_ name: String?) throws -> Actor? {
+        guard let name else { return nil }
+        guard !JSONBody.isBlank(name) else {
+            throw APIError.invalid(field: "operator", reason: "must be a name when given")
+        }
+        return Actor(.operator, name: name)
+    }
+
     static func of(_ request: Request, route: String) -> Actor {
         switch request.headers[HTTPFields.Element.Name("X-Catalyst-Actor")!]?.lowercased() {
         case "mcp": Actor(.mcp, name: route)

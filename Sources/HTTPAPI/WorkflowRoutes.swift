@@ -23,7 +23,11 @@ struct WorkflowRoutes {
     /// slot is the key, so cron firing twice lands on one cycle.
     func start(_ request: Request) async throws -> Response {
         var body = try await JSONBody.decode(StartCycleRequest.self, from: request)
-        if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] { body.idempotencyKey = key }
+        if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] {
+            // The header wins, but a bad body is still a bad request: validate it before it is overridden.
+            _ = try body.validated(now: backend.system.clock.now())
+            body.idempotencyKey = key
+        }
         let context = backend.context(RequestActor.of(request, route: "workflow-start"))
         let started = try await CycleService(system: backend.system).start(body, context: context)
         if !started.alreadyStarted { await backend.cycles.launch(started.cycleID, context: context) }
@@ -66,10 +70,10 @@ struct WorkflowRoutes {
     /// Halt, cancel every open order, flatten every position. Idempotent.
     func emergencyStop(_ request: Request) async throws -> Response {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
-        guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let reason = body.reason, !JSONBody.isBlank(reason) else {
             throw APIError.invalid(field: "reason", reason: "is required (why trading is being stopped)")
         }
-        let actor = body.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "emergency-stop")
+        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "emergency-stop")
         let report = try await EmergencyStop(system: backend.system).run(reason: reason, context: backend.context(actor))
         await backend.settle(["risk", "cycles"])
         return try JSONBody.response(EmergencyAnswer(halted: report.halted, ordersCanceled: report.ordersCanceled, positionsClosing: report.positionsClosing, reason: reason))
@@ -86,10 +90,10 @@ struct WorkflowRoutes {
     /// Only a named human operator may lift a halt (the risk decider refuses anyone else).
     func resume(_ request: Request) async throws -> Response {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
-        guard let name = body.operator, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let name = body.operator, !JSONBody.isBlank(name) else {
             throw APIError.invalid(field: "operator", reason: "is required: only a named human operator may resume trading")
         }
-        guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let reason = body.reason, !JSONBody.isBlank(reason) else {
             throw APIError.invalid(field: "reason", reason: "is required")
         }
         let state = try await RiskDesk(system: backend.system).resume(note: reason, context: backend.context(Actor(.operator, name: name)))
@@ -105,7 +109,7 @@ struct WorkflowRoutes {
 
     func approve(_ request: Request, id: String) async throws -> Response {
         let body = try await JSONBody.decode(ApprovalBody.self, from: request)
-        let actor = body.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "approvals")
+        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "approvals")
         let order = try await ApprovalService(system: backend.system).grant(ApprovalID(rawValue: id), note: body.note, context: backend.context(actor))
         await backend.settle(["orders"])
         return try JSONBody.response(["approval_id": id, "status": "granted", "order_id": order.orderID.rawValue])
@@ -113,7 +117,7 @@ struct WorkflowRoutes {
 
     func deny(_ request: Request, id: String) async throws -> Response {
         let body = try await JSONBody.decode(ApprovalBody.self, from: request)
-        let actor = body.operator.map { Actor(.operator, name: $0) } ?? RequestActor.of(request, route: "approvals")
+        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "approvals")
         try await ApprovalService(system: backend.system).deny(ApprovalID(rawValue: id), reason: body.reason ?? "denied through the API", context: backend.context(actor))
         return try JSONBody.response(["approval_id": id, "status": "denied"])
     }

@@ -52,3 +52,22 @@ public struct SMTPConfiguration: Sendable, Equatable {
             host: host, port: port, username: username, password: password, from: from, requireTLS: value("SMTP_TLS") == "1", recipients: recipients)
     }
 }
+
+/// The password never reaches a log line or an error message, however the configuration is printed
+/// (`"\(smtp)"`, `String(reflecting:)`, `dump`).
+extension SMTPConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "SMTPConfiguration(host: \(host), port: \(port), username: \(username ?? "none"), password: \(password == nil ? "none" : "<redacted>"), from: \(from), requireTLS: \(requireTLS))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": host, "port": port, "username": username as Any, "password": password == nil ? "none" : "<redacted>", "from": from,
+                "requireTLS": requireTLS, "recipients": recipients,
+            ])
+    }
+}
