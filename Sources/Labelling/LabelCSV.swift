@@ -56,7 +56,9 @@ public enum LabelCSV {
     static func d(_ v: Decimal?) -> String { v.map(DecimalText.format) ?? "" }
 
     static func escape(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return cell }
+        // Bytes, not Characters: this runs for every cell of every row.
+        guard cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+        else { return cell }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -23,4 +23,31 @@ import Testing
         }
         for bad in ["", "+", "-", ".", "1e5", "1.2.3", "--1", "1-", " 1", "NaN", "1,5", "+-1"] { #expect(DecimalText.parse(bad) == nil, "\(bad)") }
     }
+
+    /// `format`'s digit-building fast path prints exactly what the general path (round to 18 places, then
+    /// Foundation's description) prints, for every shape it takes and declines.
+    @Test func theFormatFastPathAgreesWithFoundation() {
+        func general(_ d: Decimal) -> String {
+            var v = d
+            var out = Decimal()
+            NSDecimalRound(&out, &v, 18, .plain)
+            return out.description
+        }
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var fast = 0
+        for _ in 0..<50_000 {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            let significand = x >> (x % 60)
+            let exponent = Int((x >> 5) % 48) - 30
+            var d = Decimal(sign: (x >> 3) % 2 == 0 ? .plus : .minus, exponent: exponent, significand: Decimal(significand))
+            if (x >> 9) % 7 == 0 { d = d * 100 }  // trailing zeros in the significand
+            if DecimalText.formatSmall(d) != nil { fast += 1 }
+            #expect(DecimalText.format(d) == general(d), "\(general(d))")
+        }
+        #expect(DecimalText.rawLayoutVerified && fast > 25_000, "fast path taken \(fast) times")
+        for text in ["0", "-0", "0.0001", "12.50", "-12.5", "100", "1E+3", "0.000000000000000001", "0.0000000000000000001", "123456789012345678901234567890"] {
+            let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
+            #expect(DecimalText.format(d) == general(d), "\(text)")
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Domain
 import EventStore
 import Foundation
 import Labelling
+import Synchronization
 
 /// Feeds the log into the labeller and writes its rows as CSV (plain or LZ4 frame). The only I/O around
 /// the pure `Labeller`: batches of recorded events in, a file out.
@@ -58,8 +59,19 @@ public enum LabelRun {
 
     /// Renders the rows (deterministically: rows in log order of their decision events).
     public static func csv(_ rows: [LabelRow], barriers: BarrierSpec) -> [UInt8] {
+        // Rows are independent: render chunks on every core, then join them in order.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 2_000))
+        let chunk = (rows.count + workers - 1) / max(workers, 1)
+        let parts = Mutex<[Int: [UInt8]]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var bytes: [UInt8] = []
+            for r in rows[min(rows.count, w * chunk)..<min(rows.count, (w + 1) * chunk)] {
+                bytes.append(contentsOf: LabelCSV.line(r, barriers: barriers).utf8)
+            }
+            parts.withLock { $0[w] = bytes }
+        }
         var out = Array(LabelCSV.header.utf8)
-        for r in rows { out.append(contentsOf: LabelCSV.line(r, barriers: barriers).utf8) }
+        parts.withLock { p in for w in 0..<workers { out.append(contentsOf: p[w] ?? []) } }
         return out
     }
 

@@ -45,12 +45,75 @@ public enum DecimalText {
 
     /// The canonical text of a decimal: plain notation, no trailing zeros after the point.
     public static func format(_ value: Decimal) -> String {
+        if let fast = formatSmall(value) { return fast }
         var v = value
         var out = Decimal()
         // Normalise (removes representation noise such as 1.50 vs 1.5).
         NSDecimalRound(&out, &v, 18, .plain)
         return out.description
     }
+
+    /// The same text as `format` for the common case — a significand that fits in 64 bits and at most 18
+    /// fractional digits, where rounding to 18 places changes nothing — built from the digits directly.
+    /// Labelling and statements format millions of decimals; `Decimal.description` goes through generic
+    /// big-number code. Nil: use the general path. (`DecimalParseTests` checks both agree.)
+    static func formatSmall(_ value: Decimal) -> String? {
+        guard rawLayoutVerified, !value.isNaN, let (negative, significand, exponent) = raw(value) else { return nil }
+        var m = significand
+        if m == 0 { return "0" }
+        var e = exponent
+        while m % 10 == 0 {
+            m /= 10
+            e += 1
+        }
+        guard e >= -18, e <= 20 else { return nil }
+        var digits = Array(String(m).utf8)
+        if e >= 0 {
+            digits.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: e))
+        } else {
+            let fraction = -e
+            if digits.count <= fraction {
+                digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: fraction - digits.count + 1), at: 0)
+            }
+            digits.insert(UInt8(ascii: "."), at: digits.count - fraction)
+        }
+        if negative { digits.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    /// Sign, significand (when it fits in 64 bits) and exponent, read from Decimal's storage: Foundation
+    /// keeps them internal, and going through its public API costs as much as `description`. The layout
+    /// (20 bytes: an `Int8` exponent; a flags byte with the length in its high nibble and the sign in bit 3;
+    /// two reserved bytes; eight `UInt16` mantissa words, least significant first) is checked once against
+    /// known values; if it ever differs, `rawLayoutVerified` is false and every value takes the general path.
+    static func raw(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        guard MemoryLayout<Decimal>.size == 20 else { return nil }
+        return withUnsafeBytes(of: value) { b -> (Bool, UInt64, Int)? in
+            let exponent = Int(b.loadUnaligned(fromByteOffset: 0, as: Int8.self))
+            let flags = b[1]
+            let length = Int(flags >> 4)
+            guard length <= 4 else { return nil }
+            var m: UInt64 = 0
+            for i in stride(from: length - 1, through: 0, by: -1) { m = m << 16 | UInt64(b.loadUnaligned(fromByteOffset: 4 + 2 * i, as: UInt16.self)) }
+            return (flags & 0x08 != 0, m, exponent)
+        }
+    }
+
+    static let rawLayoutVerified: Bool = {
+        let posix = Locale(identifier: "en_US_POSIX")
+        let cases: [(String, Bool, UInt64, Int)] = [
+            ("12345", false, 12345, 0), ("-1.5", true, 15, -1), ("0.0001", false, 1, -4), ("4294967296123", false, 4_294_967_296_123, 0),
+            ("-18446744073709551615", true, 18_446_744_073_709_551_615, 0),
+        ]
+        for (text, negative, significand, exponent) in cases {
+            guard let d = Decimal(string: text, locale: posix), let r = raw(d) else { return false }
+            // Foundation may store a value with trailing zeros or a different exponent; compare the value.
+            var m = r.significand, e = r.exponent
+            while m != 0, m % 10 == 0 { m /= 10; e += 1 }
+            guard r.negative == negative, m == significand, e == exponent else { return false }
+        }
+        return true
+    }()
 
     /// Rounds to `scale` fractional digits with the given mode.
     public static func round(_ value: Decimal, scale: Int, _ mode: NSDecimalNumber.RoundingMode = .plain) -> Decimal {
