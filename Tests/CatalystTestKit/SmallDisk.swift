@@ -40,6 +40,7 @@ public final class SmallDisk: Sendable {
     /// Mounts a `megabytes` tmpfs owned by the cluster's server user and makes it a tablespace.
     public static func mount(megabytes: Int, on cluster: EmbeddedCluster) async throws -> SmallDisk {
         if let why = unavailable { throw SmallDiskError(why) }
+        reapStaleMounts()
         let n = counter.withLock { v -> Int in
             v += 1
             return v
@@ -57,6 +58,17 @@ public final class SmallDisk: Sendable {
             throw error
         }
         return disk
+    }
+
+    /// Volumes left mounted by a test process that crashed (its pid is gone) are unmounted.
+    static func reapStaleMounts() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/tmp") else { return }
+        for name in names where name.hasPrefix("catalyst-disk-") {
+            let pidText = name.dropFirst("catalyst-disk-".count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            try? shell("umount -l '/tmp/\(name)'")
+            try? FileManager.default.removeItem(atPath: "/tmp/\(name)")
+        }
     }
 
     /// A migrated test database stored on this disk.
