@@ -46,10 +46,7 @@ public final class SmallDisk: Sendable {
             return v
         }
         let directory = URL(fileURLWithPath: "/tmp/catalyst-disk-\(getpid())-\(n)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The server runs as `postgres` when we are root (PostgreSQL refuses root); it must own the volume.
-        let owner = try PostgresTools.locate().runAsUser.flatMap { getpwnam($0)?.pointee } .map { ($0.pw_uid, $0.pw_gid) } ?? (getuid(), getgid())
-        try shell("mount -t tmpfs -o size=\(megabytes)M,uid=\(owner.0),gid=\(owner.1),mode=0700 tmpfs '\(directory.path)'")
+        try mountVolume(directory, megabytes: megabytes)
         let disk = SmallDisk(directory: directory, tablespace: "small_disk_\(getpid())_\(n)", cluster: cluster)
         do {
             try await disk.admin { c -> Void in try c.execute("CREATE TABLESPACE \(disk.tablespace) LOCATION '\(directory.path)'") }
@@ -71,6 +68,30 @@ public final class SmallDisk: Sendable {
         }
     }
 
+    /// Mounts a `megabytes` tmpfs at `directory`, owned by the server's user: it runs as `postgres`
+    /// when we are root (PostgreSQL refuses root), and must own what it writes to.
+    public static func mountVolume(_ directory: URL, megabytes: Int) throws {
+        if let why = unavailable { throw SmallDiskError(why) }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let owner = try PostgresTools.locate().runAsUser.flatMap { getpwnam($0)?.pointee }.map { ($0.pw_uid, $0.pw_gid) } ?? (getuid(), getgid())
+        try shell("mount -t tmpfs -o size=\(megabytes)M,uid=\(owner.0),gid=\(owner.1),mode=0700 tmpfs '\(directory.path)'")
+    }
+
+    public static func unmountVolume(_ directory: URL) { try? shell("umount -l '\(directory.path)'") }
+
+    /// Writes `directory/filler` until the volume is full (ENOSPC), in 1 MiB and then 4 KiB pieces.
+    public static func fillVolume(_ directory: URL) throws {
+        let filler = directory.appendingPathComponent("filler")
+        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: filler)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        for size in [1 << 20, 4096] {
+            let block = Data(repeating: 0x5A, count: size)
+            while (try? handle.write(contentsOf: block)) != nil {}
+        }
+    }
+
     /// A migrated test database stored on this disk.
     public func createDatabase() async throws -> TestDatabase {
         let n = Self.counter.withLock { v -> Int in
@@ -86,16 +107,7 @@ public final class SmallDisk: Sendable {
     var filler: URL { directory.appendingPathComponent("filler") }
 
     /// Writes a filler file until the volume is full (ENOSPC), in 1 MiB and then 4 KiB pieces.
-    public func fill() throws {
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: filler)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        for size in [1 << 20, 4096] {
-            let block = Data(repeating: 0x5A, count: size)
-            while (try? handle.write(contentsOf: block)) != nil {}
-        }
-    }
+    public func fill() throws { try Self.fillVolume(directory) }
 
     /// Deletes the filler: the volume has room again.
     public func free() throws { try FileManager.default.removeItem(at: filler) }
@@ -114,7 +126,7 @@ public final class SmallDisk: Sendable {
             try? await admin { c -> Void in try c.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         }
         try? await admin { c -> Void in try c.execute("DROP TABLESPACE IF EXISTS \(tablespace)") }
-        try? Self.shell("umount -l '\(directory.path)'")
+        Self.unmountVolume(directory)
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -124,7 +136,8 @@ public final class SmallDisk: Sendable {
         return try await session.withConnection(body)
     }
 
-    private static func shell(_ command: String) throws {
+    /// Runs a shell command (mount, cp); a non-zero status throws, naming the command.
+    public static func shell(_ command: String) throws {
         let status = system(command + " 2>/dev/null")
         guard status == 0 else { throw SmallDiskError("`\(command)` failed (status \(status))") }
     }
