@@ -87,6 +87,37 @@ import Testing
         }
     }
 
+    /// A submit the broker processed but whose answer never arrived — too late for the client's timeout,
+    /// or cut mid-body — is recorded as unknown and resolved at once by its client order id: one POST
+    /// each, one order each at the broker, both acknowledged with the broker's ids.
+    @Test func aSubmitThatTimesOutOrIsCutMidBodyIsResolvedByItsClientIDNotSentAgain() async throws {
+        let (fake, trading, _) = LiveDrill.fake()
+        let db = try await TestDatabase.create()
+        let project = try LiveDrill.project()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try await fake.withRunning { fakeURL in
+            let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project).merging(Self.tuning) { $1 }
+            try await LiveServe.with(db: db, project: project, environment: environment) { serve in
+                try await serve.driver.tick()
+                for (symbol, fault) in [("AAA", FaultScript.ConnectionFault.answerLate(seconds: 6)), ("BBB", .dropMidBody)] {
+                    fake.faults.connection(fault, "/v2/orders", method: "POST")
+                    let placed = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.trade(symbol))
+                    #expect(placed.status == 201, "\(symbol): \(placed.text)")
+                    let orderID = try #require(placed.object["order_id"] as? String)
+                    let types = try await ServeKillTests.types(db, "order-\(orderID)")
+                    #expect(types.first == "order.requested" && types.contains("order.submit_outcome_unknown") && types.count == 3, "\(symbol): \(types)")
+                    let atBroker = trading.orders.filter { $0.symbol == symbol && $0.parentID == nil }
+                    #expect(atBroker.count == 1, "\(symbol): one order at the broker")
+                    let rows = try await LiveDrill.rows(db, "SELECT payload->>'broker_order_id' AS b FROM events WHERE stream_id = 'order-\(orderID)' AND payload ? 'broker_order_id'")
+                    #expect(rows.compactMap { $0["b"] } == atBroker.map(\.id), "\(symbol): \(rows)")
+                }
+                #expect(fake.requestLog.all.filter { $0.hasPrefix("POST /v2/orders") }.count == 2, "one POST per order: \(fake.requestLog.all)")
+                try await LiveDrill.waitCaughtUp(db)
+            }
+            try await LiveDrill.expectRebuildEqualsLiveAndChainVerifies(db, project: project)
+        }
+    }
+
     /// Without an answer at all (connections dropped before processing), the same probe says
     /// BROKER_CONNECTION_ERROR instead: the two are told apart by whether the broker answered.
     @Test func aBrokerThatDoesNotAnswerIsAConnectionErrorForDoctor() async throws {

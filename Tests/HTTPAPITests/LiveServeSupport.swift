@@ -23,7 +23,8 @@ enum LiveDrill {
         let trading = FakeTradingState(now: now)
         trading.setPrice(symbol, 100)
         let data = FakeMarketDataState()
-        data.setAssets([FakeAsset(symbol: symbol, name: "Aaa Corp")])
+        data.setAssets([FakeAsset(symbol: symbol, name: "Aaa Corp"), FakeAsset(symbol: "BBB", name: "Bbb Inc")])
+        trading.setPrice("BBB", 100)
         let today = NYDate(now)
         let sessions = [today, today.adding(days: 1)].map { d in
             TradingSession(date: d, open: d.at(hour: 0, minute: 0), close: d.at(hour: 23, minute: 59))
@@ -51,7 +52,7 @@ enum LiveDrill {
         let text = try String(contentsOf: risk, encoding: .utf8).replacingOccurrences(
             of: "entry_cutoff_minutes_before_close: 15", with: "entry_cutoff_minutes_before_close: 0")
         try Data(text.utf8).write(to: risk)
-        try Data("symbol,sector\n\(symbol),Information Technology\n".utf8).write(to: config.appendingPathComponent("sectors.csv"))
+        try Data("symbol,sector\n\(symbol),Information Technology\nBBB,Health Care\n".utf8).write(to: config.appendingPathComponent("sectors.csv"))
         return root
     }
 
@@ -64,7 +65,10 @@ enum LiveDrill {
     }
 
     /// A manual trade by a named operator (placed at once when risk approves): 10 shares at 100, stop 97, target 106.
-    static let tradeBody = #"{"symbol": "AAA", "side": "long", "quantity": 10, "entry": 100, "stop": 97, "target": 106, "operator": "craig"}"#
+    static let tradeBody = trade("AAA")
+    static func trade(_ symbol: String) -> String {
+        #"{"symbol": "\#(symbol)", "side": "long", "quantity": 10, "entry": 100, "stop": 97, "target": 106, "operator": "craig"}"#
+    }
 
     static func poll(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
