@@ -43,6 +43,10 @@ import Testing
                 let entry = try #require(trading.orders.first { $0.parentID == nil }, "the broker created the order")
                 #expect(try await ServeKillTests.types(db, "order-\(orderID)") == ["order.requested", "order.submit_outcome_unknown"])
 
+                // The unresolved order keeps the minute duties running even outside a session.
+                let saturday = try #require(ISO8601DateFormatter().date(from: "2026-11-21T12:00:00Z"))
+                #expect(await serve.driver.due(at: saturday))
+
                 // Then everything fails (account, positions, orders, clock).
                 fake.faults.fail("/v2", status: 500, for: .seconds(600))
                 await #expect(throws: (any Error).self, "the minute's reconciliation cannot run") { try await serve.driver.tick() }
@@ -73,6 +77,7 @@ import Testing
                 let types = try await ServeKillTests.types(db, "order-\(orderID)")
                 #expect(types.first == "order.requested" && types.contains("order.submit_outcome_unknown") && types.count == 3, "\(types)")
                 #expect(fake.requestLog.all.filter { $0.hasPrefix("POST /v2/orders") }.count == 1, "sent once")
+                #expect(await !serve.driver.due(at: saturday), "resolved: nothing left for a weekend minute")
                 #expect(trading.orders.filter { $0.clientOrderID == entry.clientOrderID }.count == 1)
                 try await LiveDrill.poll("the orders projection to show the broker's id") {
                     try await LiveDrill.rows(db, "SELECT broker_order_id FROM v_orders WHERE order_id = '\(orderID)'").first?["broker_order_id"] == entry.id
