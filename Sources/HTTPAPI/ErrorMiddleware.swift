@@ -1,7 +1,7 @@
 import Application
+import Broker
 import Foundation
 import Hummingbird
-import Broker
 import Logging
 import MarketData
 import PostgresClient

@@ -13,6 +13,9 @@ import Glibc
 /// indexes, their free-space maps) lives on it; the cluster's WAL does not (a full WAL volume is another
 /// failure: the server PANICs; see `README` "Reliability").
 ///
+/// Use it on a dedicated cluster (`TestCluster.dedicated`): shared buffers are cluster-wide, so once the
+/// volume is full, any session of that server that must write out one of its dirty pages fails too.
+///
 /// Mounting needs root (the project's machines and CI run the tests as root); `SmallDisk.unavailable`
 /// says why it cannot run elsewhere.
 public final class SmallDisk: Sendable {

@@ -11,16 +11,18 @@ import Testing
 @Suite(.serialized, .enabled(if: SmallDisk.unavailable == nil, "needs root to mount a tmpfs"))
 struct DiskFullAPITests {
     @Test func aFullDiskRefusesMutationsWith503WhileReadsAnswerAndWritesResumeAfter() async throws {
-        let disk = try await SmallDisk.mount(megabytes: 96, on: TestCluster.shared())
+        // A server of its own: a full tablespace also fails other sessions that evict its dirty pages.
+        let cluster = try await TestCluster.dedicated("diskfull-api")
+        let disk = try await SmallDisk.mount(megabytes: 96, on: cluster)
         do {
             let db = try await disk.createDatabase()
             try await APIHarness.with(database: db) { h in try await Self.drill(h, disk) }
             try await LiveDrill.expectRebuildEqualsLiveAndChainVerifies(db, project: TestCluster.repositoryRoot)
-            await disk.tearDown()
         } catch {
-            await disk.tearDown()
-            throw error
+            Issue.record(error)
         }
+        await disk.tearDown()
+        await TestCluster.discard(cluster)
     }
 
     static func drill(_ h: APIHarness, _ disk: SmallDisk) async throws {
