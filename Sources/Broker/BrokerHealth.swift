@@ -25,6 +25,10 @@ public struct BrokerHealth: Sendable, Hashable, Codable {
     public var timesOpened: Int
     /// The last failure's description (never contains credentials) and when it happened.
     public var lastFailure: String?
+    /// The HTTP status of the last failure when the broker answered (a 5xx), nil when it did not
+    /// answer at all (refused, timed out, dropped): the watchdog tells BROKER_API_ERROR from
+    /// BROKER_CONNECTION_ERROR by it.
+    public var lastFailureStatus: Int?
     public var lastFailureAt: Date?
     public var lastSuccessAt: Date?
     /// When the circuit opened, and when it will let a probe through.
@@ -33,7 +37,7 @@ public struct BrokerHealth: Sendable, Hashable, Codable {
 
     public init(
         circuit: CircuitState = .closed, consecutiveFailures: Int = 0, requests: Int = 0, failures: Int = 0, refusedWhileOpen: Int = 0,
-        timesOpened: Int = 0, lastFailure: String? = nil, lastFailureAt: Date? = nil, lastSuccessAt: Date? = nil, openedAt: Date? = nil,
+        timesOpened: Int = 0, lastFailure: String? = nil, lastFailureStatus: Int? = nil, lastFailureAt: Date? = nil, lastSuccessAt: Date? = nil, openedAt: Date? = nil,
         retryAt: Date? = nil
     ) {
         self.circuit = circuit
@@ -43,6 +47,7 @@ public struct BrokerHealth: Sendable, Hashable, Codable {
         self.refusedWhileOpen = refusedWhileOpen
         self.timesOpened = timesOpened
         self.lastFailure = lastFailure
+        self.lastFailureStatus = lastFailureStatus
         self.lastFailureAt = lastFailureAt
         self.lastSuccessAt = lastSuccessAt
         self.openedAt = openedAt
@@ -62,6 +67,7 @@ public struct BrokerHealth: Sendable, Hashable, Codable {
         case refusedWhileOpen = "refused_while_open"
         case timesOpened = "times_opened"
         case lastFailure = "last_failure"
+        case lastFailureStatus = "last_failure_status"
         case lastFailureAt = "last_failure_at"
         case lastSuccessAt = "last_success_at"
         case openedAt = "opened_at"

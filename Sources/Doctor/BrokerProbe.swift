@@ -15,9 +15,15 @@ public struct BrokerProbe: Sendable {
         do {
             positions = try await broker.positions()
         } catch {
+            // The broker answering 5xx is an API error (BROKER_API_ERROR); no answer at all (refused, timed
+            // out, dropped) a connection error. Retries and the circuit hide which it was, so ask the
+            // health the requests left behind.
+            let answered = broker.health.lastFailureStatus != nil
             switch error {
-            case .unavailable(let m), .outcomeUnknown(let m): return .connectionError(mode: mode, message: m)
-            case .circuitOpen: return .connectionError(mode: mode, message: error.description)
+            case .unavailable(let m), .outcomeUnknown(let m):
+                return answered ? .apiError(mode: mode, message: m) : .connectionError(mode: mode, message: m)
+            case .circuitOpen:
+                return answered ? .apiError(mode: mode, message: error.description) : .connectionError(mode: mode, message: error.description)
             default: return .apiError(mode: mode, message: error.description)
             }
         }

@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Hummingbird
 import Projections
@@ -38,9 +39,11 @@ struct OpsRoutes {
         var tradingGate: String
         var projections: [ProjectionStatusRow]
         var lastCycleAgeSeconds: Double?
+        /// The broker connection: circuit state and failure counters (the paper broker is always closed).
+        var broker: BrokerHealth
         var problems: [String]
         enum CodingKeys: String, CodingKey {
-            case status, venue, database, projections, problems
+            case status, venue, database, projections, problems, broker
             case ledgerTime = "ledger_time", tradingGate = "trading_gate", lastCycleAgeSeconds = "last_cycle_age_seconds"
         }
     }
@@ -51,7 +54,8 @@ struct OpsRoutes {
         let now = backend.system.clock.now()
         var h = Health(
             status: "healthy", venue: backend.venue, database: "ok", ledgerTime: now,
-            tradingGate: backend.system.gate.isOpen ? "open" : "closed: \(backend.system.gate.reason)", projections: [], problems: [])
+            tradingGate: backend.system.gate.isOpen ? "open" : "closed: \(backend.system.gate.reason)", projections: [],
+            broker: backend.system.broker.health, problems: [])
         do {
             let names = backend.projections
             h.projections = try await backend.pool.withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
@@ -69,6 +73,7 @@ struct OpsRoutes {
             if p.lagEvents > 1000 { h.problems.append("projection \(p.name) lags \(p.lagEvents) events") }
         }
         if !backend.system.gate.isOpen { h.problems.append("trading gate closed: \(backend.system.gate.reason)") }
+        if h.broker.circuit != .closed { h.problems.append("broker circuit \(h.broker.circuit.rawValue): \(h.broker.lastFailure ?? "repeated failures")") }
         if !h.problems.isEmpty { h.status = "degraded" }
         return h
     }
@@ -98,6 +103,10 @@ struct OpsRoutes {
             metric("catalyst_daily_pnl", "Today's realized plus unrealized P&L (account currency).", "gauge", [("", risk["daily_pnl"] ?? "0")])
             metric("catalyst_trading_halted", "1 while trading is halted.", "gauge", [("", risk["halted"] == "true" || risk["halted"] == "t" ? "1" : "0")])
         }
+        let broker = backend.system.broker.health
+        metric("catalyst_broker_circuit_open", "1 while the broker circuit breaker is open or half-open.", "gauge", [("", broker.circuit == .closed ? "0" : "1")])
+        metric("catalyst_broker_circuit_opened_total", "Times the broker circuit breaker has opened.", "counter", [("", String(broker.timesOpened))])
+        metric("catalyst_broker_failures_total", "Broker requests that failed (5xx, timeouts, dropped connections).", "counter", [("", String(broker.failures))])
         metric("catalyst_cycles_running", "Cycles executing in this process.", "gauge", [("", String(await backend.cycles.count))])
         metric(
             "catalyst_http_responses_total", "HTTP responses by status class.", "counter",

@@ -74,6 +74,22 @@ public enum ServeRole {
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
     }
 
+    /// Runs a projector until cancelled, starting it again `retryAfter` after a failure: a database that
+    /// was briefly unable to write (disk full, restarted, read-only) must not leave the API serving
+    /// frozen projections until someone restarts the process. A projection failed on an event says so
+    /// in `projection_status` and is retried from that event, never past it.
+    public static func keepRunning(_ engine: ProjectorEngine, retryAfter: Duration = .seconds(5), logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await engine.run()
+                return
+            } catch {
+                logger.error("projector stopped; starting it again", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"])
+                try? await Task.sleep(for: retryAfter)
+            }
+        }
+    }
+
     /// Every projector, the clock (`duties`) and the server in one task group. The server ends the group
     /// (on a signal or a failure to bind); the rest stop with it.
     static func serve(
@@ -86,7 +102,7 @@ public enum ServeRole {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for engine in engines {
                 group.addTask {
-                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
+                    await keepRunning(engine, logger: logger)
                     await parkUntilCancelled()
                 }
             }

@@ -56,6 +56,14 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// True when the server refused for want of room rather than because of the statement: class 53
+    /// (53100 disk full, 53200 out of memory, 53300 too many connections) or a read-only server (25006).
+    /// The transaction was rolled back; the same statement can succeed once the condition clears.
+    public var isServerCannotWrite: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("53") || sqlState == "25006"
+    }
+
     static func from(result: OpaquePointer?, connection: OpaquePointer?, kind: Kind = .query) -> PGError {
         func field(_ code: Character) -> String? {
             guard let result, let ptr = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }

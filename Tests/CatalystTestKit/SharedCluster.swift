@@ -23,6 +23,20 @@ public enum TestCluster {
     /// so that no other test loses its server.
     public static func crashable() async throws -> EmbeddedCluster { try await crashHolder.cluster() }
 
+    /// A cluster of its own for one drill that breaks its server on purpose (its disk fills up): shared
+    /// buffers are cluster-wide, so a full tablespace makes *other* sessions fail when they evict its
+    /// dirty pages — no other test may share that server. Migrated like the shared one; stop it with
+    /// `discard(_:)` (it is also stopped at exit).
+    public static func dedicated(_ label: String) async throws -> EmbeddedCluster {
+        try await start(suffix: "-\(label)")
+    }
+
+    /// Stops a dedicated cluster at once and deletes it.
+    public static func discard(_ cluster: EmbeddedCluster) async {
+        try? await cluster.stop(immediate: true)
+        try? FileManager.default.removeItem(at: cluster.home)
+    }
+
     /// The repository root (for `migrations/`, `projections/`, `config/`).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -27,10 +27,11 @@ struct APIHarness: Sendable {
     /// shared test cluster, and every other suite of the process needs connections too.
     static let gate = HarnessGate()
 
-    static func with(keys: Set<String> = [], _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    /// `database`: a prepared database (e.g. one on a small disk); default a fresh one.
+    static func with(keys: Set<String> = [], database: TestDatabase? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
         await gate.acquire()
         do {
-            try await run(keys: keys, body)
+            try await run(keys: keys, database: database, body)
             await gate.release()
         } catch {
             await gate.release()
@@ -38,8 +39,9 @@ struct APIHarness: Sendable {
         }
     }
 
-    private static func run(keys: Set<String>, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
-        let db = try await TestDatabase.create()
+    private static func run(keys: Set<String>, database: TestDatabase?, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        let db: TestDatabase
+        if let database { db = database } else { db = try await TestDatabase.create() }
         let store = db.eventStore(connections: 4)
         let files = ProjectFiles(root: TestCluster.repositoryRoot)
         var logger = Logger(label: "http-api-test")
@@ -55,7 +57,9 @@ struct APIHarness: Sendable {
         try await sim.driver.open()
         let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for engine in engines { group.addTask { try? await engine.run() } }
+            // As under `catalyst serve`: a projector that stops (its database could not write) starts again.
+            let log = logger
+            for engine in engines { group.addTask { await ServeRole.keepRunning(engine, retryAfter: .seconds(1), logger: log) } }
             try await sim.backend.waitUntilReady()
             await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
             try await server.withRunning { url in

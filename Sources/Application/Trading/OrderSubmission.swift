@@ -40,6 +40,30 @@ public struct OrderSubmission: Sendable {
         return record
     }
 
+    /// Continues an order the ledger holds as `requested` without an answer: first asks the broker for
+    /// its client order id, because a process that died (SIGKILL, power) between the broker call and
+    /// `order.submitted` leaves exactly this state while the broker may well hold the order. Found: the
+    /// acknowledgement is recorded from the broker's copy and nothing is sent. Not found: it is sent
+    /// (under the same id). The lookup itself failing leaves it `requested` for the next run.
+    func resume(_ record: Order.Record, context: CommandContext) async throws -> Order.Record {
+        guard record.status == .requested, record.parentOrderID == nil, let client = record.intent.clientOrderID else { return record }
+        let found: BrokerOrder?
+        do {
+            found = try await system.broker.order(clientOrderID: client)
+        } catch {
+            system.logger.warning("lookup of a requested order failed; left requested", metadata: ["order": "\(record.orderID)", "error": "\(error)"])
+            return record
+        }
+        // Only the same order counts (an id held by a different order is a collision, refused by the submit).
+        if let found, found.symbol == record.intent.symbol, found.side == record.intent.side {
+            system.logger.notice(
+                "requested order found at the broker; acknowledgement recorded, nothing sent",
+                metadata: ["order": "\(record.orderID)", "broker_order": "\(found.id)"])
+            return try await recordAcknowledged(record, found, context: context)
+        }
+        return try await submitIfNeeded(record, context: context)
+    }
+
     /// Records the acknowledgement on the order and on each bracket leg (matched by leg type).
     func recordAcknowledged(_ record: Order.Record, _ broker: BrokerOrder, context: CommandContext) async throws -> Order.Record {
         let now = system.clock.now()

@@ -33,8 +33,10 @@ public struct StatusSync: Sendable {
                 try await OrderSubmission(system: system).resolve(record.orderID, context: context.followUp(commandID: system.ids.uuid()))
                 continue
             case .requested where record.parentOrderID == nil:
-                // Never reached the broker (it was unavailable): send again under the same client order id.
-                _ = try await OrderSubmission(system: system).submitIfNeeded(record, context: context.followUp(commandID: system.ids.uuid()))
+                // Not acknowledged: either it never reached the broker (it was unavailable), or the process
+                // died between the broker call and the acknowledgement. The broker is asked for its client
+                // order id first, so the second case is resolved without sending anything again.
+                _ = try await OrderSubmission(system: system).resume(record, context: context.followUp(commandID: system.ids.uuid()))
                 continue
             default:
                 break

@@ -29,7 +29,7 @@ struct AlpacaRequester: Sendable {
         do {
             let response = try await transport.send(request)
             if response.status >= 500 {
-                breaker.recordFailure("\(method) \(path): HTTP \(response.status) \(Self.message(response))")
+                breaker.recordFailure("\(method) \(path): HTTP \(response.status) \(Self.message(response))", status: response.status)
             } else {
                 breaker.recordSuccess()
             }

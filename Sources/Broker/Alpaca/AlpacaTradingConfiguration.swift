@@ -76,8 +76,31 @@ public struct AlpacaTradingConfiguration: Sendable, CustomStringConvertible {
                 }
                 base = url
             }
-            return AlpacaTradingConfiguration(baseURL: base, keyID: key, secretKey: secret)
+            var configuration = AlpacaTradingConfiguration(baseURL: base, keyID: key, secretKey: secret)
+            try configuration.applyTuning(environment)
+            return configuration
         }
+    }
+
+    /// Optional tuning of the client's patience (defaults above): `CATALYST_BROKER_TIMEOUT_SECONDS`,
+    /// `CATALYST_BROKER_MAX_RETRIES`, `CATALYST_BROKER_RETRY_DELAY_SECONDS` (the first backoff),
+    /// `CATALYST_BROKER_CIRCUIT_THRESHOLD` (consecutive failures that open the circuit) and
+    /// `CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS`. A value that is not a number in range is refused,
+    /// naming the variable.
+    mutating func applyTuning(_ environment: [String: String]) throws(AlpacaConfigurationError) {
+        func number(_ name: String, _ range: ClosedRange<Double>) throws(AlpacaConfigurationError) -> Double? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Double(text), range.contains(value) else { throw .invalidSetting(name, text, range) }
+            return value
+        }
+        if let v = try number("CATALYST_BROKER_TIMEOUT_SECONDS", 0.1...600) {
+            requestTimeout = v
+            resourceTimeout = max(resourceTimeout, v)
+        }
+        if let v = try number("CATALYST_BROKER_MAX_RETRIES", 0...20) { maxRetries = Int(v) }
+        if let v = try number("CATALYST_BROKER_RETRY_DELAY_SECONDS", 0...60) { retryBaseDelay = v }
+        if let v = try number("CATALYST_BROKER_CIRCUIT_THRESHOLD", 1...1000) { circuitFailureThreshold = Int(v) }
+        if let v = try number("CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS", 0.1...3600) { circuitCoolDown = v }
     }
 
     public var description: String {
@@ -88,9 +111,12 @@ public struct AlpacaTradingConfiguration: Sendable, CustomStringConvertible {
 public enum AlpacaConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
     case missing(String)
     case invalidBaseURL(String)
+    case invalidSetting(String, String, ClosedRange<Double>)
 
     public var description: String {
         switch self {
+        case .invalidSetting(let name, let text, let range):
+            "\(name) must be a number from \(range.lowerBound) to \(range.upperBound), got \(text)"
         case .missing(let name): "\(name) is not set (both APCA_API_KEY_ID and APCA_API_SECRET_KEY are needed for Alpaca)"
         case .invalidBaseURL(let url): "APCA_API_BASE_URL is not an http(s) URL: \(url)"
         }

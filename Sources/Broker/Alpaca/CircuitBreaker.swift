@@ -69,8 +69,9 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
-    /// The broker failed to answer usefully. `reason` must not contain credentials.
-    func recordFailure(_ reason: String) {
+    /// The broker failed to answer usefully: `status` is its 5xx answer, nil when none came. `reason`
+    /// must not contain credentials.
+    func recordFailure(_ reason: String, status: Int? = nil) {
         let now = clock()
         state.withLock { g in
             g.probing = false
@@ -80,6 +81,7 @@ public final class CircuitBreaker: Sendable {
             h.failures += 1
             h.consecutiveFailures += 1
             h.lastFailure = reason
+            h.lastFailureStatus = status
             h.lastFailureAt = now
             if h.circuit == .halfOpen || (h.circuit == .closed && h.consecutiveFailures >= threshold) {
                 h.circuit = .open

@@ -167,7 +167,9 @@ public struct ProjectorEngine: Sendable {
                 return (batch.count, last.cursor, nil)
             } catch let e as ProjectionLockLost {
                 throw e
-            } catch let e as PGError where e.isConnectionLoss {
+            } catch let e as PGError where e.isConnectionLoss || e.isServerCannotWrite {
+                // Not the event's fault (the server is gone, its disk is full, it is read-only): nothing is
+                // marked failed; the runner tries again once the server can take writes.
                 throw e
             } catch {
                 // Narrow down: apply one by one; the first failure is the culprit.

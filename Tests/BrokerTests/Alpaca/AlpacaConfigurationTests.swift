@@ -23,6 +23,34 @@ import Testing
         }
     }
 
+    @Test func theClientsPatienceCanBeTunedAndABadValueIsRefusedByName() throws {
+        let keys = ["APCA_API_KEY_ID": "PK1", "APCA_API_SECRET_KEY": "s"]
+        let plain = try #require(try AlpacaTradingConfiguration.fromEnvironment(keys))
+        #expect(plain.circuitCoolDown == 30 && plain.circuitFailureThreshold == 5 && plain.maxRetries == 3 && plain.requestTimeout == 10)
+        let tuned = try #require(
+            try AlpacaTradingConfiguration.fromEnvironment(
+                keys.merging([
+                    "CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS": "2.5", "CATALYST_BROKER_CIRCUIT_THRESHOLD": "7", "CATALYST_BROKER_MAX_RETRIES": "0",
+                    "CATALYST_BROKER_TIMEOUT_SECONDS": "4", "CATALYST_BROKER_RETRY_DELAY_SECONDS": "0.1",
+                ]) { $1 }))
+        #expect(tuned.circuitCoolDown == 2.5 && tuned.circuitFailureThreshold == 7 && tuned.maxRetries == 0)
+        #expect(tuned.requestTimeout == 4 && tuned.retryBaseDelay == 0.1)
+        for (name, value) in [("CATALYST_BROKER_CIRCUIT_THRESHOLD", "0"), ("CATALYST_BROKER_TIMEOUT_SECONDS", "soon")] {
+            let error = #expect(throws: AlpacaConfigurationError.self) { try AlpacaTradingConfiguration.fromEnvironment(keys.merging([name: value]) { $1 }) }
+            #expect(error.map { "\($0)" }?.contains(name) == true, "\(String(describing: error))")
+        }
+    }
+
+    /// A 5xx answer leaves its status in the health (BROKER_API_ERROR); no answer at all leaves none
+    /// (BROKER_CONNECTION_ERROR).
+    @Test func theHealthRemembersWhetherTheLastFailureWasAnAnswer() {
+        let breaker = CircuitBreaker(threshold: 3, coolDown: 30, clock: { Date(timeIntervalSince1970: 0) })
+        breaker.recordFailure("GET /v2/positions: HTTP 503 busy", status: 503)
+        #expect(breaker.health.lastFailureStatus == 503 && breaker.health.consecutiveFailures == 1)
+        breaker.recordFailure("GET /v2/positions: timed out")
+        #expect(breaker.health.lastFailureStatus == nil && breaker.health.consecutiveFailures == 2)
+    }
+
     @Test func paperByDefaultLiveOnlyOnTheLiveHostAndTheSecretIsNeverShown() throws {
         let paper = try #require(try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_KEY_ID": "PKABCDEF", "APCA_API_SECRET_KEY": "s3cr3t-value"]))
         #expect(paper.baseURL == AlpacaTradingConfiguration.paperURL && paper.mode == .alpacaPaper)
