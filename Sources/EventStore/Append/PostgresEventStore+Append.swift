@@ -30,6 +30,13 @@ extension PostgresEventStore {
 
     static let maxRaceRetries = 8
 
+    /// Appends a small batch inside a transaction the caller opened on `c` and will commit or roll back
+    /// itself, through the same `append_events` function as `append(_:)`. No retry and no notification:
+    /// for benchmarks and tools that must hold an append's transaction open (late commits).
+    public static func append(_ request: AppendRequest, inOpenTransactionOn c: PGConnection) throws -> AppendResult {
+        try appendWithFunction(try AppendPlan(request), on: c)
+    }
+
     /// Convenience for a single-stream batch.
     public func append(to stream: String, expected: ExpectedVersion, events: [NewEvent], commandID: UUID? = nil) async throws -> AppendResult {
         try await append(AppendRequest(stream: stream, expected: expected, events: events, commandID: commandID))
