@@ -27,10 +27,12 @@ struct APIHarness: Sendable {
     /// shared test cluster, and every other suite of the process needs connections too.
     static let gate = HarnessGate()
 
-    static func with(keys: Set<String> = [], _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    static func with(
+        keys: Set<String> = [], configure: @Sendable (inout ServeRole.Options) -> Void = { _ in }, _ body: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         await gate.acquire()
         do {
-            try await run(keys: keys, body)
+            try await run(keys: keys, configure: configure, body)
             await gate.release()
         } catch {
             await gate.release()
@@ -38,7 +40,7 @@ struct APIHarness: Sendable {
         }
     }
 
-    private static func run(keys: Set<String>, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    private static func run(keys: Set<String>, configure: @Sendable (inout ServeRole.Options) -> Void, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
         let db = try await TestDatabase.create()
         let store = db.eventStore(connections: 4)
         let files = ProjectFiles(root: TestCluster.repositoryRoot)
@@ -49,6 +51,7 @@ struct APIHarness: Sendable {
         options.seed = 13
         options.speed = 0
         options.symbolCount = 300
+        configure(&options)
         let sim = try await ServeRole.simulated(options, store: store, files: files, logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
