@@ -53,6 +53,15 @@ public struct DoctorHours: Sendable {
 
     public init(isSession: @escaping @Sendable (NYDate) -> Bool) { self.isSession = isSession }
 
+    /// Every minute of every day: for soaks whose ledger runs on a simulated clock while the wall clock
+    /// may be on a weekend.
+    public static var always: DoctorHours {
+        var h = DoctorHours(isSession: { _ in true })
+        h.startMinute = 0
+        h.endMinute = 24 * 60
+        return h
+    }
+
     public func contains(_ t: Date) -> Bool {
         let minute = CycleChecks.minuteOfDay(t)
         return isSession(NYDate(t)) && minute >= startMinute && minute < endMinute

@@ -18,9 +18,11 @@ struct ReadRoutes {
             return JSONBody.raw(try await backend.rows("SELECT * FROM v_cycles ORDER BY started_at DESC LIMIT \(limit)"))
         }
         api.get("/cycles/current") { _, _ in
+            // The cycle first, then its funnel: joining the view before the LIMIT aggregated every cycle's
+            // candidates on each request (the soak saw it grow with the history until the API stalled).
             try await cycle(
-                "SELECT c.*, to_jsonb(f) - 'cycle_id' AS funnel FROM v_cycles c LEFT JOIN v_candidate_funnel f USING (cycle_id) "
-                    + "ORDER BY (c.status = 'running') DESC, c.started_at DESC", [], missing: "no cycle has run yet")
+                "SELECT c.*, (SELECT to_jsonb(f) - 'cycle_id' FROM v_candidate_funnel f WHERE f.cycle_id = c.cycle_id) AS funnel "
+                    + "FROM (SELECT * FROM v_cycles ORDER BY (status = 'running') DESC, started_at DESC LIMIT 1) c", [], missing: "no cycle has run yet")
         }
         api.get("/cycles/:id") { _, context in
             let id = context.parameters.get("id") ?? ""

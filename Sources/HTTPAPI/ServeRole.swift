@@ -14,8 +14,14 @@ public enum ServeRole {
         public var server: APIServer.Configuration
         public var date: NYDate?
         public var seed: UInt64 = 42
-        /// Simulated seconds per real second (0 = the clock only moves when asked; tests step it).
+        /// Simulated seconds per real second (0 = the clock only moves when asked; tests step it;
+        /// `.infinity` = as fast as the minutes and the cycles in flight allow).
         public var speed: Double = 60
+        /// Consecutive NYSE sessions from `date` run by the one process.
+        public var days: Int = 1
+        /// With a crontab (the text of `tools/catalyst.cron`), its workflow lines start cycles on the
+        /// simulated minute; without, only API requests do.
+        public var crontab: String?
         public var symbolCount: Int = 500
         public var account = AccountID(rawValue: "sim")
 
@@ -37,7 +43,8 @@ public enum ServeRole {
         let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", logger: logger)
-        let driver = SimulatedClockDriver(world: world, system: system, cycles: backend.cycles, logger: logger)
+        let driver = SimulatedClockDriver(
+            world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
     }
 

@@ -27,11 +27,14 @@ struct APIHarness: Sendable {
     /// shared test cluster, and every other suite of the process needs connections too.
     static let gate = HarnessGate()
 
-    /// `database`: a prepared database (e.g. one on a small disk); default a fresh one.
-    static func with(keys: Set<String> = [], database: TestDatabase? = nil, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    /// `database`: a prepared database (e.g. one on a small disk); default a fresh one. `configure` adjusts the serve options.
+    static func with(
+        keys: Set<String> = [], database: TestDatabase? = nil, configure: @Sendable (inout ServeRole.Options) -> Void = { _ in },
+        _ body: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         await gate.acquire()
         do {
-            try await run(keys: keys, database: database, body)
+            try await run(keys: keys, database: database, configure: configure, body)
             await gate.release()
         } catch {
             await gate.release()
@@ -39,7 +42,9 @@ struct APIHarness: Sendable {
         }
     }
 
-    private static func run(keys: Set<String>, database: TestDatabase?, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+    private static func run(
+        keys: Set<String>, database: TestDatabase?, configure: @Sendable (inout ServeRole.Options) -> Void, _ body: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         let db: TestDatabase
         if let database { db = database } else { db = try await TestDatabase.create() }
         let store = db.eventStore(connections: 4)
@@ -51,6 +56,7 @@ struct APIHarness: Sendable {
         options.seed = 13
         options.speed = 0
         options.symbolCount = 300
+        configure(&options)
         let sim = try await ServeRole.simulated(options, store: store, files: files, logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)

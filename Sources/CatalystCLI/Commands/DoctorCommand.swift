@@ -147,6 +147,7 @@ extension DoctorCommand {
         @Option(help: "Seconds between passes.") var interval = 300
         @Flag(help: "Skip recomputing the audit hash chain at each pass.") var noAudit = false
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
+        @Flag(help: "Run a pass at every interval whatever the hour and day (a soak over a simulated clock).") var anyHour = false
 
         func execute() async throws {
             guard interval > 0 else { throw ValidationError("--interval must be positive") }
@@ -156,9 +157,9 @@ extension DoctorCommand {
             let verify = !noAudit
             let calendar = NYSECalendar()
             let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment(), logger: logger)
-            let watch = DoctorWatch(
-                interval: .seconds(interval), hours: DoctorHours(isSession: { calendar.session(on: $0) != nil }), logger: logger
-            ) { now in
+            var hours = DoctorHours(isSession: { calendar.session(on: $0) != nil })
+            if anyHour { hours = .always }
+            let watch = DoctorWatch(interval: .seconds(interval), hours: hours, logger: logger) { now in
                 let pass = DoctorPass(
                     check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: setup.fixingSystem(log)), log: log,
                     alerts: alerts)

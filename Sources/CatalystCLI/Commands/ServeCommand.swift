@@ -17,7 +17,9 @@ struct Serve: CatalystCommand {
             says otherwise) on the wall clock, with reconciliation and monitoring every minute of the session; the
             universe is the symbols of config/sectors.csv (symbol,sector). Without keys, or with --simulate, it
             serves the simulated market and the paper broker, on a simulated clock that starts at the session open
-            of --date and moves --speed simulated seconds per real second.
+            of --date and moves --speed simulated seconds per real second (--speed max: as fast as the minutes and the
+            cycles in flight allow). --days N runs N consecutive NYSE sessions in the one process; --cron fires the
+            workflow lines of tools/catalyst.cron on the simulated clock (otherwise only API requests start cycles).
             """)
 
     @Option(help: "Address to bind (a non-loopback address requires CATALYST_API_KEYS).") var host = "127.0.0.1"
@@ -25,8 +27,10 @@ struct Serve: CatalystCommand {
     @Flag(help: "Simulated market and paper broker on a simulated clock (the default without broker keys).") var simulate = false
     @Option(help: "New York trading date of the simulated session (YYYY-MM-DD). Default: the last trading day.") var date: String?
     @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
-    @Option(help: "Simulated seconds per real second (0 = the clock stays at the open).") var speed: Double = 60
+    @Option(help: "Simulated seconds per real second (0 = the clock stays at the open; max = as fast as the cycles allow).") var speed = "60"
     @Option(help: "Symbols in the simulated universe.") var symbols: Int = 500
+    @Option(help: "Consecutive NYSE sessions to simulate from --date, in this one process.") var days: Int = 1
+    @Flag(help: "Start cycles from the workflow lines of tools/catalyst.cron on the simulated clock.") var cron = false
 
     func execute() async throws {
         // With broker keys, Alpaca; without (the zero-configuration default) or with --simulate, the
@@ -39,8 +43,9 @@ struct Serve: CatalystCommand {
             return d
         }
         options.seed = seed
-        guard speed >= 0 else { throw CatalystError.invalidInput(field: "speed", reason: "must be 0 or positive") }
-        options.speed = speed
+        options.speed = try Self.speed(speed)
+        guard (1...260).contains(days) else { throw CatalystError.invalidInput(field: "days", reason: "between 1 and 260") }
+        options.days = days
         guard (10...20_000).contains(symbols) else { throw CatalystError.invalidInput(field: "symbols", reason: "between 10 and 20000") }
         options.symbolCount = symbols
         try options.server.validate()
@@ -50,7 +55,18 @@ struct Serve: CatalystCommand {
             try await ServeRole.runLive(options, target: try DatabaseTarget.resolve(), files: try ProjectFiles.locate(), logger: logger)
         } else {
             if !simulate { logger.notice("no APCA_API_KEY_ID/APCA_API_SECRET_KEY: serving the simulated market with the paper broker") }
-            try await ServeRole.runSimulated(options, target: try DatabaseTarget.resolve(), files: try ProjectFiles.locate(), logger: logger)
+            let files = try ProjectFiles.locate()
+            if cron { options.crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8) }
+            try await ServeRole.runSimulated(options, target: try DatabaseTarget.resolve(), files: files, logger: logger)
         }
+    }
+
+    /// `--speed`: a non-negative number of simulated seconds per real second, or `max`.
+    static func speed(_ text: String) throws -> Double {
+        if text == "max" { return .infinity }
+        guard let v = Double(text), v.isFinite, v >= 0 else {
+            throw CatalystError.invalidInput(field: "speed", reason: "a number of simulated seconds per real second (0 or more), or max; got \(text)")
+        }
+        return v
     }
 }
