@@ -5,6 +5,7 @@ import Foundation
 import LedgerSimulation
 import PostgresClient
 import Projections
+import Synchronization
 import Testing
 
 /// The projector as a process: killed with SIGKILL at random moments of a long rebuild it still
@@ -115,6 +116,63 @@ import Testing
 
         try await ReadModels.engine(db, projection, batch: 10_000).rebuildNow()
         #expect(try await ReadModels.checksums(db, name) == afterKills)
+    }
+
+    /// SIGKILL the live projector in a loop while trading goes on: simulated trading days are appended the
+    /// whole time (commands of a few events each, as the workflow appends them), and `catalyst project --only
+    /// NAME` is started, allowed to follow the log for a random moment, and killed — at least 20 times. Then a
+    /// last process catches up: every event counted once, the tables equal a clean rebuild's.
+    @Test(arguments: ["positions"])
+    func killedInALoopWhileTradingGoesOnStillAppliesEveryEventOnce(_ name: String) async throws {
+        let db = try await TestDatabase.create()
+        let store = db.eventStore()
+        let projection = try #require(ReadModels.all.first { $0.name == name })
+        let trading = LiveTrading()
+        let appender = Task {
+            var sim = LedgerSimulator(SimulationOptions(seed: 9_191, days: 100_000))
+            while !trading.stopped {
+                // One simulated day, a few events per append, with a pause now and then as live trading has.
+                for (i, request) in try sim.nextDay().appendRequests(codec: ReadModels.codec, maxEvents: 8).enumerated() {
+                    guard case .appended = try await store.append(request) else { throw TestFailure("append was not applied") }
+                    if i % 50 == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                }
+            }
+            return sim.eventCount
+        }
+        var rng = SystemRandomNumberGenerator()
+        var kills = 0
+        var lastApplied: Int64 = 0
+        var advancedBetweenKills = 0
+        while kills < 20 {
+            let process = try await ProjectorProcess.start(name, db: db)
+            try await Self.poll { try await Self.progress(db, name).activeInstance?.hasSuffix(":\(process.pid)") == true }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &rng)))
+            try await process.kill()
+            kills += 1
+            let applied = try await Self.progress(db, name).live ?? 0
+            #expect(applied >= lastApplied, "the checkpoint moved backwards")
+            if applied > lastApplied { advancedBetweenKills += 1 }
+            lastApplied = applied
+        }
+        trading.stop()
+        let total = try await appender.value
+        print("[\(name) live] \(kills) SIGKILLs while trading appended \(total) events; the checkpoint advanced in \(advancedBetweenKills) rounds")
+        #expect(advancedBetweenKills >= 10, "the projector rarely got to apply anything between kills")
+
+        let last = try await ProjectorProcess.start(name, db: db)
+        try await ReadModels.waitCaughtUp(db, name, timeout: .seconds(300))
+        try await last.terminate()
+        let afterKills = try await ReadModels.checksums(db, name)
+        #expect(try await Self.progress(db, name).live == Int64(total), "the checkpoint counted every event exactly once")
+        try await ReadModels.engine(db, projection, batch: 10_000).rebuildNow()
+        #expect(try await ReadModels.checksums(db, name) == afterKills)
+    }
+
+    /// A stop flag shared with the appending task.
+    final class LiveTrading: Sendable {
+        private let flag = Mutex(false)
+        var stopped: Bool { flag.withLock { $0 } }
+        func stop() { flag.withLock { $0 = true } }
     }
 
     /// Two processes for one projection: only the lock holder advances; kill it and the standby takes
