@@ -43,7 +43,10 @@ let package = Package(
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
         .target(
             name: "FakeAlpaca",
-            dependencies: ["Domain", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Domain", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
 
@@ -134,6 +137,7 @@ let package = Package(
                 "CatalystApp", "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/dashboard.html")],
             swiftSettings: strict
