@@ -31,10 +31,13 @@ struct DiskFullAPITests {
         #expect(before.status == 201, "\(before.text)")
         await h.settle()
 
+        // Connect before the disk is full: a new backend may have to rewrite its relation-cache init file in the
+        // database's directory (on the small disk), and fails with FATAL "could not write init file" if it cannot.
+        let store = h.db.eventStore(connections: 1)
+        _ = try await store.pool.withConnection { c in try c.query("SELECT 1").scalar }
         try disk.fill()
         // The log's pages still have a little room; use it up, so that the next append of any size must
         // grow a table or an index — which a full disk refuses.
-        let store = h.db.eventStore(connections: 1)
         var last: PGError?
         for i in 0..<20_000 {
             let event = NewEvent(

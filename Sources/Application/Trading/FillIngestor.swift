@@ -154,6 +154,6 @@ public struct FillIngestor: Sendable {
     func sectorOf(_ symbol: Symbol, record: Order.Record, risk: Risk.State) async throws -> Sector {
         if let a = record.approvalID, let p = risk.pending[a] { return p.sector }
         if let p = risk.positions[symbol] { return p.sector }
-        return try await SecurityDirectory.shared(system).sector(of: symbol)
+        return try await system.securities.sector(of: symbol)
     }
 }

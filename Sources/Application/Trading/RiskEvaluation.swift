@@ -46,7 +46,7 @@ public struct RiskEvaluation: Sendable {
             guard let c = ReturnCorrelation.of(inputs.dailyBars[symbol] ?? [], inputs.dailyBars[other] ?? []) else { return nil }
             return SymbolCorrelation(symbol: other, correlation: DecimalValue(Decimal(string: String(format: "%.6f", c))!))
         }
-        let security = try await SecurityDirectory.shared(system).security(symbol)
+        let security = try await system.securities.security(symbol)
         let approvalID = ApprovalID(rawValue: input.signalID.rawValue)
         guard let client = ClientOrderID(OrderID.forApproval(approvalID).rawValue) else {
             throw ApplicationError.invalid(field: "client_order_id", reason: "derived id longer than 48 characters")

@@ -23,16 +23,4 @@ public final class SecurityDirectory: Sendable {
     public func sector(of symbol: Symbol) async throws -> Sector {
         try await security(symbol)?.sector ?? .industrials
     }
-
-    private static let registry = Mutex<[ObjectIdentifier: SecurityDirectory]>([:])
-
-    static func shared(_ system: TradingSystem) -> SecurityDirectory {
-        registry.withLock { r in
-            let key = ObjectIdentifier(system)
-            if let d = r[key] { return d }
-            let d = SecurityDirectory(market: system.market)
-            r[key] = d
-            return d
-        }
-    }
 }

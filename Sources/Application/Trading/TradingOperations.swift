@@ -61,7 +61,7 @@ public struct TradingOperations: Sendable {
         guard let session = try await system.market.clock(asOf: now).session else {
             throw ApplicationError.refused(code: "market_closed", message: "no trading session now")
         }
-        let sector = try await SecurityDirectory.shared(system).sector(of: symbol)
+        let sector = try await system.securities.sector(of: symbol)
         let features = FeatureSnapshot(symbol: symbol, sector: sector, asOf: now, price: Price(r.entry), volume: 0, scoringVersion: "manual")
         let proposal = TradeProposal(
             symbol: symbol, side: side, entry: Price(r.entry), stop: Price(r.stop), target: Price(r.target),
@@ -73,7 +73,7 @@ public struct TradingOperations: Sendable {
         let desk = RiskDesk(system: system)
         let book = try await desk.ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))
         let inputs = try await RiskEvaluation(system: system).inputs(for: [symbol], held: book.positions.values.filter { !$0.net.isFlat }.map(\.symbol), now: now)
-        let security = try await SecurityDirectory.shared(system).security(symbol)
+        let security = try await system.securities.security(symbol)
         let evaluation = Risk.Evaluation(
             approvalID: approvalID, cycleID: nil, signalID: nil, proposal: proposal, entryType: system.configuration.entryType,
             timeInForce: system.configuration.entryTimeInForce, clientOrderID: client, requestedQuantity: r.quantity.map(Quantity.init),

@@ -64,6 +64,8 @@ public final class TradingSystem: Sendable {
     /// Symbols the position monitor records prices of for ML labels: each cycle's candidates that reached
     /// `configuration.observedStage`, registered by the cycle itself so every process that runs cycles observes.
     public let observations = ObservationRegistry()
+    /// The universe's static facts (sector, tradability), read once from `market`.
+    public let securities: SecurityDirectory
 
     public init(
         log: EventLog, broker: any Broker, market: any MarketDataSource, clock: any LedgerClock, configuration: TradingConfiguration,
@@ -73,6 +75,7 @@ public final class TradingSystem: Sendable {
         self.runner = DeciderRunner(log: log)
         self.broker = broker
         self.market = market
+        self.securities = SecurityDirectory(market: market)
         self.clock = clock
         self.configuration = configuration
         self.riskParameters = riskParameters
