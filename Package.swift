@@ -41,12 +41,18 @@ let package = Package(
         // The broker port, the paper broker and the Alpaca trading client.
         .target(name: "Broker", dependencies: ["Domain"], swiftSettings: strict),
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
+        // A Hummingbird server for the duration of a body, stopped gracefully (the API's and the fake Alpaca's).
         .target(
-            name: "FakeAlpaca",
+            name: "LocalServer",
             dependencies: [
-                "Domain", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FakeAlpaca",
+            dependencies: ["Domain", "LocalServer", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
 
@@ -135,9 +141,8 @@ let package = Package(
             name: "HTTPAPI",
             dependencies: [
                 "CatalystApp", "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "LocalServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/dashboard.html")],
             swiftSettings: strict

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
+import LocalServer
 import Synchronization
 
 /// A group of routes of the fake (market data, clock and calendar, assets; trading later), each over
@@ -51,47 +51,18 @@ public struct FakeAlpacaServer: Sendable {
         return router
     }
 
-    /// Runs the server on an ephemeral port of 127.0.0.1 for the duration of `body`, then stops it gracefully:
-    /// no new connections, in-flight requests finish. (Cancelling the server instead can trap inside NIO when a
-    /// connection was accepted but not yet handed to the server: apple/swift-nio#3481.)
+    /// Runs the server on an ephemeral port of 127.0.0.1 for the duration of `body`, then stops it gracefully.
     public func withRunning<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
-        let port = AsyncStream<Int>.makeStream()
         let logger = Logger(label: "fake-alpaca")
-        let app = Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-alpaca"),
-            onServerRunning: { channel in
-                port.continuation.yield(channel.localAddress?.port ?? 0)
-                port.continuation.finish()
-            },
-            logger: logger
-        )
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                // If the server never starts, end the port stream so the caller does not wait forever.
-                defer { port.continuation.finish() }
-                try await services.run()
-                return nil
-            }
-            var bound = 0
-            for await p in port.stream { bound = p }
-            let outcome: Result<T, any Error>
-            if bound > 0, let url = URL(string: "http://127.0.0.1:\(bound)") {
-                do { outcome = .success(try await body(url)) } catch { outcome = .failure(error) }
-            } else {
-                outcome = .failure(FakeAlpacaError.didNotStart)
-            }
-            await services.triggerGracefulShutdown()
-            // A request held open on purpose (a scripted late answer) must not hold the test: bound the wait.
-            group.addTask {
-                try? await Task.sleep(for: .seconds(15))
-                return nil
-            }
-            _ = try await group.next()
-            group.cancelAll()
-            while let next = try await group.next() { _ = next }
-            return try outcome.get()
+        let router = buildRouter()
+        return try await ScopedServer.run(logger: logger, notStarted: FakeAlpacaError.didNotStart) { onRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-alpaca"),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+                logger: logger)
+        } _: { port in
+            try await body(URL(string: "http://127.0.0.1:\(port)")!)
         }
     }
 }

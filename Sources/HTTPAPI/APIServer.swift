@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import ServiceLifecycle
+import LocalServer
 import Logging
 
 /// The HTTP API of `catalyst serve`: counting, errors, auth, then the routes.
@@ -67,44 +67,18 @@ public struct APIServer: Sendable {
         try await app.run()
     }
 
-    /// Runs on the configured host (port 0 = ephemeral) for the duration of `body`, then stops gracefully: no
-    /// new connections, in-flight requests finish. (Cancelling the server instead can trap inside NIO when a
-    /// connection was accepted but not yet handed to the server: apple/swift-nio#3481.)
+    /// Runs on the configured host (port 0 = ephemeral) for the duration of `body`, then stops gracefully.
     public func withRunning<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
         try configuration.validate()
-        let port = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "catalyst"),
-            onServerRunning: { channel in
-                port.continuation.yield(channel.localAddress?.port ?? 0)
-                port.continuation.finish()
-            },
-            logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                defer { port.continuation.finish() }
-                try await services.run()
-                return nil
-            }
-            var bound = 0
-            for await p in port.stream { bound = p }
-            let outcome: Result<T, any Error>
-            if bound > 0, let url = URL(string: "http://\(configuration.host):\(bound)") {
-                do { outcome = .success(try await body(url)) } catch { outcome = .failure(error) }
-            } else {
-                outcome = .failure(APIStartupError.didNotStart)
-            }
-            await services.triggerGracefulShutdown()
-            group.addTask {
-                try? await Task.sleep(for: .seconds(15))
-                return nil
-            }
-            _ = try await group.next()
-            group.cancelAll()
-            while let next = try await group.next() { _ = next }
-            return try outcome.get()
+        let (router, host, port, logger) = (buildRouter(), configuration.host, configuration.port, logger)
+        return try await ScopedServer.run(logger: logger, notStarted: APIStartupError.didNotStart) { onRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname(host, port: port), serverName: "catalyst"),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+                logger: logger)
+        } _: { bound in
+            try await body(URL(string: "http://\(host):\(bound)")!)
         }
     }
 }

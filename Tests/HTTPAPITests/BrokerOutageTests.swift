@@ -21,13 +21,23 @@ import Testing
         "CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS": "1", "CATALYST_BROKER_TIMEOUT_SECONDS": "2",
     ]
 
-    @Test func aBrokerOutageResolvesTheOrderInFlightOpensAndClosesTheCircuitAndDoctorSeesIt() async throws {
+    /// The fake Alpaca on a port of its own, a fresh database and a project folder, and the environment a
+    /// live `serve` and `doctor check` need to use them (with the tuning above).
+    static func withDrill(
+        _ body: @Sendable (FakeAlpacaServer, FakeTradingState, TestDatabase, URL, [String: String]) async throws -> Void
+    ) async throws {
         let (fake, trading, _) = LiveDrill.fake()
         let db = try await TestDatabase.create()
         let project = try LiveDrill.project()
         defer { try? FileManager.default.removeItem(at: project) }
         try await fake.withRunning { fakeURL in
             let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project).merging(Self.tuning) { $1 }
+            try await body(fake, trading, db, project, environment)
+        }
+    }
+
+    @Test func aBrokerOutageResolvesTheOrderInFlightOpensAndClosesTheCircuitAndDoctorSeesIt() async throws {
+        try await Self.withDrill { fake, trading, db, project, environment in
             try await LiveServe.with(db: db, project: project, environment: environment) { serve in
                 try await serve.driver.tick()  // the start-up reconciliation opens the gate
                 var health = try await DrillHTTP.request("GET", serve.url, "/health").object
@@ -96,12 +106,7 @@ import Testing
     /// or cut mid-body — is recorded as unknown and resolved at once by its client order id: one POST
     /// each, one order each at the broker, both acknowledged with the broker's ids.
     @Test func aSubmitThatTimesOutOrIsCutMidBodyIsResolvedByItsClientIDNotSentAgain() async throws {
-        let (fake, trading, _) = LiveDrill.fake()
-        let db = try await TestDatabase.create()
-        let project = try LiveDrill.project()
-        defer { try? FileManager.default.removeItem(at: project) }
-        try await fake.withRunning { fakeURL in
-            let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project).merging(Self.tuning) { $1 }
+        try await Self.withDrill { fake, trading, db, project, environment in
             try await LiveServe.with(db: db, project: project, environment: environment) { serve in
                 try await serve.driver.tick()
                 for (symbol, fault) in [("AAA", FaultScript.ConnectionFault.answerLate(seconds: 6)), ("BBB", .dropMidBody)] {
@@ -126,12 +131,7 @@ import Testing
     /// Without an answer at all (connections dropped before processing), the same probe says
     /// BROKER_CONNECTION_ERROR instead: the two are told apart by whether the broker answered.
     @Test func aBrokerThatDoesNotAnswerIsAConnectionErrorForDoctor() async throws {
-        let (fake, _, _) = LiveDrill.fake()
-        let db = try await TestDatabase.create()
-        let project = try LiveDrill.project()
-        defer { try? FileManager.default.removeItem(at: project) }
-        try await fake.withRunning { fakeURL in
-            let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project).merging(Self.tuning) { $1 }
+        try await Self.withDrill { fake, _, db, project, environment in
             fake.faults.connection(.dropWithoutProcessing, "/v2", for: .seconds(600))
             let down = try await Self.doctor(environment)
             #expect(down.types.contains("BROKER_CONNECTION_ERROR") && !down.types.contains("BROKER_API_ERROR"), "\(down.raw)")

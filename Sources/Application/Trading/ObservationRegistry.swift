@@ -41,9 +41,11 @@ public final class ObservationRegistry: Sendable {
     }
 
     /// Cycles of `date` and the symbols to price at `now`: the every-minute ones, plus the horizon ones when
-    /// a horizon has come (each horizon once; a late tick prices it late rather than never).
+    /// a horizon has come (each horizon once; a late tick prices it late rather than never). Earlier days'
+    /// cycles are forgotten: they never come due again.
     public func due(on date: NYDate, at now: Date) -> [(CycleID, [Symbol])] {
         watched.withLock { w in
+            w = w.filter { $0.value.date >= date }
             var out: [(CycleID, [Symbol])] = []
             for (id, watch) in w where watch.date == date {
                 var symbols = watch.everyMinute
@@ -56,14 +58,4 @@ public final class ObservationRegistry: Sendable {
             return out.sorted { $0.0 < $1.0 }
         }
     }
-
-    /// Cycles of `date` and their every-minute symbols.
-    public func cycles(on date: NYDate) -> [(CycleID, [Symbol])] {
-        watched.withLock { w in w.filter { $0.value.date == date }.map { ($0.key, $0.value.everyMinute) }.sorted { $0.0 < $1.0 } }
-    }
-
-    public var allSymbols: Set<Symbol> { watched.withLock { Set($0.values.flatMap { $0.everyMinute + $0.atHorizons }) } }
-
-    /// Forgets days before `date`.
-    public func prune(before date: NYDate) { watched.withLock { $0 = $0.filter { $0.value.date >= date } } }
 }

@@ -9,6 +9,21 @@ enum BatchDecoder {
     /// Below this many wanted events a batch is decoded on the calling thread.
     static let parallelThreshold = 256
 
+    /// Reads every batch and hands each wanted event, decoded, to `consume` in log order.
+    static func replay(
+        _ next: LabelRun.Batches, wanted: Set<String>, codec: EventCodec, _ consume: (_ position: Int64, _ streamID: String, LedgerEvent) -> Void
+    ) async throws -> (read: Int, decoded: Int) {
+        var read = 0, decoded = 0
+        while let batch = try await next() {
+            read += batch.count
+            for e in try decode(batch, wanted: wanted, codec: codec) {
+                consume(e.position, e.streamID, e.event)
+                decoded += 1
+            }
+        }
+        return (read, decoded)
+    }
+
     static func decode(_ batch: [RecordedEvent], wanted: Set<String>, codec: EventCodec) throws -> [(position: Int64, streamID: String, event: LedgerEvent)] {
         let picked = batch.filter { wanted.contains($0.eventType) }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, picked.count / parallelThreshold))

@@ -21,12 +21,8 @@ public enum LabelRun {
     /// Reads every batch, decodes only the event types the labeller uses (on every core) and folds them in log order.
     public static func fold(_ next: Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(labeller: labeller)
-        while let batch = try await next() {
-            fold.eventsRead += batch.count
-            for e in try BatchDecoder.decode(batch, wanted: Labeller.eventTypes, codec: codec) {
-                fold.labeller.consume(e.event, position: e.position)
-                fold.eventsDecoded += 1
-            }
+        (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: Labeller.eventTypes, codec: codec) { position, _, event in
+            fold.labeller.consume(event, position: position)
         }
         return fold
     }

@@ -14,12 +14,8 @@ public enum WhatIfRun {
     /// Reads every batch, decoding only the event types what-if uses.
     public static func fold(_ next: LabelRun.Batches, whatIf: WhatIf, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(whatIf: whatIf)
-        while let batch = try await next() {
-            fold.eventsRead += batch.count
-            for e in try BatchDecoder.decode(batch, wanted: WhatIf.eventTypes, codec: codec) {
-                fold.whatIf.consume(e.event, streamID: e.streamID, position: e.position)
-                fold.eventsDecoded += 1
-            }
+        (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: WhatIf.eventTypes, codec: codec) { position, streamID, event in
+            fold.whatIf.consume(event, streamID: streamID, position: position)
         }
         return fold
     }
