@@ -24,7 +24,7 @@ demo: build
 test:
 	@tools/install-deps.sh --test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) tools/run-tests.sh
 
 # Benchmarks (release build); see README "Performance".
 bench: release

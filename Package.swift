@@ -251,6 +251,7 @@ let package = Package(
             name: "ReplayTests",
             dependencies: [
                 "Labelling", "Application", "CatalystApp", "Domain", "EventStore", "PostgresClient", "Projections", "LedgerSimulation", "CatalystTestKit",
+                "MarketData",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

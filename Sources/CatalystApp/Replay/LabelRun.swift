@@ -27,11 +27,12 @@ public enum LabelRun {
         return fold
     }
 
-    /// The whole table in reader order.
+    /// The whole table in reader order: every event committed when the first batch is asked for.
     public static func table(_ store: PostgresEventStore, pageSize: Int = 10_000) -> Batches {
         let cursor = CursorBox()
         return {
-            let batch = try await store.readAll(after: cursor.value, limit: pageSize)
+            if cursor.target == nil { cursor.target = try await store.catchUpTarget() }
+            let batch = try await store.readAll(after: cursor.value, limit: pageSize, reaching: cursor.target!)
             guard let last = batch.last else { return nil }
             cursor.value = last.cursor
             return batch
@@ -93,6 +94,7 @@ public enum LabelRun {
 /// Mutable state captured by a `Batches` closure (one reader at a time, by construction).
 private final class CursorBox: @unchecked Sendable {
     var value = LogCursor.start
+    var target: UInt64?
 }
 
 private final class IteratorBox: @unchecked Sendable {

@@ -17,13 +17,17 @@ public struct EncodedEvent: Hashable, Sendable {
 /// The one codec between domain events and stored `(event_type, schema_version, payload)`.
 ///
 /// Decoding looks the wire name up in a dictionary and decodes the payload type directly; only an
-/// older schema version goes through the upcaster chain (JSON → `JSONValue` → upcast → decode).
+/// older schema version goes through the upcaster chain (JSON → `JSONValue` → upcast → decode). The
+/// two most frequent event types are read by `HotEventDecoder` first, which falls back to `JSONDecoder`.
 /// Safe to share between threads: the encoder and decoder are configured once and never mutated.
 public struct EventCodec: Sendable {
     private let encoder: JSONEncoder
     private let decoder: JSONDecoder
+    private let hotPath: Bool
 
-    public init() {
+    /// `hotPath: false` decodes every payload with `JSONDecoder` (tests compare the two ways).
+    public init(hotPath: Bool = true) {
+        self.hotPath = hotPath
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -76,6 +80,7 @@ public struct EventCodec: Sendable {
     public func decode(eventType: String, schemaVersion: Int, payload: Data) throws(EventCodecError) -> LedgerEvent {
         guard let registration = EventCatalogue.byType[eventType] else { throw .unknownEventType(eventType) }
         let current = registration.info.schemaVersion
+        if hotPath, schemaVersion == current, let event = HotEventDecoder.decode(eventType: eventType, payload: payload) { return event }
         var data = payload
         if schemaVersion != current {
             guard schemaVersion < current, schemaVersion >= 1 else {
@@ -98,6 +103,14 @@ public struct EventCodec: Sendable {
         guard let typed = E(event) else { throw .unexpectedCategory(eventType: eventType, expected: String(reflecting: E.self)) }
         return typed
     }
+
+    /// What the hot-path reader alone makes of a current-version payload: nil when the type is not one it
+    /// reads, or when it leaves the payload to `JSONDecoder`. For tests and benchmarks.
+    public static func hotPathDecode(eventType: String, payload: Data) -> LedgerEvent? {
+        HotEventDecoder.decode(eventType: eventType, payload: payload)
+    }
+
+    public static func isHotPath(_ eventType: String) -> Bool { HotEventDecoder.isHot(eventType) }
 
     public func decode(_ encoded: EncodedEvent) throws(EventCodecError) -> LedgerEvent {
         try decode(eventType: encoded.eventType, schemaVersion: encoded.schemaVersion, payload: encoded.payload)

@@ -39,7 +39,12 @@ public enum RFC3339 {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)`; fractions beyond microseconds are rounded.
     public static func parse(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `parse` over UTF-8 bytes (the hot event decoders read timestamps in place).
+    static func parse(utf8 b: UnsafeRawBufferPointer) -> Date? {
         guard b.count >= 20 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int64? {
             var v: Int64 = 0

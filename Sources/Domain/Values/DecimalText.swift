@@ -7,6 +7,12 @@ import Foundation
 public enum DecimalText {
     /// Parses a decimal written in plain notation. Returns nil for anything else (`"1e5"`, `"NaN"`, `""`, `"1,5"`).
     public static func parse(_ text: String) -> Decimal? {
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `parse` over UTF-8 bytes (the hot event decoders read decimals in place).
+    static func parse(utf8 text: UnsafeRawBufferPointer) -> Decimal? {
         // Fast path: every stored money, price and quantity is decoded through here, so the common
         // case (up to 18 significant digits) builds the Decimal from its digits without a Locale.
         var negative = false
@@ -16,7 +22,7 @@ public enum DecimalText {
         var fractionDigits = 0
         var dots = 0
         var first = true
-        for byte in text.utf8 {
+        for byte in text {
             defer { first = false }
             switch byte {
             case UInt8(ascii: "+") where first: continue
@@ -38,7 +44,8 @@ public enum DecimalText {
             let magnitude = Decimal(sign: .plus, exponent: -fractionDigits, significand: Decimal(significand))
             return negative ? -magnitude : magnitude
         }
-        return Decimal(string: text.hasPrefix("+") ? String(text.dropFirst()) : text, locale: posix)
+        let plain = String(decoding: text.first == UInt8(ascii: "+") ? UnsafeRawBufferPointer(rebasing: text.dropFirst()) : text, as: UTF8.self)
+        return Decimal(string: plain, locale: posix)
     }
 
     private static let posix = Locale(identifier: "en_US_POSIX")

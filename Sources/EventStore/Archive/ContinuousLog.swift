@@ -2,7 +2,8 @@ import Foundation
 
 /// Archives plus the live table, read as one continuous log in reader order (for ML replay and
 /// labelling): the archived events in seq order, then `readAll(after:)` from the last archive's last
-/// cursor until the table is exhausted (up to what readers may see now: see `readAll(after:)`).
+/// cursor until every event committed when the table part began has been read (see
+/// `PostgresEventStore+CatchUp`).
 ///
 /// Only valid against the store the archives came from: a cursor `(tx_id, global_position)` means
 /// nothing in another store (a restored store has new transaction ids and a new `store_id`), so `open`
@@ -54,6 +55,8 @@ public struct ContinuousLog: AsyncSequence, Sendable {
         private var buffer: [RecordedEvent] = []
         private var position = 0
         private var exhausted = false
+        /// Taken when the table part begins: every event committed by then is read.
+        private var target: UInt64?
 
         init(log: ContinuousLog) {
             self.log = log
@@ -69,7 +72,8 @@ public struct ContinuousLog: AsyncSequence, Sendable {
                 archiveIndex += 1
             }
             guard !exhausted else { return nil }
-            let batch = try await log.store.readAll(after: cursor, limit: log.pageSize)
+            if target == nil { target = try await log.store.catchUpTarget() }
+            let batch = try await log.store.readAll(after: cursor, limit: log.pageSize, reaching: target!)
             guard let last = batch.last else {
                 exhausted = true
                 return nil

@@ -76,11 +76,14 @@ public enum AsOfBuilder {
             for p in projections { try c.execute(p.definition.schemaSQL) }
         }
 
+        // Everything committed now is readable in the end, even while an older open transaction holds the
+        // read horizon back: the position asked for, or the recorded time's last event, may be behind it.
+        let target = try PostgresEventStore.catchUpTarget(on: c)
         var cursor = LogCursor.start
         var report = Report(schema: schema, events: 0, last: nil, projections: projections.map(\.projection.name))
         var done = false
         while !done {
-            var batch = try PostgresEventStore.readAll(after: cursor, limit: batchSize, on: c)
+            var batch = try PostgresEventStore.readAll(after: cursor, limit: batchSize, reaching: target, on: c)
             guard !batch.isEmpty else { break }
             switch limit {
             case .position(let p):

@@ -60,14 +60,16 @@ public struct ProjectorEngine: Sendable {
     }
 
     /// Rebuilds from the start of the log into the shadow schema and swaps it in; returns once the rebuilt
-    /// tables are live. Takes the lock itself (waiting while another instance holds it).
+    /// tables are live and hold every event committed before the call (it waits while an older open
+    /// transaction holds the read horizon back). Takes the lock itself (waiting while another instance holds it).
     public func rebuildNow() async throws {
         let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)")
         defer { Task { await session.close() } }
         while !(try await session.withConnection { c in try ProjectionLock.tryAcquire(c, name: name) }) {
             try await Task.sleep(for: standbyInterval)
         }
-        try await rebuild(session, resume: false)
+        let target = try await session.withConnection { c in try PostgresEventStore.catchUpTarget(on: c) }
+        try await rebuild(session, resume: false, reaching: target)
     }
 
     private func storeIdentity(_ session: PGSession) async throws -> StoreIdentity {
@@ -88,7 +90,9 @@ public struct ProjectorEngine: Sendable {
         try await rebuild(session, resume: true)
     }
 
-    private func rebuild(_ session: PGSession, resume: Bool) async throws {
+    /// `reaching`: a catch-up target (`PostgresEventStore.catchUpTarget`); without one the rebuild swaps in
+    /// at the read horizon and the live follower takes it from there.
+    private func rebuild(_ session: PGSession, resume: Bool, reaching target: UInt64? = nil) async throws {
         let store = try await storeIdentity(session)
         let def = definition
         let shadow = try await session.withConnection { c -> CheckpointSQL.Checkpoint? in
@@ -103,7 +107,9 @@ public struct ProjectorEngine: Sendable {
         while true {
             if stopping { return }
             let applied = try await applyNext(session, schema: def.shadowSchema, after: &cursor, limit: rebuildBatchSize)
-            if applied == 0 { break }
+            guard applied == 0 else { continue }
+            guard let target, !PostgresEventStore.hasReached(target, cursor) else { break }
+            try await Task.sleep(for: .seconds(PostgresEventStore.catchUpPollSeconds))
         }
         try await session.withConnection { c in
             try CheckpointSQL.swap(c, definition: def)
