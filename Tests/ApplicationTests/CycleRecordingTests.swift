@@ -89,6 +89,41 @@ import Testing
         }
     }
 
+    /// A restarted process watches the day's earlier cycles as the stopped one did: the start-up run
+    /// registers them again from the log, so their label prices do not end at the restart. A horizon that
+    /// passed while nothing ran is not priced late.
+    @Test func aRestartedProcessWatchesTheDaysEarlierCyclesAgain() async throws {
+        let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
+        let (started, _) = try await h.runCycle()
+        let decided = h.now
+        let restarted = TradingSystem(
+            log: EventLog(store: h.store, ids: SeededIDGenerator(seed: 99)), broker: h.broker, market: h.market, clock: h.clock,
+            configuration: h.system.configuration, riskParameters: FixedRiskParameters())
+        #expect(restarted.observations.due(on: SimHarness.date, at: decided.addingTimeInterval(60)).isEmpty)
+        let report = try await Reconciler(system: restarted).run(.startup, context: restarted.context(.system))
+        #expect(report.restoredObservations == [started.cycleID])
+        var everyMinute: Set<Symbol> = []
+        for minute in 1...7 {
+            let t = decided.addingTimeInterval(Double(minute) * 60)
+            let before = h.system.observations.due(on: SimHarness.date, at: t)
+            if minute == 1 { everyMinute = Set(before.first?.1 ?? []) }
+            let after = restarted.observations.due(on: SimHarness.date, at: t)
+            #expect(after.map(\.0) == before.map(\.0) && after.map { Set($0.1) } == before.map { Set($0.1) }, "minute \(minute)")
+            #expect(after.first?.1.isEmpty == false)
+        }
+
+        // Restarted 20 minutes after the decision: the +5 and +15 minute horizons are gone, +60 still comes.
+        let late = TradingSystem(
+            log: EventLog(store: h.store, ids: SeededIDGenerator(seed: 98)), broker: h.broker, market: h.market, clock: h.clock,
+            configuration: h.system.configuration, riskParameters: FixedRiskParameters())
+        h.move(to: decided.addingTimeInterval(20 * 60))
+        _ = try await ObservationRestore(system: late).restore(at: h.now)
+        #expect(!everyMinute.isEmpty)
+        #expect(Set(late.observations.due(on: SimHarness.date, at: h.now).first?.1 ?? []) == everyMinute)
+        let atHour = Set(late.observations.due(on: SimHarness.date, at: decided.addingTimeInterval(3600)).first?.1 ?? [])
+        #expect(atHour.count > everyMinute.count && atHour.isSuperset(of: everyMinute))
+    }
+
     @Test func rerunningACompletedCycleRecordsNothing() async throws {
         let h = try await SimHarness.make(hour: SimHarness.busy.hour, minute: SimHarness.busy.minute)
         let (started, _) = try await h.runCycle()

@@ -5,7 +5,7 @@ import Foundation
 import MarketData
 import Testing
 
-/// The hand-written decoders of the hottest event types (`scan.candidate_evaluated`,
+/// The hand-written decoders of the hottest event types (`scan.candidate_evaluated`, `signal.generated`,
 /// `observation.candidate_prices`, `position.marked`, `risk.marks_recorded`) must build exactly what
 /// `JSONDecoder` builds, or give up.
 @Suite struct HotEventDecoderTests {
@@ -24,7 +24,9 @@ import Testing
             cursor = last.cursor
         }
         let hot = all.filter { EventCodec.isHotPath($0.eventType) }
-        #expect(Set(hot.map(\.eventType)) == ["scan.candidate_evaluated", "observation.candidate_prices", "position.marked", "risk.marks_recorded"])
+        #expect(Set(hot.map(\.eventType)) == [
+                "scan.candidate_evaluated", "signal.generated", "observation.candidate_prices", "position.marked", "risk.marks_recorded",
+            ])
         var readByHotPath = 0
         for e in hot {
             let expected = try Self.general.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload)

@@ -26,14 +26,18 @@ public final class ObservationRegistry: Sendable {
     public init() {}
 
     /// Registers a cycle decided at `decidedAt`: `symbols` every minute, `horizonSymbols` at the horizons and
-    /// at `endOfDay` (the last minute of the session).
-    public func watch(_ cycle: CycleID, date: NYDate, symbols: [Symbol], horizonSymbols: [Symbol] = [], decidedAt: Date? = nil, endOfDay: Date? = nil) {
+    /// at `endOfDay` (the last minute of the session). Horizons before `notBefore` are left out (a restart
+    /// does not price a long-past horizon late).
+    public func watch(
+        _ cycle: CycleID, date: NYDate, symbols: [Symbol], horizonSymbols: [Symbol] = [], decidedAt: Date? = nil, endOfDay: Date? = nil,
+        notBefore: Date? = nil
+    ) {
         guard !symbols.isEmpty || !horizonSymbols.isEmpty else { return }
         var pending: [Date] = []
         if let decidedAt, !horizonSymbols.isEmpty {
             pending = Self.horizons.map { decidedAt.addingTimeInterval($0) }
             if let endOfDay { pending.append(endOfDay) }
-            pending = Array(Set(pending.filter { t in endOfDay.map { t <= $0 } ?? true })).sorted()
+            pending = Array(Set(pending.filter { t in (endOfDay.map { t <= $0 } ?? true) && (notBefore.map { t >= $0 } ?? true) })).sorted()
         }
         let every = Set(symbols)
         let others = horizonSymbols.filter { !every.contains($0) }

@@ -26,6 +26,8 @@ public struct Reconciler: Sendable {
         public var recorded = false
         /// Cycles a previous process left running, failed by this start-up run.
         public var interruptedCycles: [CycleID] = []
+        /// Today's cycles whose observation watches this start-up run registered again.
+        public var restoredObservations: [CycleID] = []
         /// No critical discrepancy is left unresolved.
         public var passed: Bool {
             let resolved = Set(adjustments.filter { $0.action != .escalated }.map(\.discrepancyID))
@@ -42,6 +44,7 @@ public struct Reconciler: Sendable {
             report.ingestedFills = fills.ingested
             if trigger == .startup {
                 report.interruptedCycles = try await InterruptedCycles(system: system).failAll(context: context)
+                report.restoredObservations = try await ObservationRestore(system: system).restore(at: context.now)
                 // Executions that happened while we were not watching: recorded, and resolved by the ingestion itself.
                 for fill in fills.ingestedFills {
                     let d = discrepancy(.missingFill, .warning, symbol: fill.symbol, ours: LedgerView(), evidence: evidence(fill), context: context)

@@ -9,12 +9,16 @@ enum BatchDecoder {
     /// Below this many wanted events a batch is decoded on the calling thread.
     static let parallelThreshold = 256
 
-    /// Reads every batch and hands each wanted event, decoded, to `consume` in log order.
+    /// Reads every batch and hands each wanted event, decoded, to `consume` in log order. The next batch is
+    /// read while this one is decoded (the database, or the LZ4 decoder, works while the cores decode).
     static func replay(
-        _ next: LabelRun.Batches, wanted: Set<String>, codec: EventCodec, _ consume: (_ position: Int64, _ streamID: String, LedgerEvent) -> Void
+        _ next: @escaping LabelRun.Batches, wanted: Set<String>, codec: EventCodec, _ consume: (_ position: Int64, _ streamID: String, LedgerEvent) -> Void
     ) async throws -> (read: Int, decoded: Int) {
         var read = 0, decoded = 0
-        while let batch = try await next() {
+        var reading = Task { try await next() }
+        defer { reading.cancel() }
+        while let batch = try await reading.value {
+            reading = Task { try await next() }
             read += batch.count
             for e in try decode(batch, wanted: wanted, codec: codec) {
                 consume(e.position, e.streamID, e.event)

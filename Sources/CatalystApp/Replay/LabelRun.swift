@@ -9,7 +9,8 @@ import Synchronization
 /// the pure `Labeller`: batches of recorded events in, a file out.
 public enum LabelRun {
     /// A source of recorded events in reader order, batch by batch; nil when exhausted.
-    public typealias Batches = () async throws -> [RecordedEvent]?
+    /// Called again only after the previous call has returned.
+    public typealias Batches = @Sendable () async throws -> [RecordedEvent]?
 
     public struct Fold: Sendable {
         public var labeller: Labeller
@@ -19,7 +20,7 @@ public enum LabelRun {
     }
 
     /// Reads every batch, decodes only the event types the labeller uses (on every core) and folds them in log order.
-    public static func fold(_ next: Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
+    public static func fold(_ next: @escaping Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(labeller: labeller)
         (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: Labeller.eventTypes, codec: codec) { position, _, event in
             fold.labeller.consume(event, position: position)

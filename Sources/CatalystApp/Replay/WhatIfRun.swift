@@ -12,7 +12,7 @@ public enum WhatIfRun {
     }
 
     /// Reads every batch, decoding only the event types what-if uses.
-    public static func fold(_ next: LabelRun.Batches, whatIf: WhatIf, codec: EventCodec = EventCodec()) async throws -> Fold {
+    public static func fold(_ next: @escaping LabelRun.Batches, whatIf: WhatIf, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(whatIf: whatIf)
         (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: WhatIf.eventTypes, codec: codec) { position, streamID, event in
             fold.whatIf.consume(event, streamID: streamID, position: position)

@@ -63,7 +63,7 @@ struct BenchLabelCommand: CatalystCommand {
         }
     }
 
-    private func measure(_ name: String, _ source: LabelRun.Batches) async throws {
+    private func measure(_ name: String, _ source: @escaping LabelRun.Batches) async throws {
         let sw = Stopwatch(), cpu = CPUClock()
         let fold = try await LabelRun.fold(source, labeller: Labeller())
         let rows = fold.labeller.rows()

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Hand-written decoders for the event types that make up most of the log and that every replay reads:
-/// `scan.candidate_evaluated` (a full feature snapshot per candidate), the price records
+/// `scan.candidate_evaluated` and `signal.generated` (a full feature snapshot each), and the price records
 /// `observation.candidate_prices`, `risk.marks_recorded` and `position.marked`.
 ///
 /// `JSONDecoder` spends most of a replay's time in keyed containers and string handling. These read
@@ -18,6 +18,8 @@ enum HotEventDecoder {
             return read(payload, candidateEvaluated).map { .cycle(.candidateEvaluated($0)) }
         case Observation.CandidatePrices.eventType:
             return read(payload, candidatePrices).map { .observation(.candidatePrices($0)) }
+        case Cycle.SignalGenerated.eventType:
+            return read(payload, signalGenerated).map { .cycle(.signalGenerated($0)) }
         case Position.Marked.eventType:
             return read(payload, positionMarked).map { .position(.marked($0)) }
         case Risk.MarksRecorded.eventType:
@@ -28,7 +30,8 @@ enum HotEventDecoder {
     }
 
     static let hotTypes: Set<String> = [
-        Cycle.CandidateEvaluated.eventType, Observation.CandidatePrices.eventType, Position.Marked.eventType, Risk.MarksRecorded.eventType,
+        Cycle.CandidateEvaluated.eventType, Cycle.SignalGenerated.eventType, Observation.CandidatePrices.eventType, Position.Marked.eventType,
+        Risk.MarksRecorded.eventType,
     ]
 
     static func isHot(_ eventType: String) -> Bool { hotTypes.contains(eventType) }
@@ -356,5 +359,73 @@ enum HotEventDecoder {
         }
         guard ok, let at, let marks else { return nil }
         return Risk.MarksRecorded(markedAt: at, marks: marks)
+    }
+
+    // MARK: signal.generated
+
+    private static let signalKeys = JSONKeys(["signal_id", "cycle_id", "rank", "proposal", "generated_at"])
+
+    static func signalGenerated(_ json: inout JSONBytes) -> Cycle.SignalGenerated? {
+        var signal: String?, cycle: String?, rank: Int64?, proposal: TradeProposal?, at: Date?
+        let ok = json.object(signalKeys) { json, k in
+            switch k {
+            case 0:
+                signal = json.string()
+                return signal != nil
+            case 1:
+                cycle = json.string()
+                return cycle != nil
+            case 2:
+                rank = json.int64()
+                return rank != nil
+            case 3:
+                proposal = tradeProposal(&json)
+                return proposal != nil
+            default:
+                at = json.date()
+                return at != nil
+            }
+        }
+        guard ok, let signal, let cycle, let rank, let r = Int(exactly: rank), let proposal, let at else { return nil }
+        return Cycle.SignalGenerated(signalID: SignalID(rawValue: signal), cycleID: CycleID(rawValue: cycle), rank: r, proposal: proposal, generatedAt: at)
+    }
+
+    private static let proposalKeys = JSONKeys([
+        "symbol", "side", "entry", "stop", "target", "confidence", "composite_score", "atr", "pattern", "features",
+    ])
+
+    static func tradeProposal(_ json: inout JSONBytes) -> TradeProposal? {
+        var symbol: Symbol?, side: PositionSide?, pattern: PatternKind?, features: FeatureSnapshot?
+        var d: [Decimal?] = [nil, nil, nil, nil, nil]  // entry, stop, target, confidence, composite_score
+        var atr: Decimal?
+        let ok = json.object(proposalKeys) { json, k in
+            switch k {
+            case 0:
+                symbol = json.string().flatMap(Symbol.init)
+                return symbol != nil
+            case 1:
+                side = json.string().flatMap(PositionSide.init(rawValue:))
+                return side != nil
+            case 2, 3, 4, 5, 6:
+                d[k - 2] = json.decimal()
+                return d[k - 2] != nil
+            case 7:
+                guard let v = json.optionalDecimal() else { return false }
+                atr = v
+                return true
+            case 8:
+                if json.null() { return true }
+                pattern = json.string().flatMap(PatternKind.init(rawValue:))
+                return pattern != nil
+            default:
+                features = featureSnapshot(&json)
+                return features != nil
+            }
+        }
+        guard ok, let symbol, let side, let entry = d[0], let stop = d[1], let target = d[2], let confidence = d[3], let composite = d[4], let features
+        else { return nil }
+        return TradeProposal(
+            symbol: symbol, side: side, entry: Price(entry), stop: Price(stop), target: Price(target), pattern: pattern, confidence: confidence,
+            compositeScore: composite, atr: atr, features: features)
     }
 }
