@@ -139,11 +139,21 @@ public struct Labeller: Sendable {
         }
     }
 
-    /// One row per candidate, in the log order of their decision events.
+    /// One row per candidate, in the log order of their decision events. Rows are independent of each
+    /// other, so they are computed on every core in contiguous chunks and joined in order.
     public func rows() -> [LabelRow] {
-        var paths = self.paths
-        for k in paths.keys { paths[k]!.finish() }
-        return candidates.map { c in row(c, paths: paths) }
+        var finishing = self.paths
+        for k in finishing.keys { finishing[k]!.finish() }
+        let paths = finishing, candidates = self.candidates
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count / 1_000))
+        guard workers > 1 else { return candidates.map { c in row(c, paths: paths) } }
+        let chunk = (candidates.count + workers - 1) / workers
+        let parts = RowParts(workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let range = min(candidates.count, w * chunk)..<min(candidates.count, (w + 1) * chunk)
+            parts.set(w, candidates[range].map { c in row(c, paths: paths) })
+        }
+        return parts.joined()
     }
 
     private func row(_ c: Candidate, paths: [Symbol: PricePath]) -> LabelRow {
@@ -200,4 +210,15 @@ public struct Labeller: Sendable {
         }
         return r
     }
+}
+
+/// Each worker's rows, by worker index.
+private final class RowParts: @unchecked Sendable {
+    private var parts: [[LabelRow]]
+    private let lock = NSLock()
+
+    init(_ count: Int) { parts = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ rows: [LabelRow]) { lock.withLock { parts[index] = rows } }
+    func joined() -> [LabelRow] { lock.withLock { parts.flatMap { $0 } } }
 }

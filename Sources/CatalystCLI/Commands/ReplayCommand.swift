@@ -45,12 +45,20 @@ struct Replay: AsyncParsableCommand {
             }
             let watch = Stopwatch()
             let fold = try await LabelRun.fold(source, labeller: Labeller(barriers: spec, from: fromDate, to: toDate))
+            let folded = watch.seconds
             let rows = fold.labeller.rows()
-            let written = try LabelRun.write(LabelRun.csv(rows, barriers: spec), rows: rows.count, to: out)
+            let labelled = watch.seconds
+            let csv = LabelRun.csv(rows, barriers: spec)
+            let rendered = watch.seconds
+            let written = try LabelRun.write(csv, rows: rows.count, to: out)
             let seconds = watch.seconds
             print("\(written.rows) rows written to \(out) (\(written.bytes) bytes)")
             print("sha256 \(written.fileSHA256)\(out.hasSuffix(".lz4") ? "  (csv text \(written.csvSHA256))" : "")")
             print(String(format: "%d events read, %d decoded, %.2f s, barriers %@", fold.eventsRead, fold.eventsDecoded, seconds, spec.description))
+            print(
+                String(
+                    format: "  read, decode and fold %.2f s (%.0f events/s); labels %.2f s; CSV %.2f s; hash and write %.2f s", folded,
+                    Double(fold.eventsRead) / folded, labelled - folded, rendered - labelled, seconds - rendered))
         }
 
         static func date(_ text: String, _ option: String) throws -> NYDate {
