@@ -10,17 +10,22 @@ enum BatchDecoder {
     static let parallelThreshold = 256
 
     /// Reads every batch and hands each wanted event, decoded, to `consume` in log order. The next batch is
-    /// read while this one is decoded (the database, or the LZ4 decoder, works while the cores decode).
+    /// read and decoded while this one is consumed: the database (or the LZ4 decoder) and the cores that
+    /// decode work while the fold, which is sequential, runs.
     static func replay(
         _ next: @escaping LabelRun.Batches, wanted: Set<String>, codec: EventCodec, _ consume: (_ position: Int64, _ streamID: String, LedgerEvent) -> Void
     ) async throws -> (read: Int, decoded: Int) {
+        @Sendable func readAndDecode() async throws -> (read: Int, events: [(position: Int64, streamID: String, event: LedgerEvent)])? {
+            guard let batch = try await next() else { return nil }
+            return (batch.count, try decode(batch, wanted: wanted, codec: codec))
+        }
         var read = 0, decoded = 0
-        var reading = Task { try await next() }
-        defer { reading.cancel() }
-        while let batch = try await reading.value {
-            reading = Task { try await next() }
-            read += batch.count
-            for e in try decode(batch, wanted: wanted, codec: codec) {
+        var ahead = Task { try await readAndDecode() }
+        defer { ahead.cancel() }
+        while let batch = try await ahead.value {
+            ahead = Task { try await readAndDecode() }
+            read += batch.read
+            for e in batch.events {
                 consume(e.position, e.streamID, e.event)
                 decoded += 1
             }
