@@ -44,6 +44,7 @@ struct BenchLabelCommand: CatalystCommand {
             while let b = try await next() { n += b.count }
             print("table read only, run \(run)        \(rate(n, sw.seconds))  \(perCPU(n, cpu.seconds))")
         }
+        try await measureDecoders(store)
         for run in 1...3 {
             try await measure("table → labeller, run \(run)    ", LabelRun.table(store))
         }
@@ -69,6 +70,18 @@ struct BenchLabelCommand: CatalystCommand {
         let rows = fold.labeller.rows()
         let (s, c) = (sw.seconds, cpu.seconds)
         print("\(name)\(rate(fold.eventsRead, s))  \(perCPU(fold.eventsRead, c)); \(fold.eventsDecoded) decoded, \(rows.count) rows")
+    }
+
+    /// The hot event types on one core: the hand-written decoder against `JSONDecoder`, payloads in memory.
+    private func measureDecoders(_ store: PostgresEventStore) async throws {
+        var hot: [RecordedEvent] = []
+        let next = LabelRun.table(store)
+        while let b = try await next() { hot += b.filter { EventCodec.isHotPath($0.eventType) } }
+        for (name, codec) in [("hot-path decoder", EventCodec()), ("JSONDecoder     ", EventCodec(hotPath: false))] {
+            let sw = Stopwatch()
+            for e in hot { _ = try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload) }
+            print("decode \(hot.count) hot events, one core, \(name)  \(rate(hot.count, sw.seconds))")
+        }
     }
 
     private func perCPU(_ n: Int, _ seconds: Double) -> String { String(format: "%.0f ev/s per CPU-second", Double(n) / seconds) }
