@@ -14,7 +14,9 @@ import Testing
         let project = try LiveDrill.project()
         defer { try? FileManager.default.removeItem(at: project) }
         try await fake.withRunning { fakeURL in
-            let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project)
+            // The client must still be waiting when the kill comes: its default 10 s request timeout can pass on
+            // a loaded machine between the broker's acceptance and the kill, and the outcome is then recorded as unknown.
+            let environment = LiveDrill.environment(fake: fakeURL, db: db, project: project).merging(["CATALYST_BROKER_TIMEOUT_SECONDS": "300"]) { $1 }
             let first = try ServeProcess(environment: environment)
             let url = try await first.url()
             try await LiveDrill.poll("the start-up reconciliation to open the trading gate") {
