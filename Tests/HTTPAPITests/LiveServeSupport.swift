@@ -161,6 +161,12 @@ final class ServeProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// A drill that fails before it stops the process must not leave a `serve` running (it would hold its
+    /// port and trade against the fake until the test run ends).
+    deinit {
+        if process.isRunning { _ = Foundation.kill(pid, SIGKILL) }
+    }
+
     var pid: Int32 { process.processIdentifier }
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
