@@ -46,17 +46,7 @@ struct AppendBench: CatalystCommand {
         }
 
         sw = Stopwatch()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for w in 0..<writers {
-                group.addTask {
-                    for i in 0..<perWriter {
-                        let s = "writer\(w)-\(i % 100)"
-                        _ = try await store.append(to: s, expected: .any, events: BenchEvents.make(stream: s, count: 1))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await BenchEvents.appendConcurrently(store, writers: writers, perWriter: perWriter)
         print("\(writers) concurrent writers       \(rate(writers * perWriter, sw.seconds))")
 
         let ceiling = try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter)

@@ -43,6 +43,21 @@ enum BenchEvents {
             .utf8)
     static let metadata = Data(#"{"actor":"system","correlation_id":"6f1c2d3e-0000-4000-8000-000000000001"}"#.utf8)
 
+    /// `writers` concurrent writers, each appending `perWriter` one-event transactions over 100 streams of its own.
+    static func appendConcurrently(_ store: PostgresEventStore, writers: Int, perWriter: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    for i in 0..<perWriter {
+                        let s = "writer\(w)-\(i % 100)"
+                        _ = try await store.append(to: s, expected: .any, events: make(stream: s, count: 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     static func make(stream: String, count: Int, at: Date = Date(timeIntervalSince1970: 1_790_000_000)) -> [NewEvent] {
         (0..<count).map { _ in
             NewEvent(eventID: UUID(), streamID: stream, eventType: "order.filled", schemaVersion: 1, payload: payload, metadata: metadata, occurredAt: at)

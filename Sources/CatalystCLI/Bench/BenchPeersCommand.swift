@@ -53,17 +53,7 @@ struct BenchPeersCommand: CatalystCommand {
         }
 
         sw = Stopwatch()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for w in 0..<writers {
-                group.addTask {
-                    for i in 0..<perWriter {
-                        let s = "writer\(w)-\(i % 100)"
-                        _ = try await store.append(to: s, expected: .any, events: BenchEvents.make(stream: s, count: 1))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await BenchEvents.appendConcurrently(store, writers: writers, perWriter: perWriter)
         report("writers", writers * perWriter, sw.seconds)
 
         var reads: [Double] = []
