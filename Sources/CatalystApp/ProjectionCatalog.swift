@@ -8,7 +8,7 @@ public enum ProjectionCatalog {
     public static func all() -> [any Projection] {
         [
             AuditSealProjection(), OrdersProjection(), PositionsProjection(), CyclesProjection(), CandidatesProjection(), RiskProjection(),
-            PipelineStatusProjection(), PerformanceProjection(), EventIndexProjection(), DoctorActivityProjection(),
+            PipelineStatusProjection(), PerformanceProjection(), EventIndexProjection(), DoctorActivityProjection(), PrincipalsProjection(),
         ]
     }
 

@@ -3,7 +3,8 @@ import Logging
 import MCP
 
 /// `catalyst mcp`: the MCP server for Claude over stdio. Resources read the projection views directly;
-/// tools are commands sent to the running `catalyst serve` API with actor `mcp`.
+/// tools are commands sent to the running `catalyst serve` API with the agent principal's key, so they
+/// are recorded as that agent and can never act as a human.
 public enum CatalystMCPServer {
     public static func run(resources: MCPResources, tools: MCPTools, local: MCPLocalTools = MCPLocalTools(), logger: Logger) async throws {
         let server = Server(
@@ -32,8 +33,15 @@ public enum CatalystMCPServer {
         }
         await server.withMethodHandler(CallTool.self) { params in
             let isLocal = MCPLocalTools.specs.contains { $0.name == params.name }
-            guard isLocal || MCPTools.specs.contains(where: { $0.name == params.name }) else {
+            guard let spec = (MCPTools.specs + MCPLocalTools.specs).first(where: { $0.name == params.name }) else {
                 throw MCPError.invalidParams("unknown tool: \(params.name)")
+            }
+            // Only declared arguments are forwarded; anything else (an `operator` smuggled in, say) is
+            // the caller's error (-32602), never silently passed on or dropped.
+            let undeclared = Set((params.arguments ?? [:]).keys).subtracting(spec.properties.map(\.0))
+            guard undeclared.isEmpty else {
+                throw MCPError.invalidParams(
+                    "\(params.name) does not take \(undeclared.sorted().joined(separator: ", ")) (its arguments: \(spec.properties.map(\.0).joined(separator: ", ")))")
             }
             do {
                 let arguments = (params.arguments ?? [:]).mapValues(plain)
@@ -56,7 +64,10 @@ public enum CatalystMCPServer {
         for (name, type, description) in spec.properties { properties[name] = .object(["type": .string(type), "description": .string(description)]) }
         return Tool(
             name: spec.name, description: spec.description,
-            inputSchema: .object(["type": .string("object"), "properties": .object(properties), "required": .array(spec.required.map { .string($0) })]))
+            inputSchema: .object([
+                "type": .string("object"), "properties": .object(properties), "required": .array(spec.required.map { .string($0) }),
+                "additionalProperties": .bool(false),
+            ]))
     }
 
     /// MCP values as JSONSerialization-compatible values.

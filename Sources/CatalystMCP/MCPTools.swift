@@ -3,10 +3,11 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// The MCP tools (seeds §4): each is one POST to the running `catalyst serve` API, sent with
-/// `X-Catalyst-Actor: mcp` so the command it becomes is recorded with actor `mcp`. The API validates
-/// and refuses exactly as it does for cron and curl; a refusal comes back as a tool error whose text is
-/// the API's message.
+/// The MCP tools (seeds §4): each is one POST to the running `catalyst serve` API, sent with the agent
+/// principal's key (`Authorization: Bearer`), so the command it becomes is recorded as that agent. The
+/// API checks the agent's capabilities and refuses exactly as it does for cron and curl; a refusal
+/// comes back as a tool error whose text is the API's message. An agent cannot lift a halt (its
+/// `resume_trading` is recorded as a request for a human) and its trades always wait for a human.
 public struct MCPTools: Sendable {
     public struct Spec: Sendable {
         public var name: String
@@ -19,6 +20,7 @@ public struct MCPTools: Sendable {
     let baseURL: String
     let apiKey: String?
 
+    /// `apiKey`: the agent's key (`catalyst mcp` reads `CATALYST_API_KEY` or `.catalyst/credentials/agent.key`).
     public init(baseURL: String, apiKey: String?) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -39,9 +41,11 @@ public struct MCPTools: Sendable {
             name: "emergency_stop", description: "Halt trading, cancel every open order and close every position with market orders.",
             properties: [("reason", "string", "why trading is being stopped")], required: ["reason"]),
         Spec(
-            name: "resume_trading", description: "Lift a halt. Only a named human operator may: give the operator's name.",
-            properties: [("operator", "string", "the human operator's name"), ("reason", "string", "why it is safe to trade again")],
-            required: ["operator", "reason"]),
+            name: "resume_trading",
+            description:
+                "Ask for the halt to be lifted. An agent cannot lift it: the request is recorded (risk.resume_requested) and a human operator must resume trading.",
+            properties: [("reason", "string", "why it is safe to trade again")],
+            required: ["reason"]),
         Spec(
             name: "execute_trade", description: "Propose a trade; it goes through the risk rules and becomes a supervised approval for a human.",
             properties: [
@@ -103,8 +107,7 @@ public struct MCPTools: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("mcp", forHTTPHeaderField: "X-Catalyst-Actor")
-        if let apiKey { request.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         let data: Data

@@ -17,10 +17,18 @@ public final class APIBackend: Sendable {
     public let logger: Logger
     /// "simulated" or "live": shown by `/health` and the dashboard.
     public let venue: String
+    /// Whose credential a request carries, and what each principal may do.
+    public let directory: PrincipalDirectory
+    public let gate: AuthorityGate
+    /// Maker–checker settings (`config/authority.yaml`).
+    public let policy: AuthorityPolicy
     let counters = RequestCounters()
 
-    public init(system: TradingSystem, projections: [String], venue: String, logger: Logger) {
+    public init(system: TradingSystem, projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
         self.system = system
+        self.directory = PrincipalDirectory(log: system.log)
+        self.gate = AuthorityGate(log: system.log, directory: directory, logger: logger)
+        self.policy = policy
         self.pool = system.log.store.pool
         self.projections = projections
         self.cycles = CycleRunner(system: system, logger: logger)
@@ -28,8 +36,8 @@ public final class APIBackend: Sendable {
         self.venue = venue
     }
 
-    /// A command context for a request: actor from the front end, the ledger's clock.
-    func context(_ actor: Actor) -> CommandContext { system.context(actor) }
+    /// A command context for a request: the authenticated principal is the actor, the ledger's clock.
+    func context(_ principal: AuthenticatedPrincipal) -> CommandContext { system.context(principal.actor) }
 
     /// Read-your-writes: waits (briefly) until the given projections have applied everything the log
     /// holds now, so a client that reads right after a write sees it. A slow projector only delays the

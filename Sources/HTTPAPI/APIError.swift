@@ -27,7 +27,6 @@ public struct APIError: Error, Sendable, Equatable {
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: what) }
 
-    static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "a valid X-API-Key header is required")
 
     /// Business refusals: a state conflict (halted, closed market, pending reconciliation) is 409;
     /// input the rules reject is 422; a failing peer is 503.
@@ -39,6 +38,12 @@ public struct APIError: Error, Sendable, Equatable {
         case .contention(let stream): return APIError(.conflict, code: "contention", message: error.description, details: ["stream": stream])
         case .unavailable(let what, let retryable):
             return APIError(.serviceUnavailable, code: "unavailable", message: what, details: ["retryable": String(retryable)])
+        case .unauthenticated(let why):
+            return APIError(.unauthorized, code: "unauthorized", message: why)
+        case .forbidden(let capability, let principal):
+            return APIError(
+                .forbidden, code: "forbidden", message: "\(principal.rawValue) may not do this: it needs the capability \(capability.rawValue)",
+                details: ["capability": capability.rawValue, "principal": principal.rawValue])
         }
     }
 

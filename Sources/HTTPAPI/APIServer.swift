@@ -1,5 +1,7 @@
+import Application
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import LocalServer
 import Logging
 
@@ -8,27 +10,21 @@ public struct APIServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        /// `CATALYST_API_KEYS`; empty = no keys (loopback only).
-        public var apiKeys: Set<String>
+        /// Reads need a credential on loopback too (`serve --private-reads`).
+        public var privateReads: Bool
 
-        public init(host: String = "127.0.0.1", port: Int = 5006, apiKeys: Set<String> = []) {
+        public init(host: String = "127.0.0.1", port: Int = 5006, privateReads: Bool = false) {
             self.host = host
             self.port = port
-            self.apiKeys = apiKeys
-        }
-
-        /// Keys from the environment's comma list (blank entries ignored).
-        public static func keys(from environment: [String: String]) -> Set<String> {
-            Set((environment["CATALYST_API_KEYS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            self.privateReads = privateReads
         }
 
         static func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") }
 
-        /// Refuses to expose an unauthenticated API beyond this machine.
+        /// Beyond loopback every route but `/health` needs a credential; on loopback reads stay open.
+        public var readsNeedCredential: Bool { privateReads || !Self.isLoopback(host) }
+
         public func validate() throws(APIStartupError) {
-            if apiKeys.isEmpty && !Self.isLoopback(host) {
-                throw .unauthenticatedNonLoopback(host)
-            }
             guard (0...65535).contains(port) else { throw .badPort(port) }
         }
     }
@@ -43,17 +39,24 @@ public struct APIServer: Sendable {
         self.logger = logger
     }
 
-    public func buildRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func buildRouter() -> Router<APIRequestContext> { build().router }
+
+    /// Every route with the access it needs (`"POST /api/v1/trades"` → `act(propose_trade)`).
+    public func routeAccess() -> [String: RouteAccess] { build().registered }
+
+    func build() -> GuardedRouter {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: CountingMiddleware(counters: backend.counters))
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: AuthMiddleware(keys: configuration.apiKeys, logger: logger))
         router.add(middleware: RequestValidationMiddleware())
-        WorkflowRoutes(backend: backend).register(on: router)
-        ReadRoutes(backend: backend).register(on: router)
-        TradeRoutes(backend: backend).register(on: router)
-        OpsRoutes(backend: backend).register(on: router)
-        return router
+        router.add(middleware: PrincipalAuthenticator(directory: backend.directory, logger: logger))
+        let guarded = GuardedRouter(
+            router: router, admission: Admission(gate: backend.gate, readsNeedCredential: configuration.readsNeedCredential))
+        WorkflowRoutes(backend: backend).register(on: guarded)
+        ReadRoutes(backend: backend).register(on: guarded)
+        TradeRoutes(backend: backend).register(on: guarded)
+        OpsRoutes(backend: backend).register(on: guarded)
+        return guarded
     }
 
     /// Runs until cancelled; `onRunning` gets the bound port (useful with port 0).
@@ -84,15 +87,12 @@ public struct APIServer: Sendable {
 }
 
 public enum APIStartupError: Error, Sendable, CustomStringConvertible {
-    case unauthenticatedNonLoopback(String)
     case badPort(Int)
     case didNotStart
     case projectionsNotReady(live: Int, of: Int)
 
     public var description: String {
         switch self {
-        case .unauthenticatedNonLoopback(let h):
-            "refusing to listen on \(h) without API keys: set CATALYST_API_KEYS (comma-separated) or bind to 127.0.0.1"
         case .badPort(let p): "port \(p) is out of range"
         case .didNotStart: "the HTTP server did not start"
         case .projectionsNotReady(let live, let total): "only \(live) of \(total) projections became live in time"

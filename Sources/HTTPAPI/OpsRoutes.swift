@@ -7,23 +7,23 @@ import Projections
 struct OpsRoutes {
     let backend: APIBackend
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/health") { _, _ in
+    func register(on router: GuardedRouter) {
+        router.open("/health") { _, _ in
             let h = await health()
             return try JSONBody.response(h, status: h.status == "unhealthy" ? .serviceUnavailable : .ok)
         }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics", .readViews) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: await metrics())))
         }
-        router.get("/openapi.json") { _, _ in
+        router.open("/openapi.json") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
                 throw APIError(.internalServerError, code: "missing_resource", message: "openapi.json is not bundled")
             }
             return JSONBody.raw(data)
         }
-        router.get("/") { _, _ in
+        router.open("/") { _, _ in
             guard let url = Bundle.module.url(forResource: "dashboard", withExtension: "html"), let page = try? String(contentsOf: url, encoding: .utf8)
             else { throw APIError(.internalServerError, code: "missing_resource", message: "dashboard.html is not bundled") }
             return Response(

@@ -11,34 +11,33 @@ struct ReadRoutes {
         "rejected", "replaced", "pending_cancel", "pending_replace", "held",
     ]
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
-        let api = router.group("/api/v1")
-        api.get("/workflow/history") { request, _ in
+    func register(on api: GuardedRouter) {
+        api.get("/api/v1/workflow/history", .readViews) { request, _ in
             let limit = try Query(request).int("limit", default: 20, in: 1...500)
             return JSONBody.raw(try await backend.rows("SELECT * FROM v_cycles ORDER BY started_at DESC LIMIT \(limit)"))
         }
-        api.get("/cycles/current") { _, _ in
+        api.get("/api/v1/cycles/current", .readViews) { _, _ in
             // The cycle first, then its funnel: joining the view before the LIMIT aggregated every cycle's
             // candidates on each request (the soak saw it grow with the history until the API stalled).
             try await cycle(
                 "SELECT c.*, (SELECT to_jsonb(f) - 'cycle_id' FROM v_candidate_funnel f WHERE f.cycle_id = c.cycle_id) AS funnel "
                     + "FROM (SELECT * FROM v_cycles ORDER BY (status = 'running') DESC, started_at DESC LIMIT 1) c", [], missing: "no cycle has run yet")
         }
-        api.get("/cycles/:id") { _, context in
+        api.get("/api/v1/cycles/:id", .readViews) { _, context in
             let id = context.parameters.get("id") ?? ""
             return try await cycle(
                 "SELECT c.*, to_jsonb(f) - 'cycle_id' AS funnel FROM v_cycles c LEFT JOIN v_candidate_funnel f USING (cycle_id) WHERE c.cycle_id = $1",
                 [id], missing: "cycle \(id)")
         }
-        api.get("/positions/active") { _, _ in
+        api.get("/api/v1/positions/active", .readViews) { _, _ in
             JSONBody.raw(try await backend.rows("SELECT * FROM v_positions_current"))
         }
-        api.get("/positions/history") { request, _ in
+        api.get("/api/v1/positions/history", .readViews) { request, _ in
             let limit = try Query(request).int("limit", default: 100, in: 1...1000)
             return JSONBody.raw(
                 try await backend.rows("SELECT * FROM v_positions WHERE status = 'closed' ORDER BY closed_at DESC NULLS LAST LIMIT \(limit)"))
         }
-        api.get("/orders") { request, _ in
+        api.get("/api/v1/orders", .readViews) { request, _ in
             let q = Query(request)
             let limit = try q.int("limit", default: 100, in: 1...1000)
             switch q["status"] {
@@ -52,7 +51,7 @@ struct ReadRoutes {
                 throw APIError.invalid(field: "status", reason: "unknown order status \"\(s)\" (one of \(Self.orderStatuses.sorted().joined(separator: ", ")))")
             }
         }
-        api.get("/candidates") { request, _ in
+        api.get("/api/v1/candidates", .readViews) { request, _ in
             let q = Query(request)
             let limit = try q.int("limit", default: 200, in: 1...5000)
             var cycle = q["cycle_id"]
@@ -60,26 +59,26 @@ struct ReadRoutes {
             guard let cycle else { return JSONBody.raw(Data("[]".utf8)) }
             return JSONBody.raw(try await backend.rows("SELECT * FROM v_candidates WHERE cycle_id = $1 LIMIT \(limit)", [cycle]))
         }
-        api.get("/risk/limits") { _, _ in
+        api.get("/api/v1/risk/limits", .readViews) { _, _ in
             try JSONBody.response(backend.system.riskParameters.current())
         }
-        api.get("/risk/state") { _, _ in
+        api.get("/api/v1/risk/state", .readViews) { _, _ in
             guard let row = try await backend.row("SELECT * FROM v_risk_state WHERE account = $1", [backend.system.account.rawValue]) else {
                 throw APIError.notFound("no risk day has been opened yet")
             }
             return JSONBody.raw(row)
         }
-        api.get("/risk/violations") { request, _ in
+        api.get("/api/v1/risk/violations", .readViews) { request, _ in
             let date = try Query(request).date("date") ?? backend.system.tradingDate(backend.system.clock.now())
             return JSONBody.raw(
                 try await backend.rows(
                     "SELECT * FROM v_risk_denials WHERE account = $1 AND trading_date = $2::date", [backend.system.account.rawValue, date.description]))
         }
-        api.get("/reports/daily") { request, _ in
+        api.get("/api/v1/reports/daily", .readViews) { request, _ in
             let date = try Query(request).date("date") ?? backend.system.tradingDate(backend.system.clock.now())
             return try await daily(date)
         }
-        api.get("/events") { request, _ in try await events(Query(request)) }
+        api.get("/api/v1/events", .readEvents) { request, _ in try await events(Query(request)) }
     }
 
     func cycle(_ sql: String, _ binds: [String], missing: String) async throws -> Response {

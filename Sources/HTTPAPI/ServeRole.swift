@@ -42,7 +42,9 @@ public enum ServeRole {
         if let d = options.date { date = d } else { date = lastTradingDay() }
         let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
-        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", logger: logger)
+        let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
+        let backend = APIBackend(
+            system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
         let driver = SimulatedClockDriver(
             world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
@@ -61,6 +63,7 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
         let sim = try await simulated(options, store: store, files: files, logger: logger)
+        try await bootstrapPrincipals(sim.system.log, logger: logger)
         try await sim.driver.open()
         try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {
             if options.speed > 0 { await sim.driver.run(speed: options.speed) }
@@ -76,9 +79,18 @@ public enum ServeRole {
         let config = try TradingAssembly.config(files, logger: logger)
         let system = try TradingAssembly.live(store: store, config: config, files: files, logger: logger)
         try await target.requireMigrated(files: files, logger: logger)
-        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
+        let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
+        try await bootstrapPrincipals(system.log, logger: logger)
+        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
+    }
+
+    /// The zero-configuration principals, when the ledger has none (normally `catalyst migrate` made them).
+    static func bootstrapPrincipals(_ log: EventLog, logger: Logger) async throws {
+        for file in try await LocalCredentials.bootstrap(log: log) {
+            logger.notice("no principals yet: wrote a local credential", metadata: ["file": "\(file.path)"])
+        }
     }
 
     /// Runs a projector until cancelled, starting it again `retryAfter` after a failure: a database that

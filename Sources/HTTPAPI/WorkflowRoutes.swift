@@ -8,27 +8,32 @@ import Hummingbird
 struct WorkflowRoutes {
     let backend: APIBackend
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
-        let api = router.group("/api/v1")
-        api.post("/workflow/start") { request, _ in try await start(request) }
-        api.post("/workflow/stop") { request, _ in try await stop(request) }
-        api.post("/emergency-stop") { request, _ in try await emergencyStop(request) }
-        api.post("/trading/resume") { request, _ in try await resume(request) }
-        api.post("/approvals/:id/approve") { request, context in try await approve(request, id: context.parameters.get("id") ?? "") }
-        api.post("/approvals/:id/deny") { request, context in try await deny(request, id: context.parameters.get("id") ?? "") }
+    func register(on api: GuardedRouter) {
+        api.post("/api/v1/workflow/start", .startCycle) { request, _, who in try await start(request, who) }
+        api.post("/api/v1/workflow/stop", .stopCycle) { request, _, who in try await stop(request, who) }
+        api.post("/api/v1/emergency-stop", .emergencyStop) { request, _, who in try await emergencyStop(request, who) }
+        // An agent may only ask (a human must grant it); the route needs the asking capability and the
+        // answer says which happened.
+        api.post("/api/v1/trading/resume", .requestResume) { request, _, who in try await resume(request, who) }
+        api.post("/api/v1/approvals/:id/approve", .decideApproval) { request, context, who in
+            try await approve(request, id: context.parameters.get("id") ?? "", who)
+        }
+        api.post("/api/v1/approvals/:id/deny", .decideApproval) { request, context, who in
+            try await deny(request, id: context.parameters.get("id") ?? "", who)
+        }
     }
 
     /// `{"mode": "normal", "scan_frequency": 300, "max_positions": 5}` as the seeds' crontab sends it.
     /// The `Idempotency-Key` header wins over the body's `idempotency_key`; without either the schedule
     /// slot is the key, so cron firing twice lands on one cycle.
-    func start(_ request: Request) async throws -> Response {
+    func start(_ request: Request, _ who: AuthenticatedPrincipal) async throws -> Response {
         var body = try await JSONBody.decode(StartCycleRequest.self, from: request)
         if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] {
             // The header wins, but a bad body is still a bad request: validate it before it is overridden.
             _ = try body.validated(now: backend.system.clock.now())
             body.idempotencyKey = key
         }
-        let context = backend.context(RequestActor.of(request, route: "workflow-start"))
+        let context = backend.context(who)
         let started = try await CycleService(system: backend.system).start(body, context: context)
         if !started.alreadyStarted { await backend.cycles.launch(started.cycleID, context: context) }
         await backend.settle(["cycles"])
@@ -42,7 +47,7 @@ struct WorkflowRoutes {
     }
 
     /// Stops the given cycle, or the running one.
-    func stop(_ request: Request) async throws -> Response {
+    func stop(_ request: Request, _ who: AuthenticatedPrincipal) async throws -> Response {
         let body = try await JSONBody.decode(StopBody.self, from: request)
         let id: String
         if let given = body.cycleID {
@@ -57,7 +62,7 @@ struct WorkflowRoutes {
         let existing = try await backend.system.log.load(Cycle.self, .cycle(cycleID)).state
         guard existing.status != nil else { throw APIError.notFound("cycle \(id)") }
         let state = try await CycleService(system: backend.system).stop(
-            cycleID, reason: body.reason ?? "stopped through the API", context: backend.context(RequestActor.of(request, route: "workflow-stop")))
+            cycleID, reason: body.reason ?? "stopped through the API", context: backend.context(who))
         await backend.settle(["cycles"])
         return try JSONBody.response(["cycle_id": id, "status": state.status?.rawValue ?? "stopped"])
     }
@@ -68,13 +73,13 @@ struct WorkflowRoutes {
     }
 
     /// Halt, cancel every open order, flatten every position. Idempotent.
-    func emergencyStop(_ request: Request) async throws -> Response {
+    func emergencyStop(_ request: Request, _ who: AuthenticatedPrincipal) async throws -> Response {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
+        try who.checkNamed(body.operator)
         guard let reason = body.reason, !JSONBody.isBlank(reason) else {
             throw APIError.invalid(field: "reason", reason: "is required (why trading is being stopped)")
         }
-        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "emergency-stop")
-        let report = try await EmergencyStop(system: backend.system).run(reason: reason, context: backend.context(actor))
+        let report = try await EmergencyStop(system: backend.system).run(reason: reason, context: backend.context(who))
         await backend.settle(["risk", "cycles"])
         return try JSONBody.response(EmergencyAnswer(halted: report.halted, ordersCanceled: report.ordersCanceled, positionsClosing: report.positionsClosing, reason: reason))
     }
@@ -87,18 +92,39 @@ struct WorkflowRoutes {
         enum CodingKeys: String, CodingKey { case halted, reason, ordersCanceled = "orders_canceled", positionsClosing = "positions_closing" }
     }
 
-    /// Only a named human operator may lift a halt (the risk decider refuses anyone else).
-    func resume(_ request: Request) async throws -> Response {
+    /// A human lifts the halt (under maker–checker, a loss-limit halt needs a second, different human);
+    /// anyone else's call is recorded as a request that waits for a human. The answer says which.
+    func resume(_ request: Request, _ who: AuthenticatedPrincipal) async throws -> Response {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
-        guard let name = body.operator, !JSONBody.isBlank(name) else {
-            throw APIError.invalid(field: "operator", reason: "is required: only a named human operator may resume trading")
-        }
+        try who.checkNamed(body.operator)
         guard let reason = body.reason, !JSONBody.isBlank(reason) else {
             throw APIError.invalid(field: "reason", reason: "is required")
         }
-        let state = try await RiskDesk(system: backend.system).resume(note: reason, context: backend.context(Actor(.operator, name: name)))
+        // Only a principal that may resume lifts the halt; anyone else (an agent) only asks.
+        let outcome = try await RiskDesk(system: backend.system).resume(
+            note: reason, makerChecker: backend.policy.resumeAfterLossLimit, onlyRequest: !who.may(.resumeTrading), context: backend.context(who))
         await backend.settle(["risk"])
-        return try JSONBody.response(["halted": state.halt != nil ? "true" : "false", "resumed_by": name])
+        let answer: ResumeAnswer
+        switch outcome {
+        case .resumed: answer = ResumeAnswer(status: "resumed", halted: false, by: who.id.rawValue, message: "trading resumed")
+        case .notHalted: answer = ResumeAnswer(status: "not_halted", halted: false, by: who.id.rawValue, message: "trading was not halted")
+        case .awaitingHuman:
+            answer = ResumeAnswer(
+                status: "resume_requested", halted: true, by: who.id.rawValue,
+                message: "recorded as a request: a human operator must resume trading (catalyst resume, or POST /api/v1/trading/resume with an operator's key)")
+        case .awaitingSecondHuman:
+            answer = ResumeAnswer(
+                status: "awaiting_second_human", halted: true, by: who.id.rawValue,
+                message: "maker–checker: a second, different human operator must confirm this resume")
+        }
+        return try JSONBody.response(answer, status: answer.halted ? .accepted : .ok)
+    }
+
+    struct ResumeAnswer: Encodable {
+        var status: String
+        var halted: Bool
+        var by: String
+        var message: String
     }
 
     struct ApprovalBody: Decodable {
@@ -107,18 +133,18 @@ struct WorkflowRoutes {
         var reason: String?
     }
 
-    func approve(_ request: Request, id: String) async throws -> Response {
+    func approve(_ request: Request, id: String, _ who: AuthenticatedPrincipal) async throws -> Response {
         let body = try await JSONBody.decode(ApprovalBody.self, from: request)
-        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "approvals")
-        let order = try await ApprovalService(system: backend.system).grant(ApprovalID(rawValue: id), note: body.note, context: backend.context(actor))
+        try who.checkNamed(body.operator)
+        let order = try await ApprovalService(system: backend.system).grant(ApprovalID(rawValue: id), note: body.note, context: backend.context(who))
         await backend.settle(["orders"])
         return try JSONBody.response(["approval_id": id, "status": "granted", "order_id": order.orderID.rawValue])
     }
 
-    func deny(_ request: Request, id: String) async throws -> Response {
+    func deny(_ request: Request, id: String, _ who: AuthenticatedPrincipal) async throws -> Response {
         let body = try await JSONBody.decode(ApprovalBody.self, from: request)
-        let actor = try RequestActor.named(body.operator) ?? RequestActor.of(request, route: "approvals")
-        try await ApprovalService(system: backend.system).deny(ApprovalID(rawValue: id), reason: body.reason ?? "denied through the API", context: backend.context(actor))
+        try who.checkNamed(body.operator)
+        try await ApprovalService(system: backend.system).deny(ApprovalID(rawValue: id), reason: body.reason ?? "denied through the API", context: backend.context(who))
         return try JSONBody.response(["approval_id": id, "status": "denied"])
     }
 }

@@ -52,7 +52,7 @@ extension LedgerSimulator {
         commit()
 
         if rng.chance(options.stopCycleChance) {
-            actor = Actor(.operator, name: "craig")
+            actor = Actor.principal("craig", kind: .human, name: "craig")
             try recorder.decide(Cycle.self, .stop(reason: "operator stopped the cycle", by: actor, at: tick()), &cycle.state, on: stream, "stop cycle")
             commit()
             return

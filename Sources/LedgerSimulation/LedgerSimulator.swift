@@ -157,14 +157,14 @@ public struct LedgerSimulator {
 
     private mutating func halt() throws {
         correlation = rng.uuid()
-        actor = Actor(.operator, name: "craig")
+        actor = Actor.principal("craig", kind: .human, name: "craig")
         try recorder.decide(Risk.self, .halt(.manual, by: actor, at: tick(), detail: "operator pause"), &risk, on: riskStream, "halt")
         commit()
     }
 
     mutating func resume(note: String) throws {
         correlation = rng.uuid()
-        actor = Actor(.operator, name: "craig")
+        actor = Actor.principal("craig", kind: .human, name: "craig")
         try recorder.decide(Risk.self, .resume(by: actor, at: tick(), note: note), &risk, on: riskStream, "resume")
         commit()
     }

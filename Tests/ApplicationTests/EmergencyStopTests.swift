@@ -80,22 +80,27 @@ import Testing
         #expect(try await h.events().count("cycle.started") == 0)
     }
 
-    @Test func onlyANamedHumanOperatorLiftsTheHalt() async throws {
+    @Test func onlyAHumanPrincipalLiftsTheHaltAndEveryoneElseOnlyAsks() async throws {
         let h = try await SimHarness.make()
         try await EmergencyStop(system: h.system).run(reason: "drill", context: h.context(SimHarness.operatorActor))
         h.world.setTime(NYDate("2025-03-17")!.at(hour: 9, minute: 45))
-        for actor in [Actor(.cron), Actor(.system), Actor(.mcp, name: "claude"), Actor(.doctor), Actor(.api, name: "key"), Actor(.operator)] {
-            do {
-                _ = try await RiskDesk(system: h.system).resume(note: "let me", context: h.context(actor))
-                Issue.record("\(actor) lifted the halt")
-            } catch {
-                #expect(refusalCode(error) == "human_required", "\(error)")
-            }
+        let others = [
+            Actor(.cron), Actor(.system), Actor(.mcp, name: "claude"), Actor(.doctor), Actor(.api, name: "key"), Actor(.operator),
+            Actor(.operator, name: "alice"), Actor.principal("claude", kind: .agent, name: "Doctor Claude"), Actor.principal("cron", kind: .service, name: "cron"),
+        ]
+        for actor in others {
+            let outcome = try await RiskDesk(system: h.system).resume(note: "let me", context: h.context(actor))
+            #expect(outcome == .awaitingHuman, "\(actor): \(outcome)")
         }
+        // A human without the capability (the front end says so) only asks too.
+        let asked = try await RiskDesk(system: h.system).resume(note: "me too", onlyRequest: true, context: h.context(SimHarness.operatorActor))
+        #expect(asked == .awaitingHuman)
         #expect(try await h.risk(NYDate("2025-03-17")!).halt != nil)
         #expect(try await h.events().count("risk.trading_resumed") == 0)
-        let state = try await RiskDesk(system: h.system).resume(note: "checked the broker", context: h.context(SimHarness.operatorActor))
-        #expect(state.halt == nil)
+        #expect(try await h.events().count("risk.resume_requested") == others.count + 1)
+        let outcome = try await RiskDesk(system: h.system).resume(note: "checked the broker", context: h.context(SimHarness.operatorActor))
+        #expect(outcome == .resumed)
+        #expect(try await h.risk(NYDate("2025-03-17")!).halt == nil)
         _ = try await CycleService(system: h.system).start(StartCycleRequest(mode: "normal"), context: h.context())
     }
 

@@ -113,7 +113,7 @@ import Testing
         let request = TradingOperations.TradeRequest(
             symbol: symbol.rawValue, side: "long", quantity: nil, entry: price.value + Decimal(string: "0.01337")!,
             stop: price.value * Decimal(string: "0.9799")! + Decimal(string: "0.00123")!, target: price.value * Decimal(string: "1.0501")! + Decimal(string: "0.00456")!)
-        let order = try h.placed(try await TradingOperations(system: h.system).executeTrade(request, context: h.context(SimHarness.operatorActor)))
+        let order = try h.placed(try await TradingOperations(system: h.system).executeTrade(request, placeAtOnce: true, context: h.context(SimHarness.operatorActor)))
         #expect(order.intent.side == .buy && order.intent.positionSide == .long && order.intent.purpose == .entry)
         let sent = try #require(spy.submits.first?.intent)
         #expect(sent.side == .buy)

@@ -149,7 +149,7 @@ import Testing
 
     @Test func metadataUsesTheCodecConventions() throws {
         let metadata = EventMetadata(
-            correlationID: UUID(uuidString: "7a4c0f5e-3a52-4b8e-9a8e-0c1d2e3f4a5b")!, actor: Actor(.operator, name: "craig"), configHash: "cfg")
+            correlationID: UUID(uuidString: "7a4c0f5e-3a52-4b8e-9a8e-0c1d2e3f4a5b")!, actor: Actor.principal("craig", kind: .human, name: "craig"), configHash: "cfg")
         let data = try codec.encodeValue(metadata)
         #expect(String(decoding: data, as: UTF8.self).contains(#""actor":"operator""#))
         #expect(try codec.decodeValue(EventMetadata.self, from: data) == metadata)

@@ -103,7 +103,7 @@ import Testing
         var day2 = Risk.fold(decided(Risk.self, .openDay(open), Risk.initial))
         #expect(day2.halt?.reason == .emergencyStop)
         // A human lifts it, and trading resumes.
-        day2 = Risk.fold(decided(Risk.self, .resume(by: Actor(.operator, name: "craig"), at: day2Date.at(hour: 9, minute: 15), note: "reviewed"), day2), from: day2)
+        day2 = Risk.fold(decided(Risk.self, .resume(by: Actor.principal("craig", kind: .human, name: "craig"), at: day2Date.at(hour: 9, minute: 15), note: "reviewed"), day2), from: day2)
         #expect(day2.halt == nil)
         let evaluation = RiskFixtures.evaluation("ap-d2", now: day2Date.at(hour: 10, minute: 0), session: .regular(day2Date))
         guard case .approved? = decided(Risk.self, .evaluate(evaluation), day2).first else { Issue.record("not approved after resume"); return }

@@ -18,6 +18,9 @@ struct APIHarness: Sendable {
     let url: URL
     let db: TestDatabase
     let sim: ServeRole.Simulated
+    /// Principals of the test ledger and their keys: `craig` (human: admin, operator, risk officer),
+    /// `claude` (agent), `cron` (service), `audrey` (human auditor).
+    let keys: TestKeys
     var backend: APIBackend { sim.backend }
     var driver: SimulatedClockDriver { sim.driver }
 
@@ -29,12 +32,12 @@ struct APIHarness: Sendable {
 
     /// `database`: a prepared database (e.g. one on a small disk); default a fresh one. `configure` adjusts the serve options.
     static func with(
-        keys: Set<String> = [], database: TestDatabase? = nil, configure: @Sendable (inout ServeRole.Options) -> Void = { _ in },
+        readsNeedCredential: Bool = false, database: TestDatabase? = nil, configure: @Sendable (inout ServeRole.Options) -> Void = { _ in },
         _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
         await gate.acquire()
         do {
-            try await run(keys: keys, database: database, configure: configure, body)
+            try await run(readsNeedCredential: readsNeedCredential, database: database, configure: configure, body)
             await gate.release()
         } catch {
             await gate.release()
@@ -43,7 +46,7 @@ struct APIHarness: Sendable {
     }
 
     private static func run(
-        keys: Set<String>, database: TestDatabase?, configure: @Sendable (inout ServeRole.Options) -> Void, _ body: @Sendable (APIHarness) async throws -> Void
+        readsNeedCredential: Bool, database: TestDatabase?, configure: @Sendable (inout ServeRole.Options) -> Void, _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let db: TestDatabase
         if let database { db = database } else { db = try await TestDatabase.create() }
@@ -51,7 +54,7 @@ struct APIHarness: Sendable {
         let files = ProjectFiles(root: TestCluster.repositoryRoot)
         var logger = Logger(label: "http-api-test")
         logger.logLevel = .critical
-        var options = ServeRole.Options(server: .init(host: "127.0.0.1", port: 0, apiKeys: keys))
+        var options = ServeRole.Options(server: .init(host: "127.0.0.1", port: 0, privateReads: readsNeedCredential))
         options.date = date
         options.seed = 13
         options.speed = 0
@@ -62,6 +65,7 @@ struct APIHarness: Sendable {
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
         try await sim.driver.open()
         let server = APIServer(configuration: options.server, backend: sim.backend, logger: logger)
+        let keys = try await TestKeys.make(sim.system.log)
         try await withThrowingTaskGroup(of: Void.self) { group in
             // As under `catalyst serve`: a projector that stops (its database could not write) starts again.
             let log = logger
@@ -69,7 +73,7 @@ struct APIHarness: Sendable {
             try await sim.backend.waitUntilReady()
             await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
             try await server.withRunning { url in
-                try await body(APIHarness(url: url, db: db, sim: sim))
+                try await body(APIHarness(url: url, db: db, sim: sim, keys: keys))
                 await sim.backend.cycles.waitIdle()
             }
             group.cancelAll()
@@ -89,7 +93,12 @@ struct APIHarness: Sendable {
         var errorField: String? { ((object["error"] as? [String: Any])?["details"] as? [String: Any])?["field"] as? String }
     }
 
+    /// Sends a request. Mutations carry the owner's key (`craig`) unless `headers` give a credential
+    /// (`Authorization` or `X-API-Key`; an empty value sends none), as the local CLI does.
     func request(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        var headers = headers
+        if method != "GET", headers["Authorization"] == nil, headers["X-API-Key"] == nil { headers["Authorization"] = "Bearer \(keys.owner)" }
+        headers = headers.filter { !$0.value.isEmpty }
         var r = URLRequest(url: URL(string: url.absoluteString + path)!)
         r.httpMethod = method
         if let body {
@@ -103,6 +112,11 @@ struct APIHarness: Sendable {
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer { try await request("GET", path, headers: headers) }
+
+    /// The `Authorization` header of a principal's key.
+    static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
+    /// No credential at all.
+    static let anonymous = ["Authorization": ""]
     func post(_ path: String, _ body: String = "{}", headers: [String: String] = [:]) async throws -> Answer {
         try await request("POST", path, body: body, headers: headers)
     }
@@ -133,5 +147,25 @@ actor HarnessGate {
 
     func release() {
         if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// The principals every API test ledger has, added through the application's service as an admin
+/// would, with their one-time keys.
+struct TestKeys: Sendable {
+    var owner: String
+    var agent: String
+    var cron: String
+    var auditor: String
+
+    static func make(_ log: EventLog) async throws -> TestKeys {
+        let service = PrincipalService(log: log, directory: PrincipalDirectory(log: log))
+        let by = Actor(.system, name: "test")
+        func add(_ id: PrincipalID, _ kind: PrincipalKind, _ roles: Set<Role>) async throws -> String {
+            try await service.add(id: id, name: id.rawValue, kind: kind, roles: roles, by: by).credential.token
+        }
+        return TestKeys(
+            owner: try await add("craig", .human, [.admin, .operator, .riskOfficer]), agent: try await add("claude", .agent, [.agent]),
+            cron: try await add("cron", .service, [.cron]), auditor: try await add("audrey", .human, [.auditor]))
     }
 }

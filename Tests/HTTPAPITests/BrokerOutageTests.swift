@@ -47,7 +47,7 @@ import Testing
                 // order lookups fail too, so the outcome cannot be learned.
                 fake.faults.connection(.failAfterProcessing(status: 500), "/v2/orders", method: "POST")
                 fake.faults.fail("/v2/orders", method: "GET", status: 500, for: .seconds(600))
-                let placed = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.tradeBody)
+                let placed = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.tradeBody, key: serve.keys.owner)
                 #expect(placed.status == 201, "\(placed.text)")
                 let orderID = try #require(placed.object["order_id"] as? String)
                 let entry = try #require(trading.orders.first { $0.parentID == nil }, "the broker created the order")
@@ -67,7 +67,7 @@ import Testing
                 let metrics = try await DrillHTTP.request("GET", serve.url, "/metrics").text
                 #expect(metrics.contains("catalyst_broker_circuit_opened_total") && !metrics.contains("catalyst_broker_circuit_opened_total 0"), "\(metrics)")
                 // A new trade meanwhile is refused as a failing peer (503 JSON), reads still answer.
-                let refused = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.tradeBody)
+                let refused = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.tradeBody, key: serve.keys.owner)
                 #expect(refused.status == 503 && refused.errorCode == "unavailable", "\(refused.status) \(refused.text)")
                 #expect(try await DrillHTTP.request("GET", serve.url, "/api/v1/orders").status == 200)
 
@@ -111,7 +111,7 @@ import Testing
                 try await serve.driver.tick()
                 for (symbol, fault) in [("AAA", FaultScript.ConnectionFault.answerLate(seconds: 6)), ("BBB", .dropMidBody)] {
                     fake.faults.connection(fault, "/v2/orders", method: "POST")
-                    let placed = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.trade(symbol))
+                    let placed = try await DrillHTTP.request("POST", serve.url, "/api/v1/trades", body: LiveDrill.trade(symbol), key: serve.keys.owner)
                     #expect(placed.status == 201, "\(symbol): \(placed.text)")
                     let orderID = try #require(placed.object["order_id"] as? String)
                     let types = try await ServeKillTests.types(db, "order-\(orderID)")
@@ -161,6 +161,7 @@ import Testing
 struct LiveServe: Sendable {
     let url: URL
     let driver: LiveDutiesDriver
+    let keys: TestKeys
 
     static func with(db: TestDatabase, project: URL, environment: [String: String], _ body: @Sendable (LiveServe) async throws -> Void) async throws {
         await APIHarness.gate.acquire()
@@ -182,13 +183,14 @@ struct LiveServe: Sendable {
         let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
-        let server = APIServer(configuration: .init(host: "127.0.0.1", port: 0, apiKeys: []), backend: backend, logger: logger)
+        let server = APIServer(configuration: .init(host: "127.0.0.1", port: 0), backend: backend, logger: logger)
+        let keys = try await TestKeys.make(system.log)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             let log = logger
             for engine in engines { group.addTask { await ServeRole.keepRunning(engine, retryAfter: .seconds(1), logger: log) } }
             try await backend.waitUntilReady()
-            try await server.withRunning { url in try await body(LiveServe(url: url, driver: driver)) }
+            try await server.withRunning { url in try await body(LiveServe(url: url, driver: driver, keys: keys)) }
             group.cancelAll()
         }
         await waker.stop()

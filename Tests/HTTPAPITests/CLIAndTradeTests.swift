@@ -42,7 +42,7 @@ import Testing
     @Test func cliCommandsTalkToTheAPIAndReadTheDatabase() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path))
         try await APIHarness.with { h in
-            let env = ["CATALYST_API_URL": h.url.absoluteString, "DATABASE_URL": h.db.conninfo]
+            let env = ["CATALYST_API_URL": h.url.absoluteString, "DATABASE_URL": h.db.conninfo, "CATALYST_API_KEY": h.keys.cron]
             let start = try await Self.catalyst(["cycle", "start", "--mode", "conservative", "--max-positions", "2", "--idempotency-key", "cli-1"], environment: env)
             #expect(start.status == 0, "\(start.err)")
             let started = try #require(try JSONSerialization.jsonObject(with: Data(start.out.utf8)) as? [String: Any])
@@ -51,7 +51,7 @@ import Testing
 
             let refused = try await Self.catalyst(["cycle", "start", "--max-positions", "500"], environment: env)
             #expect(refused.status != 0 && refused.err.contains("422") && refused.err.contains("max_positions"), "\(refused.err)")
-            let unreachable = try await Self.catalyst(["halt", "--reason", "x"], environment: ["CATALYST_API_URL": "http://127.0.0.1:9"])
+            let unreachable = try await Self.catalyst(["halt", "--reason", "x"], environment: ["CATALYST_API_URL": "http://127.0.0.1:9", "CATALYST_API_KEY": h.keys.owner])
             #expect(unreachable.status != 0 && unreachable.err.contains("cannot reach the API"), "\(unreachable.err)")
 
             await h.settle()
@@ -90,11 +90,16 @@ import Testing
             let price = try #require(row.flatMap { $0["price"] }.flatMap { Decimal(string: $0) })
             func p(_ x: Decimal) -> String { "\(NSDecimalNumber(decimal: x).doubleValue)" }
             let body = #"{"symbol": "\#(symbol)", "side": "long", "quantity": 10, "entry": \#(p(price)), "stop": \#(p(price * Decimal(string: "0.96")!)), "target": \#(p(price * Decimal(string: "1.12")!))}"#
-            let trade = try await h.post("/api/v1/trades", body, headers: ["X-Catalyst-Actor": "mcp"])
-            // This seed and day: risk approves, and an MCP request waits for a human.
+            let trade = try await h.post("/api/v1/trades", body, headers: APIHarness.bearer(h.keys.agent))
+            // This seed and day: risk approves, and an agent's request waits for a human.
             try #require(trade.status == 202, "\(trade.text)")
             let approval = try #require(trade.object["approval_id"] as? String)
-            #expect(try await h.count("SELECT count(*) FROM events WHERE metadata->>'actor' = 'mcp' AND stream_id LIKE 'risk-%'") >= 1)
+            #expect(
+                try await h.count(
+                    "SELECT count(*) FROM events WHERE metadata->>'actor' = 'agent' AND metadata->>'principal_id' = 'claude' AND stream_id LIKE 'risk-%'") >= 1)
+            // The agent cannot grant its own proposal.
+            let selfGrant = try await h.post("/api/v1/approvals/\(approval)/approve", "{}", headers: APIHarness.bearer(h.keys.agent))
+            #expect(selfGrant.status == 403 && selfGrant.errorCode == "forbidden", "\(selfGrant.text)")
             let grant = try await h.post("/api/v1/approvals/\(approval)/approve", #"{"operator": "craig", "note": "looks fine"}"#)
             #expect(grant.status == 200, "\(grant.text)")
             let orderID = try #require(grant.object["order_id"] as? String)

@@ -40,29 +40,31 @@ import Testing
         }
     }
 
-    @Test func keysAreRequiredOnMutationsAndEventReadsWhenConfigured() async throws {
-        try await APIHarness.with(keys: ["k-one", "k-two"]) { h in
-            let none = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody)
+    @Test func credentialsAreRequiredOnMutationsAndOnEveryReadWhenReadsArePrivate() async throws {
+        try await APIHarness.with(readsNeedCredential: true) { h in
+            let none = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: APIHarness.anonymous)
             #expect(none.status == 401 && none.errorCode == "unauthorized")
             let wrong = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: ["X-API-Key": "k-three"])
             #expect(wrong.status == 401)
             #expect(try await h.get("/api/v1/events").status == 401)
-            #expect(try await h.post("/api/v1/emergency-stop", #"{"reason": "x"}"#).status == 401)
+            #expect(try await h.get("/api/v1/positions/active").status == 401)
+            #expect(try await h.post("/api/v1/emergency-stop", #"{"reason": "x"}"#, headers: APIHarness.anonymous).status == 401)
             #expect(try await h.count("SELECT count(*) FROM events WHERE event_type IN ('cycle.started', 'risk.trading_halted')") == 0)
 
-            #expect(try await h.get("/api/v1/positions/active").status == 200)
             #expect(try await h.get("/health").status == 200)
-            #expect(try await h.get("/api/v1/events", headers: ["X-API-Key": "k-two"]).status == 200)
-            let ok = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: ["X-API-Key": "k-one"])
+            #expect(try await h.get("/health", headers: ["Authorization": "Bearer nonsense"]).status == 200, "/health stays open")
+            #expect(try await h.get("/api/v1/events", headers: APIHarness.bearer(h.keys.auditor)).status == 200)
+            #expect(try await h.get("/api/v1/positions/active", headers: ["X-API-Key": h.keys.cron]).status == 200, "the older header works too")
+            let ok = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: APIHarness.bearer(h.keys.cron))
             #expect(ok.status == 201, "\(ok.text)")
         }
     }
 
-    @Test func aNonLoopbackAddressWithoutKeysIsRefusedAtStartUp() throws {
-        #expect(throws: APIStartupError.self) { try APIServer.Configuration(host: "0.0.0.0", port: 5006, apiKeys: []).validate() }
-        try APIServer.Configuration(host: "0.0.0.0", port: 5006, apiKeys: ["k"]).validate()
-        try APIServer.Configuration(host: "127.0.0.1", port: 5006, apiKeys: []).validate()
-        #expect(APIServer.Configuration.keys(from: ["CATALYST_API_KEYS": "a, b,,c "]) == ["a", "b", "c"])
+    @Test func onLoopbackReadsStayOpenAndBeyondItTheyNeedACredential() throws {
+        #expect(!APIServer.Configuration(host: "127.0.0.1", port: 5006).readsNeedCredential)
+        #expect(APIServer.Configuration(host: "0.0.0.0", port: 5006).readsNeedCredential)
+        #expect(APIServer.Configuration(host: "127.0.0.1", port: 5006, privateReads: true).readsNeedCredential)
+        #expect(throws: APIStartupError.self) { try APIServer.Configuration(host: "127.0.0.1", port: 70000).validate() }
     }
 
     @Test func theOpenAPIDocumentAndTheRoutesAgree() async throws {

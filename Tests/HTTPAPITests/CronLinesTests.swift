@@ -18,12 +18,19 @@ import Testing
         let lines = try Self.curlLines()
         #expect(lines.count == 4)
         try await APIHarness.with { h in
+            // The crontab's CATALYST_DIR, holding the cron key where `catalyst migrate` writes it.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cron-dir-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let credentials = dir.appendingPathComponent(".catalyst/credentials")
+            try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+            try Data((h.keys.cron + "\n").utf8).write(to: credentials.appendingPathComponent("cron.key"))
             var ids: [String] = []
             for line in lines {
                 let command = line.replacingOccurrences(of: "http://localhost:5006", with: h.url.absoluteString) + " --silent --show-error"
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = ["-c", command]
+                process.environment = ProcessInfo.processInfo.environment.merging(["CATALYST_DIR": dir.path]) { $1 }
                 let out = Pipe()
                 process.standardOutput = out
                 try process.run()
@@ -40,6 +47,8 @@ import Testing
             await h.settle()
             #expect(try await h.count("SELECT count(*) FROM v_cycles") == 2)
             #expect(try await h.count("SELECT count(*) FROM v_cycles WHERE mode = 'conservative' AND max_positions = 3") == 1)
+            // Recorded as the cron principal whose key the lines sent.
+            #expect(try await h.count("SELECT count(*) FROM events WHERE event_type = 'cycle.started' AND metadata->>'principal_id' = 'cron' AND metadata->>'actor' = 'service'") == 2)
         }
     }
 

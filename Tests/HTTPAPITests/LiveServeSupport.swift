@@ -60,14 +60,19 @@ enum LiveDrill {
         [
             "APCA_API_KEY_ID": FakeAlpacaServer.testKeyID, "APCA_API_SECRET_KEY": FakeAlpacaServer.testSecret,
             "APCA_API_BASE_URL": url.absoluteString, "APCA_DATA_BASE_URL": url.absoluteString, "DATABASE_URL": db.conninfo,
-            "CATALYST_SHARE": project.path, "CATALYST_LOG_LEVEL": "info", "CATALYST_API_KEYS": "",
+            "CATALYST_SHARE": project.path, "CATALYST_LOG_LEVEL": "info", "CATALYST_HOME": project.appendingPathComponent(".catalyst").path,
         ]
     }
 
-    /// A manual trade by a named operator (placed at once when risk approves): 10 shares at 100, stop 97, target 106.
+    /// The owner's key that `catalyst serve` wrote when it found a ledger with no principals.
+    static func ownerKey(_ project: URL) throws -> String {
+        try String(contentsOf: project.appendingPathComponent(".catalyst/credentials/owner.key"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A manual trade (placed at once when risk approves and a human operator's key sends it): 10 shares at 100, stop 97, target 106.
     static let tradeBody = trade("AAA")
     static func trade(_ symbol: String) -> String {
-        #"{"symbol": "\#(symbol)", "side": "long", "quantity": 10, "entry": 100, "stop": 97, "target": 106, "operator": "craig"}"#
+        #"{"symbol": "\#(symbol)", "side": "long", "quantity": 10, "entry": 100, "stop": 97, "target": 106}"#
     }
 
     static func poll(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
@@ -203,10 +208,11 @@ enum DrillHTTP {
         var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
     }
 
-    static func request(_ method: String, _ url: URL, _ path: String, body: String? = nil, timeout: TimeInterval = 60) async throws -> Answer {
+    static func request(_ method: String, _ url: URL, _ path: String, body: String? = nil, key: String? = nil, timeout: TimeInterval = 60) async throws -> Answer {
         var r = URLRequest(url: URL(string: url.absoluteString + path)!)
         r.httpMethod = method
         r.timeoutInterval = timeout
+        if let key { r.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         if let body {
             r.httpBody = Data(body.utf8)
             r.setValue("application/json", forHTTPHeaderField: "Content-Type")

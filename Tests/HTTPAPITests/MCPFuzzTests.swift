@@ -111,7 +111,9 @@ import Testing
     @Test func malformedJSONRPCIsAnsweredWithErrorsAndTheServerKeepsServing() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path), "build the catalyst binary first")
         try await APIHarness.with { h in
-            let peer = try Peer(environment: ["DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_LOG_LEVEL": "critical"])
+            let peer = try Peer(environment: [
+                "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",
+            ])
             defer { peer.stop() }
             let initialized = try await peer.request(
                 1, "initialize", ["protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": "fuzz", "version": "1"]])

@@ -71,7 +71,9 @@ import Testing
     @Test func claudeTalksToCatalystOverStdio() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the catalyst binary first")
         try await APIHarness.with { h in
-            let peer = try Peer(environment: ["DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_LOG_LEVEL": "critical"])
+            let peer = try Peer(environment: [
+                "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",
+            ])
             defer { peer.stop() }
             let initialized = try await peer.request(
                 1, "initialize", ["protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": "test", "version": "1"]])
@@ -90,7 +92,7 @@ import Testing
                     "run_watchdog", "log_activity", "generate_training_dataset",
                 ])
 
-            // A tool call becomes a command with actor mcp.
+            // A tool call becomes a command whose actor is the agent principal whose key the server holds.
             let call = try await peer.request(
                 4, "tools/call", ["name": "start_trading_cycle", "arguments": ["mode": "normal", "max_positions": 3, "idempotency_key": "mcp-1"] as [String: Any]])
             let result = try #require(call["result"] as? [String: Any], "\(call)")
@@ -99,7 +101,10 @@ import Testing
             let started = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             let cycleID = try #require(started["cycle_id"] as? String)
             await h.settle()
-            #expect(try await h.count("SELECT count(*) FROM events WHERE event_type = 'cycle.started' AND metadata->>'actor' = 'mcp'") == 1)
+            #expect(
+                try await h.count(
+                    "SELECT count(*) FROM events WHERE event_type = 'cycle.started' AND metadata->>'actor' = 'agent' AND metadata->>'principal_id' = 'claude' AND metadata->>'principal_kind' = 'agent'"
+                ) == 1)
 
             let read = try await peer.request(5, "resources/read", ["uri": "trading-cycle://current"])
             let contents = try #require((read["result"] as? [String: Any])?["contents"] as? [[String: Any]], "\(read)")

@@ -25,7 +25,6 @@ import Testing
         "☃ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{202E}evil \u{FEFF}",
         "%27%20OR%201%3D1",
     ]
-    static let key = "sqli-key"
 
     static func escaped(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
 
@@ -43,8 +42,8 @@ import Testing
     }
 
     @Test func injectionPayloadsAreInertEverywhere() async throws {
-        try await APIHarness.with(keys: [Self.key]) { h in
-            let auth = ["X-API-Key": Self.key]
+        try await APIHarness.with { h in
+            let auth = APIHarness.bearer(h.keys.owner)
             try await h.db.session().withConnection { c in
                 _ = try c.execute("CREATE TABLE sqli_canary (v text NOT NULL); INSERT INTO sqli_canary VALUES ('intact')")
             }
@@ -95,7 +94,7 @@ import Testing
             // The MCP server: resource parameters and tool arguments.
             try #require(FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path), "build the catalyst binary first")
             let peer = try MCPStdioTests.Peer(environment: [
-                "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": Self.key, "CATALYST_LOG_LEVEL": "critical",
+                "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",
             ])
             defer { peer.stop() }
             _ = try await peer.request(
@@ -127,7 +126,9 @@ import Testing
                     #expect((answer["result"] as? [String: Any])?["isError"] as? Bool == true, "\(tool) \(p): \(answer)")
                 }
             }
-            #expect(try await h.count("SELECT count(*) FROM events") == before, "a refused MCP call appended events")
+            // An agent's refused attempts (close_position, update_position: human capabilities) are recorded
+            // as principal.access_denied, and nothing else.
+            #expect(try await h.count("SELECT count(*) FROM events WHERE event_type <> 'principal.access_denied'") == before, "a refused MCP call appended events")
 
             // The CLI's read filters (argv cannot carry NUL).
             let env = ["DATABASE_URL": h.db.conninfo]
@@ -140,9 +141,9 @@ import Testing
 
             // Accepted as data: stored byte for byte, executed never.
             let payload = Self.payloads[0] + " " + Self.payloads[3] + " " + Self.payloads[12]
-            let halt = try await h.post("/api/v1/emergency-stop", Self.body(["reason": payload, "operator": payload]), headers: auth)
+            let halt = try await h.post("/api/v1/emergency-stop", Self.body(["reason": payload]), headers: auth)
             #expect(halt.status == 200, "\(halt.text)")
-            let resume = try await h.post("/api/v1/trading/resume", Self.body(["reason": payload, "operator": payload]), headers: auth)
+            let resume = try await h.post("/api/v1/trading/resume", Self.body(["reason": payload]), headers: auth)
             #expect(resume.status == 200, "\(resume.text)")
             let logged = try await peer.request(9_999, "tools/call", ["name": "log_activity", "arguments": ["type": "manual_check", "reasoning": payload]])
             #expect((logged["result"] as? [String: Any])?["isError"] as? Bool != true, "\(logged)")

@@ -25,7 +25,8 @@ import Testing
 
             // The broker takes the order and then holds its answer far past the kill.
             fake.faults.connection(.answerLate(seconds: 120), "/v2/orders", method: "POST")
-            let trade = Task { try? await DrillHTTP.request("POST", url, "/api/v1/trades", body: LiveDrill.tradeBody, timeout: 150) }
+            let owner = try LiveDrill.ownerKey(project)
+            let trade = Task { try? await DrillHTTP.request("POST", url, "/api/v1/trades", body: LiveDrill.tradeBody, key: owner, timeout: 150) }
             try await LiveDrill.poll("the broker to accept the order") { trading.orders.contains { $0.parentID == nil } }
             let entry = try #require(trading.orders.first { $0.parentID == nil })
 

@@ -44,7 +44,7 @@ import Testing
         #expect(row.int("fills") == 2 && row.decimal("filled_qty") == 100)
         #expect(row["last_event_at"]?.hasPrefix("2026-03-02 14:52:00") == true)
 
-        try s.cycle(cycle, .stop(reason: "operator stop", by: Actor(.operator, name: "craig"), at: s.at(10, 0)))
+        try s.cycle(cycle, .stop(reason: "operator stop", by: Actor.principal("craig", kind: .human, name: "craig"), at: s.at(10, 0)))
         try await ReadModels.append(s.batches(), to: db.eventStore())
         try await ReadModels.project(db, [CyclesProjection()])
         let stopped = try #require(try await ReadModels.rows(db, "SELECT * FROM v_cycles").first)

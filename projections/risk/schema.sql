@@ -36,6 +36,9 @@ CREATE TABLE risk_days (
     resumed_by           text,
     resumed_at           timestamptz,
     resume_note          text,
+    resume_maker         text,                   -- maker–checker: the first human (resumed_by is the second)
+    resume_requested_by  text,                   -- a request to lift the halt in force (an agent's, a maker's)
+    resume_requested_at  timestamptz,
     warning_issued       boolean     NOT NULL,
     warning_at           timestamptz,
     warning_daily_pnl    numeric,

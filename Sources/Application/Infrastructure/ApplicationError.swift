@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What a front end needs to answer a refused or failed command: a field-level validation error (4xx
@@ -14,6 +15,10 @@ public enum ApplicationError: Error, Sendable, Equatable, CustomStringConvertibl
     case contention(stream: String)
     /// The broker or another peer failed; `retryable` when nothing can have changed.
     case unavailable(String, retryable: Bool)
+    /// No credential, or one that is unknown, expired or revoked (401).
+    case unauthenticated(String)
+    /// A known principal without the capability the action needs (403).
+    case forbidden(capability: Capability, principal: PrincipalID)
 
     public var description: String {
         switch self {
@@ -22,6 +27,8 @@ public enum ApplicationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .notFound(let w): "not found: \(w)"
         case .contention(let s): "too many concurrent writers on \(s); try again"
         case .unavailable(let w, _): "unavailable: \(w)"
+        case .unauthenticated(let why): "unauthenticated: \(why)"
+        case .forbidden(let c, let p): "principal \(p) lacks the capability \(c.rawValue)"
         }
     }
 
@@ -32,6 +39,8 @@ public enum ApplicationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .notFound: "not_found"
         case .contention: "contention"
         case .unavailable: "unavailable"
+        case .unauthenticated: "unauthorized"
+        case .forbidden: "forbidden"
         }
     }
 }

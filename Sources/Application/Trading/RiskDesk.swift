@@ -73,12 +73,33 @@ public struct RiskDesk: Sendable {
         }.state
     }
 
-    /// Lifts a halt. Only a named human operator may (the decider refuses anyone else).
-    public func resume(note: String, context: CommandContext) async throws -> Risk.State {
+    /// What a resume did: lifted the halt, or recorded a request that waits for a human (an agent
+    /// asked) or for a second, different human (maker–checker after a loss-limit halt).
+    public enum ResumeOutcome: Sendable, Equatable {
+        case resumed
+        case notHalted
+        case awaitingHuman
+        case awaitingSecondHuman
+    }
+
+    /// Lifts a halt when a human asks (the decider refuses anyone else); anyone else's ask is recorded
+    /// as a request for a human (`risk.resume_requested`). With `makerChecker` a daily-loss-limit halt
+    /// needs two different humans.
+    public func resume(note: String, makerChecker: Bool = false, onlyRequest: Bool = false, context: CommandContext) async throws -> ResumeOutcome {
         let date = system.tradingDate(context.now)
-        try await ensureOpen(date, context: context)
-        return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
-            .resume(by: context.actor, at: context.now, note: note)
-        }.state
+        let before = try await ensureOpen(date, context: context)
+        guard before.halt != nil else { return .notHalted }
+        do {
+            if onlyRequest || !context.actor.isHuman {
+                _ = try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+                    .requestResume(by: context.actor, at: context.now, note: note)
+                }
+                return .awaitingHuman
+            }
+            let state = try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+                .resume(by: context.actor, at: context.now, note: note, makerChecker: makerChecker)
+            }.state
+            return state.halt == nil ? .resumed : .awaitingSecondHuman
+        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
     }
 }

@@ -40,9 +40,10 @@ public struct TradingOperations: Sendable {
         case denied([String])
     }
 
-    /// ExecuteTrade: the same risk rules as a cycle's signals. Only a named human operator's request is
-    /// placed at once; everyone else's (MCP, API keys, Doctor) becomes a supervised approval.
-    public func executeTrade(_ r: TradeRequest, context: CommandContext) async throws -> TradeOutcome {
+    /// ExecuteTrade: the same risk rules as a cycle's signals. Only a human principal's request, when the
+    /// front end says it may place trades (`placeAtOnce`), is placed at once; everyone else's (agents over
+    /// MCP, services, Doctor) becomes a supervised approval that a human must grant.
+    public func executeTrade(_ r: TradeRequest, placeAtOnce: Bool = false, context: CommandContext) async throws -> TradeOutcome {
         guard let symbol = Symbol(r.symbol) else { throw ApplicationError.invalid(field: "symbol", reason: "not a ticker: \(r.symbol)") }
         let side: PositionSide
         switch r.side.lowercased() {
@@ -68,7 +69,7 @@ public struct TradingOperations: Sendable {
             pattern: r.pattern.flatMap(PatternKind.init(rawValue:)), confidence: r.confidence ?? 1, compositeScore: 0, atr: nil, features: features)
         let approvalID = ApprovalID(rawValue: "man-\(context.commandID.lowercasedShort)")
         guard let client = ClientOrderID(OrderID.forApproval(approvalID).rawValue) else { throw ApplicationError.invalid(field: "client_order_id", reason: "too long") }
-        let human = context.actor.kind == .operator && context.actor.name != nil
+        let human = placeAtOnce && context.actor.isHuman
         let date = system.tradingDate(now)
         let desk = RiskDesk(system: system)
         let book = try await desk.ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))

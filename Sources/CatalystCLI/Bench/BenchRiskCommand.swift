@@ -50,8 +50,8 @@ struct BenchRiskCommand: AsyncParsableCommand {
             let request = TradingOperations.TradeRequest(
                 symbol: symbol.rawValue, side: "long", quantity: nil, entry: price * Decimal(string: "1.002")!,
                 stop: price * Decimal(string: "0.98")!, target: price * Decimal(string: "1.05")!)
-            let context = system.context(Actor(.operator, name: "bench"))
-            let (outcome, ms) = try await BenchSupport.timed { try await operations.executeTrade(request, context: context) }
+            let context = system.context(Actor.principal("bench", kind: .human, name: "bench"))
+            let (outcome, ms) = try await BenchSupport.timed { try await operations.executeTrade(request, placeAtOnce: true, context: context) }
             switch outcome {
             case .placed, .awaitingApproval: approved.append(ms)
             case .denied: denied.append(ms)

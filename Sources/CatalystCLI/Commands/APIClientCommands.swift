@@ -1,11 +1,13 @@
 import ArgumentParser
+import CatalystApp
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The cron alternative to curl: commands that POST to the local API (`CATALYST_API_URL`, default
-/// http://127.0.0.1:5006, with `CATALYST_API_KEY` as X-API-Key when set) and print its JSON answer.
+/// http://127.0.0.1:5006) with a principal's key, `CATALYST_API_KEY` or else the local owner's
+/// (`.catalyst/credentials/owner.key`), and print its JSON answer. The API records that principal.
 enum LocalAPI {
     static var baseURL: String { ProcessInfo.processInfo.environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006" }
 
@@ -15,7 +17,11 @@ enum LocalAPI {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let key = ProcessInfo.processInfo.environment["CATALYST_API_KEY"] { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
+        guard let key = LocalCredentials.token(.owner) else {
+            throw ValidationError(
+                "no credential: set CATALYST_API_KEY to a principal's key, or run `catalyst migrate` once to create the local ones in \(LocalCredentials.folder().path)")
+        }
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         let data: Data
@@ -72,23 +78,26 @@ struct CycleCommand: CatalystCommand {
 
 struct HaltCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
-        commandName: "halt", abstract: "Emergency stop through the local API: halt, cancel open orders, flatten positions.")
+        commandName: "halt", abstract: "Emergency stop through the local API: halt, cancel open orders, flatten positions.",
+        discussion: "Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's).")
     @Option(help: "Why trading is being stopped (required).") var reason: String
-    @Option(name: .customLong("operator"), help: "Your name, recorded as the actor.") var operatorName: String?
 
     func execute() async throws {
-        var body: [String: Any] = ["reason": reason]
-        if let operatorName { body["operator"] = operatorName }
-        print(try await LocalAPI.post("/api/v1/emergency-stop", body: body))
+        print(try await LocalAPI.post("/api/v1/emergency-stop", body: ["reason": reason]))
     }
 }
 
 struct ResumeCommand: CatalystCommand {
-    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Lift a halt through the local API (a named human operator).")
-    @Option(name: .customLong("operator"), help: "Your name (required: only a named human may resume).") var operatorName: String
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Lift a halt through the local API (a human operator's key).",
+        discussion: """
+            Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's). Only a human with the
+            operator role lifts a halt; anyone else's call is recorded as a request. Under maker–checker
+            (config/authority.yaml) a loss-limit halt needs a second, different human to run this too.
+            """)
     @Option(help: "Why it is safe to trade again (required).") var reason: String
 
     func execute() async throws {
-        print(try await LocalAPI.post("/api/v1/trading/resume", body: ["operator": operatorName, "reason": reason]))
+        print(try await LocalAPI.post("/api/v1/trading/resume", body: ["reason": reason]))
     }
 }

@@ -12,7 +12,9 @@ struct MCPCommand: CatalystCommand {
             Resources (trading-cycle://current, positions://active, risk://limits, events://stream/{id} …) read the
             database directly (DATABASE_URL or the embedded cluster). Tools (start_trading_cycle, emergency_stop,
             execute_trade …) are sent to the running `catalyst serve` API at CATALYST_API_URL (default
-            http://127.0.0.1:5006, CATALYST_API_KEY as X-API-Key) and recorded with actor `mcp`. Logs go to stderr.
+            http://127.0.0.1:5006) with the agent's key: CATALYST_API_KEY, else .catalyst/credentials/agent.key (never the
+            owner's). They are recorded as that agent: it can stop trading but never resume it, and its trades always wait
+            for a human approval. Logs go to stderr.
             """)
 
     @Option(help: "Account whose risk and performance rows the resources show.") var account = "sim"
@@ -24,7 +26,7 @@ struct MCPCommand: CatalystCommand {
         logger.logLevel = .warning
         try await CatalystMCPServer.run(
             resources: MCPResources(conninfo: target.conninfo, account: account),
-            tools: MCPTools(baseURL: environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006", apiKey: environment["CATALYST_API_KEY"]),
+            tools: MCPTools(baseURL: environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006", apiKey: LocalCredentials.token(.agent, environment: environment)),
             logger: logger)
     }
 }

@@ -3,6 +3,7 @@ import CatalystApp
 import EventStore
 import Foundation
 import PostgresClient
+import Application
 
 struct Migrate: CatalystCommand {
     static let configuration = CommandConfiguration(
@@ -34,5 +35,8 @@ struct Migrate: CatalystCommand {
         } else {
             for name in applied { print("applied \(name)") }
         }
+        // Zero configuration: the first migrate of a ledger with no principals makes the local ones.
+        let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
+        for file in try await LocalCredentials.bootstrap(log: log) { print("wrote the local credential \(file.path) (mode 0600)") }
     }
 }

@@ -10,8 +10,9 @@ struct Serve: CatalystCommand {
         abstract: "Serve the HTTP API (cron's workflow endpoint, reads, health, metrics, dashboard).",
         discussion: """
             Listens on 127.0.0.1:5006 by default, the port of the original crontab's curl lines. Every projector runs
-            in the same process. With no CATALYST_API_KEYS the server only binds to loopback and needs no key; with
-            keys (comma-separated), X-API-Key is required on every mutating endpoint and on event reads.
+            in the same process. Every mutating request needs a principal's key (Authorization: Bearer <key>); the
+            local ones are in .catalyst/credentials/ (catalyst principals --help). On loopback reads need no key;
+            bound beyond loopback (--host), every route but /health does.
 
             With APCA_API_KEY_ID and APCA_API_SECRET_KEY set, it trades through Alpaca (paper unless APCA_API_BASE_URL
             says otherwise) on the wall clock, with reconciliation and monitoring every minute of the session; the
@@ -22,8 +23,9 @@ struct Serve: CatalystCommand {
             workflow lines of tools/catalyst.cron on the simulated clock (otherwise only API requests start cycles).
             """)
 
-    @Option(help: "Address to bind (a non-loopback address requires CATALYST_API_KEYS).") var host = "127.0.0.1"
+    @Option(help: "Address to bind (beyond loopback, every route but /health needs a key).") var host = "127.0.0.1"
     @Option(help: "TCP port (0 = any free port).") var port = 5006
+    @Flag(name: .customLong("private-reads"), help: "Reads need a key on loopback too (beyond loopback they always do).") var privateReads = false
     @Flag(help: "Simulated market and paper broker on a simulated clock (the default without broker keys).") var simulate = false
     @Option(help: "New York trading date of the simulated session (YYYY-MM-DD). Default: the last trading day.") var date: String?
     @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
@@ -36,8 +38,7 @@ struct Serve: CatalystCommand {
         // With broker keys, Alpaca; without (the zero-configuration default) or with --simulate, the
         // simulated market and the paper broker.
         let live = !simulate && TradingAssembly.hasBrokerKeys(ProcessInfo.processInfo.environment)
-        var options = ServeRole.Options(
-            server: .init(host: host, port: port, apiKeys: APIServer.Configuration.keys(from: ProcessInfo.processInfo.environment)))
+        var options = ServeRole.Options(server: .init(host: host, port: port, privateReads: privateReads))
         options.date = try date.map { text in
             guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
             return d

@@ -56,6 +56,7 @@ enum EventCatalogue {
         entry(Risk.DailyLossWarning.self, .risk) { .risk(.dailyLossWarning($0)) },
         entry(Risk.TradingHalted.self, .risk) { .risk(.tradingHalted($0)) },
         entry(Risk.TradingResumed.self, .risk) { .risk(.tradingResumed($0)) },
+        entry(Risk.ResumeRequested.self, .risk) { .risk(.resumeRequested($0)) },
 
         entry(Order.Requested.self, .order) { .order(.requested($0)) },
         entry(Order.Submitted.self, .order) { .order(.submitted($0)) },
@@ -104,6 +105,12 @@ enum EventCatalogue {
         entry(Alerting.Sent.self, .alerts) { .alert(.sent($0)) },
         entry(Alerting.Suppressed.self, .alerts) { .alert(.suppressed($0)) },
         entry(Alerting.Failed.self, .alerts) { .alert(.failed($0)) },
+
+        entry(Principal.Added.self, .principal) { .principal(.added($0)) },
+        entry(Principal.Changed.self, .principal) { .principal(.changed($0)) },
+        entry(Principal.KeyRotated.self, .principal) { .principal(.keyRotated($0)) },
+        entry(Principal.Revoked.self, .principal) { .principal(.revoked($0)) },
+        entry(Principal.AccessDenied.self, .principal) { .principal(.accessDenied($0)) },
 
         entry(Observation.CandidatePrices.self, .observations) { .observation(.candidatePrices($0)) },
     ]

@@ -10,7 +10,10 @@ public protocol DomainEvent: Codable, Sendable, Equatable {
     static var schemaVersion: Int { get }
 }
 
-/// Who caused a command and therefore its events.
+/// Who caused a command and therefore its events. Commands made with a credential are recorded as
+/// `operator` (a human principal), `agent` or `service`, with the principal; `cron`, `api`, `mcp` and
+/// `doctor` without a principal are what events recorded before principals existed say, and what
+/// in-process jobs (the simulated session's cron lines) say.
 public enum ActorKind: String, Sendable, Codable, CaseIterable {
     case cron
     case api
@@ -18,22 +21,30 @@ public enum ActorKind: String, Sendable, Codable, CaseIterable {
     case doctor
     case `operator`
     case system
+    case agent
+    case service
 }
 
 public struct Actor: Hashable, Sendable, Codable, CustomStringConvertible {
     public var kind: ActorKind
     /// A person or job name where one is known (`"craig"`, `"market-open"`).
     public var name: String?
+    /// The authenticated principal behind the actor, when a credential made the request.
+    public var principal: PrincipalRef?
 
-    public init(_ kind: ActorKind, name: String? = nil) {
+    public init(_ kind: ActorKind, name: String? = nil, principal: PrincipalRef? = nil) {
         self.kind = kind
         self.name = name
+        self.principal = principal
     }
 
     public static let system = Actor(.system)
     public static let cron = Actor(.cron)
 
-    public var description: String { name.map { "\(kind.rawValue):\($0)" } ?? kind.rawValue }
+    public var description: String {
+        if let principal { return "\(kind.rawValue):\(principal.id.rawValue)" }
+        return name.map { "\(kind.rawValue):\($0)" } ?? kind.rawValue
+    }
 }
 
 /// Metadata stored with every event, as the `metadata` jsonb column. The keys are part of the wire
@@ -67,6 +78,8 @@ public struct EventMetadata: Hashable, Sendable, Codable {
         case commandID = "command_id"
         case actor
         case actorName = "actor_name"
+        case principalID = "principal_id"
+        case principalKind = "principal_kind"
         case codeVersion = "code_version"
         case configHash = "config_hash"
     }
@@ -76,7 +89,11 @@ public struct EventMetadata: Hashable, Sendable, Codable {
         correlationID = try c.decode(UUID.self, forKey: .correlationID)
         causationID = try c.decodeIfPresent(UUID.self, forKey: .causationID)
         commandID = try c.decodeIfPresent(UUID.self, forKey: .commandID)
-        actor = Actor(try c.decode(ActorKind.self, forKey: .actor), name: try c.decodeIfPresent(String.self, forKey: .actorName))
+        let principal: PrincipalRef? =
+            if let id = try c.decodeIfPresent(PrincipalID.self, forKey: .principalID) {
+                PrincipalRef(id: id, kind: try c.decode(PrincipalKind.self, forKey: .principalKind))
+            } else { nil }
+        actor = Actor(try c.decode(ActorKind.self, forKey: .actor), name: try c.decodeIfPresent(String.self, forKey: .actorName), principal: principal)
         codeVersion = try c.decodeIfPresent(String.self, forKey: .codeVersion)
         configHash = try c.decodeIfPresent(String.self, forKey: .configHash)
     }
@@ -88,6 +105,8 @@ public struct EventMetadata: Hashable, Sendable, Codable {
         try c.encodeIfPresent(commandID, forKey: .commandID)
         try c.encode(actor.kind, forKey: .actor)
         try c.encodeIfPresent(actor.name, forKey: .actorName)
+        try c.encodeIfPresent(actor.principal?.id, forKey: .principalID)
+        try c.encodeIfPresent(actor.principal?.kind, forKey: .principalKind)
         try c.encodeIfPresent(codeVersion, forKey: .codeVersion)
         try c.encodeIfPresent(configHash, forKey: .configHash)
     }

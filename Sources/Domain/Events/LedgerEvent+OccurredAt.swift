@@ -29,6 +29,7 @@ extension LedgerEvent {
             case .dailyLossWarning(let p): p.at
             case .tradingHalted(let p): p.halt.at
             case .tradingResumed(let p): p.at
+            case .resumeRequested(let p): p.at
             }
         case .order(let e):
             switch e {
@@ -93,6 +94,14 @@ extension LedgerEvent {
         case .observation(let e):
             switch e {
             case .candidatePrices(let p): p.observedAt
+            }
+        case .principal(let e):
+            switch e {
+            case .added(let p): p.at
+            case .changed(let p): p.at
+            case .keyRotated(let p): p.at
+            case .revoked(let p): p.at
+            case .accessDenied(let p): p.at
             }
         }
     }

@@ -20,6 +20,7 @@ public enum LedgerEvent: Sendable, Equatable {
     case doctor(Doctor.Event)
     case alert(Alerting.Event)
     case observation(Observation.Event)
+    case principal(Principal.Event)
 
     /// The payload, whose type carries the wire name and schema version.
     public var payload: any DomainEvent {
@@ -33,6 +34,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .doctor(let e): e.payload
         case .alert(let e): e.payload
         case .observation(let e): e.payload
+        case .principal(let e): e.payload
         }
     }
 
@@ -51,6 +53,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .doctor: .doctor
         case .alert: .alerts
         case .observation: .observations
+        case .principal: .principal
         }
     }
 }
@@ -101,6 +104,7 @@ extension Risk.Event: LedgerEventConvertible {
         case .dailyLossWarning(let p): p
         case .tradingHalted(let p): p
         case .tradingResumed(let p): p
+        case .resumeRequested(let p): p
         }
     }
 }
@@ -228,6 +232,23 @@ extension Observation.Event: LedgerEventConvertible {
     public var payload: any DomainEvent {
         switch self {
         case .candidatePrices(let p): p
+        }
+    }
+}
+
+extension Principal.Event: LedgerEventConvertible {
+    public var ledgerEvent: LedgerEvent { .principal(self) }
+    public init?(_ event: LedgerEvent) {
+        guard case .principal(let e) = event else { return nil }
+        self = e
+    }
+    public var payload: any DomainEvent {
+        switch self {
+        case .added(let p): p
+        case .changed(let p): p
+        case .keyRotated(let p): p
+        case .revoked(let p): p
+        case .accessDenied(let p): p
         }
     }
 }

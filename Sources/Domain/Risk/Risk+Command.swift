@@ -9,7 +9,12 @@ extension Risk {
         case recordFill(FillRecorded)
         case recordMarks([SymbolPrice], at: Date)
         case halt(HaltReason, by: Actor, at: Date, detail: String)
-        case resume(by: Actor, at: Date, note: String)
+        /// Lifts the halt when a human asks. With `makerChecker` (config/authority.yaml) a halt for the
+        /// daily loss limit needs two different humans: the first is recorded as a request (the maker),
+        /// the second lifts it (the checker).
+        case resume(by: Actor, at: Date, note: String, makerChecker: Bool = false)
+        /// Asks for the halt to be lifted (an agent, or anyone): recorded, waits for a human.
+        case requestResume(by: Actor, at: Date, note: String)
     }
 
     /// Opens the account's trading day. A halt from the previous day must be passed in: use

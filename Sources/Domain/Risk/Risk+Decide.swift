@@ -78,11 +78,26 @@ extension Risk: Decider {
             if state.halt != nil { return [] }
             return [.tradingHalted(TradingHalted(halt: TradingHalt(reason: reason, by: by, at: at, detail: detail), dailyPnL: state.dailyPnL))]
 
-        case .resume(let by, let at, let note):
+        case .resume(let by, let at, let note, let makerChecker):
             guard by.isHuman else { throw .humanRequired(by) }
             try requireOpened(state)
             guard let halt = state.halt else { return [] }
-            return [.tradingResumed(TradingResumed(at: at, by: by, note: note, liftedHalt: halt))]
+            let requestedBy = state.resumeRequests.last { !$0.by.isHuman }?.by
+            guard makerChecker && halt.reason == .dailyLossLimit else {
+                return [.tradingResumed(TradingResumed(at: at, by: by, note: note, liftedHalt: halt, requestedBy: requestedBy))]
+            }
+            let makers = state.resumeRequests.filter(\.by.isHuman)
+            if let maker = makers.first(where: { $0.by.principal != by.principal }) {
+                return [.tradingResumed(TradingResumed(at: at, by: by, note: note, liftedHalt: halt, maker: maker.by, requestedBy: requestedBy))]
+            }
+            if !makers.isEmpty { throw .checkerMustDiffer(by) }
+            return [.resumeRequested(ResumeRequested(at: at, by: by, note: note, halt: halt))]
+
+        case .requestResume(let by, let at, let note):
+            try requireOpened(state)
+            guard let halt = state.halt else { throw .notHalted }
+            if state.resumeRequests.contains(where: { $0.by == by }) { return [] }
+            return [.resumeRequested(ResumeRequested(at: at, by: by, note: note, halt: halt))]
         }
     }
 

@@ -12,6 +12,7 @@ extension Risk {
         case dailyLossWarning(DailyLossWarning)
         case tradingHalted(TradingHalted)
         case tradingResumed(TradingResumed)
+        case resumeRequested(ResumeRequested)
     }
 
     /// A position held into the day, valued at the previous close so that today's P&L starts at zero.
@@ -335,17 +336,42 @@ extension Risk {
         public var by: Actor
         public var note: String
         public var liftedHalt: TradingHalt
+        /// Maker–checker: the first human, who asked; `by` is the second, who confirmed.
+        public var maker: Actor?
+        /// The latest non-human who asked for the resume (an agent over MCP), if any.
+        public var requestedBy: Actor?
 
-        public init(at: Date, by: Actor, note: String, liftedHalt: TradingHalt) {
+        public init(at: Date, by: Actor, note: String, liftedHalt: TradingHalt, maker: Actor? = nil, requestedBy: Actor? = nil) {
             self.at = at
             self.by = by
             self.note = note
             self.liftedHalt = liftedHalt
+            self.maker = maker
+            self.requestedBy = requestedBy
         }
 
         enum CodingKeys: String, CodingKey {
-            case at, by, note
+            case at, by, note, maker
             case liftedHalt = "lifted_halt"
+            case requestedBy = "requested_by"
+        }
+    }
+
+    /// `risk.resume_requested`: someone asked for the halt to be lifted; a human (or, under
+    /// maker–checker, a second human) must grant it.
+    public struct ResumeRequested: DomainEvent, Hashable {
+        public static let eventType = "risk.resume_requested"
+        public static let schemaVersion = 1
+        public var at: Date
+        public var by: Actor
+        public var note: String
+        public var halt: TradingHalt
+
+        public init(at: Date, by: Actor, note: String, halt: TradingHalt) {
+            self.at = at
+            self.by = by
+            self.note = note
+            self.halt = halt
         }
     }
 }

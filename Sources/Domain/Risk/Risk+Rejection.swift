@@ -8,6 +8,10 @@ extension Risk {
         case wrongAccount(stream: AccountID, command: AccountID)
         /// Only a human may lift a halt.
         case humanRequired(Actor)
+        /// Maker–checker: the human who asked first cannot also be the one who confirms.
+        case checkerMustDiffer(Actor)
+        /// Nothing to resume: trading is not halted.
+        case notHalted
         case unknownApproval(ApprovalID)
         case invalidParameters([String])
     }

@@ -50,6 +50,8 @@ extension Risk {
         public var consecutiveLosses: Int
         public var executionIDs: Set<ExecutionID>
         public var lastMarksAt: Date?
+        /// Requests to lift the halt in force (cleared by a resume or a new halt).
+        public var resumeRequests: [ResumeRequested] = []
 
         public var isOpened: Bool { date != nil }
 
@@ -133,8 +135,12 @@ extension Risk {
             s.warningIssued = true
         case .tradingHalted(let e):
             s.halt = e.halt
+            s.resumeRequests = []
         case .tradingResumed:
             s.halt = nil
+            s.resumeRequests = []
+        case .resumeRequested(let e):
+            s.resumeRequests.append(e)
         }
         return s
     }

@@ -43,6 +43,8 @@ public enum StreamCategory: String, Sendable, CaseIterable {
     case alerts
     /// `observations-<cycleID>`: prices of a cycle's top candidates after its decisions.
     case observations
+    /// `principal-<principalID>`: a person, service or agent who may act, its roles and keys.
+    case principal
 }
 
 extension StreamName {
@@ -59,4 +61,5 @@ extension StreamName {
     public static func doctor(_ session: DoctorSessionID) -> StreamName { StreamName(.doctor, session.rawValue) }
     public static func alerts(_ date: NYDate) -> StreamName { StreamName(.alerts, date.description) }
     public static func observations(_ cycle: CycleID) -> StreamName { StreamName(.observations, cycle.rawValue) }
+    public static func principal(_ id: PrincipalID) -> StreamName { StreamName(.principal, id.rawValue) }
 }

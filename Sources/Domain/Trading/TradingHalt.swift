@@ -28,7 +28,7 @@ public struct TradingHalt: Hashable, Sendable, Codable {
 }
 
 extension Actor {
-    /// Only an operator is a human. Front ends that act for a person (API, MCP, dashboard) must record
-    /// that person as `operator:<name>`; Doctor Claude reaches the same front ends as `doctor`.
-    public var isHuman: Bool { kind == .operator && !(name ?? "").isEmpty }
+    /// A human is an authenticated principal of kind `human`. A name in a request body proves nothing:
+    /// front ends record the principal whose credential made the request (README "Who may do what").
+    public var isHuman: Bool { principal?.kind == .human }
 }

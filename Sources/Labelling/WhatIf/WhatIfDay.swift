@@ -96,7 +96,13 @@ struct WhatIfDay: Sendable {
             // A loss-limit halt is derived again; a human's or Doctor's halt stands as recorded.
             if h.halt.reason != .dailyLossLimit { run(.halt(h.halt.reason, by: h.halt.by, at: h.halt.at, detail: h.halt.detail)) }
         case .tradingResumed(let e):
-            run(.resume(by: e.by, at: e.at, note: e.note))
+            // A recorded resume is a fact. One recorded before principals existed names its operator
+            // without a credential: replayed as the human it was taken for.
+            var by = e.by
+            if by.principal == nil { by.principal = PrincipalRef(id: PrincipalID(rawValue: by.name ?? "legacy-operator"), kind: .human) }
+            run(.resume(by: by, at: e.at, note: e.note))
+        case .resumeRequested:
+            break  // a request changes nothing until a human resumes
         }
     }
 

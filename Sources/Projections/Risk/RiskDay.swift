@@ -70,6 +70,12 @@ struct RiskDay {
             row.resumedBy = e.by.description
             row.resumedAt = e.at
             row.resumeNote = e.note
+            row.resumeMaker = e.maker?.description
+            row.resumeRequestedBy = nil
+            row.resumeRequestedAt = nil
+        case .resumeRequested(let e):
+            row.resumeRequestedBy = e.by.description
+            row.resumeRequestedAt = e.at
         }
         row.lastEventAt = max(row.lastEventAt ?? at, at)
         row.lastGlobalPosition = position

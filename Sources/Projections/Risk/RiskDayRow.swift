@@ -38,6 +38,11 @@ struct RiskDayRow {
     var resumedBy: String?
     var resumedAt: Date?
     var resumeNote: String?
+    /// Maker–checker: the first human of a two-human resume.
+    var resumeMaker: String?
+    /// The latest request to lift the halt in force (an agent's, or a maker's), until a resume.
+    var resumeRequestedBy: String?
+    var resumeRequestedAt: Date?
     var warningIssued = false
     var warningAt: Date?
     var warningDailyPnL: Decimal?
@@ -61,7 +66,7 @@ struct RiskDayRow {
         "warning_fraction", "max_positions", "max_daily_trades", "realized_pnl", "unrealized_pnl", "daily_pnl", "open_positions",
         "pending_entries", "exposure", "pending_exposure", "approvals", "denials", "releases", "released_unfilled", "trades_today", "fills",
         "consecutive_losses", "halted", "halt_reason", "halted_by", "halted_at", "halt_detail", "halt_carried", "halt_daily_pnl", "resumed_by",
-        "resumed_at", "resume_note", "warning_issued", "warning_at", "warning_daily_pnl", "last_marks_at", "last_event_at",
+        "resumed_at", "resume_note", "resume_maker", "resume_requested_by", "resume_requested_at", "warning_issued", "warning_at", "warning_daily_pnl", "last_marks_at", "last_event_at",
         "last_global_position",
     ]
 
@@ -74,7 +79,7 @@ struct RiskDayRow {
             SQLText.int(openPositions), SQLText.int(pendingEntries), d(exposure), d(pendingExposure), SQLText.int(approvals),
             SQLText.int(denials), SQLText.int(releases), SQLText.int(releasedUnfilled), SQLText.int(tradesToday), SQLText.int(fills),
             SQLText.int(consecutiveLosses), SQLText.bool(halted), haltReason, haltedBy, t(haltedAt), haltDetail, SQLText.bool(haltCarried),
-            d(haltDailyPnL), resumedBy, t(resumedAt), resumeNote, SQLText.bool(warningIssued), t(warningAt), d(warningDailyPnL),
+            d(haltDailyPnL), resumedBy, t(resumedAt), resumeNote, resumeMaker, resumeRequestedBy, t(resumeRequestedAt), SQLText.bool(warningIssued), t(warningAt), d(warningDailyPnL),
             t(lastMarksAt), t(lastEventAt), SQLText.int64(lastGlobalPosition),
         ]
     }
@@ -106,6 +111,9 @@ struct RiskDayRow {
         row.resumedBy = r.string("resumed_by")
         row.resumedAt = r.date("resumed_at")
         row.resumeNote = r.string("resume_note")
+        row.resumeMaker = r.string("resume_maker")
+        row.resumeRequestedBy = r.string("resume_requested_by")
+        row.resumeRequestedAt = r.date("resume_requested_at")
         row.warningIssued = r.bool("warning_issued")
         row.warningAt = r.date("warning_at")
         row.warningDailyPnL = r.decimal("warning_daily_pnl")
@@ -123,5 +131,7 @@ struct RiskDayRow {
         haltDetail = h.detail
         haltCarried = carried
         haltDailyPnL = dailyPnL
+        resumeRequestedBy = nil
+        resumeRequestedAt = nil
     }
 }

@@ -82,7 +82,7 @@ struct AlpacaAppHarness: Sendable {
     /// A human's manual long entry of 100 shares (placed at once): goes through risk and then to the fake.
     func trade(_ index: Int = 0, quantity: Decimal? = 100) async throws -> TradingOperations.TradeOutcome {
         let (symbol, price) = try await symbol(index)
-        return try await TradingOperations(system: system).executeTrade(SimHarness.longRequest(symbol, price, quantity: quantity), context: context())
+        return try await TradingOperations(system: system).executeTrade(SimHarness.longRequest(symbol, price, quantity: quantity), placeAtOnce: true, context: context())
     }
 
     func order(_ id: OrderID) async throws -> Order.Record? { try await system.log.load(Order.self, .order(id)).state.order }

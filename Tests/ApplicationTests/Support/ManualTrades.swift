@@ -30,7 +30,7 @@ extension SimHarness {
     func trade(
         _ symbol: Symbol, _ price: Price, quantity: Decimal? = nil, actor: Actor = SimHarness.operatorActor
     ) async throws -> TradingOperations.TradeOutcome {
-        try await TradingOperations(system: system).executeTrade(Self.longRequest(symbol, price, quantity: quantity), context: context(actor))
+        try await TradingOperations(system: system).executeTrade(Self.longRequest(symbol, price, quantity: quantity), placeAtOnce: true, context: context(actor))
     }
 
     /// A placed order from a trade outcome (fails the test otherwise).
@@ -73,7 +73,7 @@ extension SimHarness {
         let request = TradingOperations.TradeRequest(
             symbol: symbol.rawValue, side: "long", quantity: nil, entry: entry, stop: entry * Decimal(string: "0.98")!,
             target: entry * Decimal(string: "1.05")!)
-        return try await TradingOperations(system: system).executeTrade(request, context: context(SimHarness.operatorActor))
+        return try await TradingOperations(system: system).executeTrade(request, placeAtOnce: true, context: context(SimHarness.operatorActor))
     }
 
     /// Plants a minute bar at `price` for `symbol` starting at `start` (it replaces the generated bar).

@@ -87,7 +87,7 @@ struct SimHarness: Sendable {
 
     func context(_ actor: Actor = Actor(.cron, name: "test")) -> CommandContext { system.context(actor) }
 
-    static let operatorActor = Actor(.operator, name: "craig")
+    static let operatorActor = Actor.principal("craig", kind: .human, name: "craig")
 
     /// StartCycle and the cycle it runs.
     func runCycle(_ request: StartCycleRequest = StartCycleRequest(mode: "normal")) async throws -> (CycleService.Started, CycleExecution.Summary) {

@@ -21,7 +21,7 @@ struct DoctorHarness: Sendable {
     let rules: DoctorRules
 
     static let date = NYDate("2025-03-14")!
-    static let operatorActor = Actor(.operator, name: "craig")
+    static let operatorActor = Actor.principal("craig", kind: .human, name: "craig")
 
     var clock: ManualLedgerClock { world.clock }
     var broker: PaperBroker { world.broker }
@@ -69,7 +69,7 @@ struct DoctorHarness: Sendable {
         let request = TradingOperations.TradeRequest(
             symbol: symbol.rawValue, side: "long", quantity: quantity, entry: entry, stop: entry * Decimal(string: "0.98")!,
             target: entry * Decimal(string: "1.05")!)
-        let outcome = try await TradingOperations(system: system).executeTrade(request, context: system.context(Self.operatorActor))
+        let outcome = try await TradingOperations(system: system).executeTrade(request, placeAtOnce: true, context: system.context(Self.operatorActor))
         guard case .placed(let record) = outcome else { throw HarnessError("expected a placed order, got \(outcome)") }
         return record
     }

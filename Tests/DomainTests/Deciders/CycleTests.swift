@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func startWhileHaltedIsRefused() {
-        let halt = TradingHalt(reason: .emergencyStop, by: Actor(.operator, name: "craig"), at: T.open, detail: "")
+        let halt = TradingHalt(reason: .emergencyStop, by: Actor.principal("craig", kind: .human, name: "craig"), at: T.open, detail: "")
         expectRejection(Cycle.self, when: Self.start(halt: halt), then: .tradingHalted(.emergencyStop))
     }
 
@@ -135,8 +135,8 @@ import Testing
     }
 
     @Test func stopCompleteAndFailAreTerminalAndIdempotent() {
-        let stopped = Cycle.Event.stopped(Cycle.Stopped(cycleID: Self.id, stoppedAt: T.at(11, 0), reason: "halt", by: Actor(.operator, name: "craig")))
-        expectDecision(Cycle.self, given: [Self.started], when: .stop(reason: "halt", by: Actor(.operator, name: "craig"), at: T.at(11, 0)), then: [stopped])
+        let stopped = Cycle.Event.stopped(Cycle.Stopped(cycleID: Self.id, stoppedAt: T.at(11, 0), reason: "halt", by: Actor.principal("craig", kind: .human, name: "craig")))
+        expectDecision(Cycle.self, given: [Self.started], when: .stop(reason: "halt", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(11, 0)), then: [stopped])
         expectDecision(Cycle.self, given: [Self.started, stopped], when: .stop(reason: "again", by: .system, at: T.at(11, 1)), then: [])
         expectRejection(Cycle.self, given: [Self.started, stopped], when: .complete(at: T.at(12, 0), summary: nil), then: .finished(.stopped))
 

@@ -258,9 +258,9 @@ extension OrderTests {
             Order.Command.request(Order.Request(orderID: .forApproval(approval.approvalID), intent: approval.intent, authorization: .approval(approval, grant: grant), at: T.t0))
         }
         expectRejection(Order.self, when: request(nil), then: .humanGrantRequired)
-        expectRejection(Order.self, when: request(Approval.Granted(approvalID: "ap-other", by: Actor(.operator, name: "craig"), at: T.t0, note: nil)), then: .grantMismatch)
+        expectRejection(Order.self, when: request(Approval.Granted(approvalID: "ap-other", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0, note: nil)), then: .grantMismatch)
         expectRejection(Order.self, when: request(Approval.Granted(approvalID: "ap-1", by: Actor(.doctor), at: T.t0, note: nil)), then: .grantMismatch)
-        let granted = Order.fold(decided(Order.self, request(Approval.Granted(approvalID: "ap-1", by: Actor(.operator, name: "craig"), at: T.t0, note: nil)), Order.initial))
+        let granted = Order.fold(decided(Order.self, request(Approval.Granted(approvalID: "ap-1", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0, note: nil)), Order.initial))
         #expect(granted.order?.status == .requested)
         // Risk records the mode it decided in.
         let events = decided(Risk.self, .evaluate({ var e = RiskFixtures.evaluation(); e.supervised = true; return e }()), Risk.fold([RiskFixtures.dayOpened]))

@@ -97,8 +97,8 @@ enum PositionFixtures {
     @Test func protectionChangesMustBeOnTicks() {
         expectRejection(Position.self, given: [F.opened], when: .updateProtection(stop: T.p("49.005"), target: nil, by: .system, at: T.t0), then: .invalidPrice("49.005 is not a positive price on a legal tick"))
         expectDecision(Position.self, given: [F.opened], when: .updateProtection(stop: T.p("49"), target: T.p("52"), by: .system, at: T.t0), then: [])
-        expectDecision(Position.self, given: [F.opened], when: .updateProtection(stop: T.p("49.5"), target: T.p("52"), by: Actor(.operator, name: "craig"), at: T.t0), then: [
-            .protectionChanged(Position.ProtectionChanged(positionID: F.id1, stop: T.p("49.5"), target: T.p("52"), by: Actor(.operator, name: "craig"), at: T.t0))
+        expectDecision(Position.self, given: [F.opened], when: .updateProtection(stop: T.p("49.5"), target: T.p("52"), by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0), then: [
+            .protectionChanged(Position.ProtectionChanged(positionID: F.id1, stop: T.p("49.5"), target: T.p("52"), by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0))
         ])
     }
 

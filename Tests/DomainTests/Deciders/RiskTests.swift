@@ -98,7 +98,7 @@ enum RiskFixtures {
 
     static let cases: [Case] = {
         let opened = F.dayOpened
-        let halted = Risk.Event.tradingHalted(Risk.TradingHalted(halt: TradingHalt(reason: .manual, by: Actor(.operator, name: "craig"), at: T.open, detail: ""), dailyPnL: .zero))
+        let halted = Risk.Event.tradingHalted(Risk.TradingHalted(halt: TradingHalt(reason: .manual, by: Actor.principal("craig", kind: .human, name: "craig"), at: T.open, detail: ""), dailyPnL: .zero))
         let held = (1...5).map { i in Risk.Event.fillRecorded(F.fill("S\(i)", .buy, 10, "10", exec: "e\(i)", sector: .energy)) }
         let aapl = Risk.Event.fillRecorded(F.fill("AAPL", .buy, 10, "50", exec: "ea"))
         let bigTech = Risk.Event.fillRecorded(F.fill("MSFT", .buy, 700, "50", exec: "em"))
@@ -239,15 +239,15 @@ enum RiskFixtures {
         for actor in [Actor.system, .cron, Actor(.doctor, name: "doctor-claude"), Actor(.api, name: "dashboard"), Actor(.mcp), Actor(.operator)] {
             expectRejection(Risk.self, given: given, when: .resume(by: actor, at: T.t0, note: ""), then: .humanRequired(actor))
         }
-        let craig = Actor(.operator, name: "craig")
+        let craig = Actor.principal("craig", kind: .human, name: "craig")
         let resumed = Risk.Event.tradingResumed(Risk.TradingResumed(at: T.t0, by: craig, note: "checked", liftedHalt: halt))
         expectDecision(Risk.self, given: given, when: .resume(by: craig, at: T.t0, note: "checked"), then: [resumed])
         expectDecision(Risk.self, given: given + [resumed], when: .resume(by: craig, at: T.t0, note: "checked"), then: [])
     }
 
     @Test func haltIsIdempotent() {
-        let halted = expectDecision(Risk.self, given: [F.dayOpened], when: .halt(.emergencyStop, by: Actor(.operator, name: "craig"), at: T.t0, detail: "button"), then: [
-            .tradingHalted(Risk.TradingHalted(halt: TradingHalt(reason: .emergencyStop, by: Actor(.operator, name: "craig"), at: T.t0, detail: "button"), dailyPnL: .zero))
+        let halted = expectDecision(Risk.self, given: [F.dayOpened], when: .halt(.emergencyStop, by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0, detail: "button"), then: [
+            .tradingHalted(Risk.TradingHalted(halt: TradingHalt(reason: .emergencyStop, by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0, detail: "button"), dailyPnL: .zero))
         ])
         #expect(decided(Risk.self, .halt(.manual, by: .system, at: T.at(10, 1), detail: ""), halted).isEmpty)
     }
@@ -275,8 +275,8 @@ enum RiskFixtures {
         expectDecision(Risk.self, given: [F.dayOpened], when: .changeParameters(.conservative, by: .system, at: T.t0, source: nil), then: [])
         var looser = RiskParameters.conservative
         looser.maxPositions = 6
-        expectDecision(Risk.self, given: [F.dayOpened], when: .changeParameters(looser, by: Actor(.operator, name: "craig"), at: T.t0, source: "yaml"), then: [
-            .parametersChanged(Risk.ParametersChanged(changedAt: T.t0, parameters: looser, parametersHash: looser.hash, previousHash: RiskParameters.conservative.hash, by: Actor(.operator, name: "craig"), source: "yaml"))
+        expectDecision(Risk.self, given: [F.dayOpened], when: .changeParameters(looser, by: Actor.principal("craig", kind: .human, name: "craig"), at: T.t0, source: "yaml"), then: [
+            .parametersChanged(Risk.ParametersChanged(changedAt: T.t0, parameters: looser, parametersHash: looser.hash, previousHash: RiskParameters.conservative.hash, by: Actor.principal("craig", kind: .human, name: "craig"), source: "yaml"))
         ])
         expectDecision(Risk.self, given: [F.dayOpened], when: .openDay(Risk.OpenDay(account: T.account, date: T.day, at: T.t0, parameters: .conservative, startingEquity: nil, carriedHalt: nil, carriedPositions: [])), then: [])
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import Domain
 
 @Suite struct ApprovalTests {
-    static let craig = Actor(.operator, name: "craig")
+    static let craig = Actor.principal("craig", kind: .human, name: "craig")
     static var requested: Approval.Event {
         .requested(Approval.Requested(approvalID: "ap-1", cycleID: "cyc-1", signalID: "sig-1", intent: T.approvedIntent(), requestedAt: T.t0, expiresAt: T.at(10, 5)))
     }

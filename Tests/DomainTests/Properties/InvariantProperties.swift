@@ -98,7 +98,7 @@ import Testing
                 let command = Scripts.riskCommand(n, step: step, state: state)
                 let before = state
                 guard let events = try? Risk.decide(command, state) else {
-                    if case .resume(let actor, _, _) = command { #expect(!actor.isHuman) }
+                    if case .resume(let actor, _, _, _) = command { #expect(!actor.isHuman) }
                     continue
                 }
                 state = Risk.fold(events, from: state)
@@ -117,7 +117,7 @@ import Testing
                     }
                 }
                 if before.halt != nil, state.halt == nil {
-                    guard case .resume(let actor, _, _) = command else { Issue.record("halt lifted by \(command)"); continue }
+                    guard case .resume(let actor, _, _, _) = command else { Issue.record("halt lifted by \(command)"); continue }
                     #expect(actor.isHuman)
                 }
             }

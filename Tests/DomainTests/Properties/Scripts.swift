@@ -60,7 +60,7 @@ enum Scripts {
 
     // MARK: Risk
 
-    static let humans = [Actor(.operator, name: "craig")]
+    static let humans = [Actor.principal("craig", kind: .human, name: "craig")]
     static let machines = [Actor.system, .cron, Actor(.doctor, name: "doctor-claude"), Actor(.api), Actor(.mcp)]
 
     /// Approvals from several cycles, fills of approved entries, exits, releases, marks, halts and

@@ -45,7 +45,7 @@ enum Samples {
                     Cycle.Completed(
                         cycleID: cycleID, completedAt: T.at(15, 50),
                         summary: CycleSummary(candidates: 2, signals: 1, approvals: 1, denials: 0, orders: 3, fills: 2)))),
-            .cycle(.stopped(Cycle.Stopped(cycleID: cycleID, stoppedAt: T.at(11, 0), reason: "emergency stop", by: Actor(.operator, name: "craig")))),
+            .cycle(.stopped(Cycle.Stopped(cycleID: cycleID, stoppedAt: T.at(11, 0), reason: "emergency stop", by: Actor.principal("craig", kind: .human, name: "craig")))),
             .cycle(.failed(Cycle.Failed(cycleID: cycleID, failedAt: T.at(9, 40), stage: .scan, errorCode: "market_data_unavailable", message: "HTTP 503"))),
         ]
     }
@@ -63,7 +63,7 @@ enum Samples {
                 .parametersChanged(
                     Risk.ParametersChanged(
                         changedAt: T.at(9, 10), parameters: .conservative, parametersHash: RiskParameters.conservative.hash, previousHash: "0000",
-                        by: Actor(.operator, name: "craig"), source: "config/risk_parameters.yaml sha256:ab12"))),
+                        by: Actor.principal("craig", kind: .human, name: "craig"), source: "config/risk_parameters.yaml sha256:ab12"))),
             .risk(.approved(T.approved())),
             .risk(
                 .denied(
@@ -82,7 +82,7 @@ enum Samples {
             .risk(.marksRecorded(Risk.MarksRecorded(markedAt: T.at(10, 1), marks: [SymbolPrice(T.sym("AAPL"), T.p("50.12"))]))),
             .risk(.dailyLossWarning(Risk.DailyLossWarning(at: T.at(12, 0), dailyPnL: T.m("-1512.5"), threshold: T.m("-1500"), limit: T.m("-2000")))),
             .risk(.tradingHalted(Risk.TradingHalted(halt: halt, dailyPnL: T.m("-2000")))),
-            .risk(.tradingResumed(Risk.TradingResumed(at: T.day.adding(days: 1).at(hour: 9, minute: 0), by: Actor(.operator, name: "craig"), note: "reviewed", liftedHalt: halt))),
+            .risk(.tradingResumed(Risk.TradingResumed(at: T.day.adding(days: 1).at(hour: 9, minute: 0), by: Actor.principal("craig", kind: .human, name: "craig"), note: "reviewed", liftedHalt: halt))),
         ]
     }
 
@@ -158,7 +158,7 @@ enum Samples {
                         lowestPrice: T.p("49.9"), at: T.at(10, 30)))),
             .position(.exitRequested(Position.ExitRequested(positionID: positionID, reason: .endOfDay, by: .system, at: T.at(15, 45)))),
             .position(
-                .protectionChanged(Position.ProtectionChanged(positionID: positionID, stop: T.p("49.5"), target: T.p("52"), by: Actor(.operator, name: "craig"), at: T.at(11, 0)))),
+                .protectionChanged(Position.ProtectionChanged(positionID: positionID, stop: T.p("49.5"), target: T.p("52"), by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(11, 0)))),
             .position(
                 .adjusted(
                     Position.Adjusted(
@@ -173,8 +173,8 @@ enum Samples {
             .approval(
                 .requested(
                     Approval.Requested(approvalID: "ap-1", cycleID: cycleID, signalID: "sig-1", intent: T.approvedIntent(), requestedAt: T.t0, expiresAt: T.at(10, 5)))),
-            .approval(.granted(Approval.Granted(approvalID: "ap-1", by: Actor(.operator, name: "craig"), at: T.at(10, 2), note: "looks right"))),
-            .approval(.denied(Approval.Denied(approvalID: "ap-1", by: Actor(.operator, name: "craig"), at: T.at(10, 2), reason: "earnings tomorrow"))),
+            .approval(.granted(Approval.Granted(approvalID: "ap-1", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(10, 2), note: "looks right"))),
+            .approval(.denied(Approval.Denied(approvalID: "ap-1", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(10, 2), reason: "earnings tomorrow"))),
             .approval(.expired(Approval.Expired(approvalID: "ap-1", at: T.at(10, 5)))),
             .reconciliation(.started(Reconciliation.Started(runID: "rec-1", account: T.account, trigger: .startup, at: T.at(9, 0)))),
             .reconciliation(
