@@ -14,7 +14,7 @@ One refusal records by design: a trade the risk rules deny (422 `risk_denied`) a
 `risk.denied` (and opens the risk day first), the audit trail `/api/v1/risk/violations` reads. For
 those the check reads the new events and allows only these types.
 
-Environment: FUZZ_API_BASE (the server's base URL), FUZZ_API_KEY (for GET /api/v1/events),
+Environment: FUZZ_API_BASE (the server's base URL), FUZZ_API_KEY (a key that may read: the server runs with private reads),
 FUZZ_API_STATS (a file for the counters, written at exit).
 """
 
@@ -50,7 +50,8 @@ _heads = {}
 
 
 def _metrics():
-    with urllib.request.urlopen(BASE + "/metrics", timeout=60) as answer:
+    request = urllib.request.Request(BASE + "/metrics", headers={"X-API-Key": KEY})
+    with urllib.request.urlopen(request, timeout=60) as answer:
         text = answer.read().decode()
     values = {}
     for line in text.splitlines():

@@ -19,13 +19,20 @@ public struct DoctorFixer: Sendable {
     let rules: DoctorRules
     let system: TradingSystem?
     let logger: Logger
-    public static let actor = Actor(.doctor, name: "claude")
+    /// Who the fixes and records are by: Doctor's agent principal when `catalyst doctor` has its key.
+    public let actor: Actor
+    /// The actor of Doctor's records when no agent key is configured (and of those recorded before principals).
+    public static let unauthenticated = Actor(.doctor, name: "claude")
 
-    public init(log: EventLog, rules: DoctorRules, system: TradingSystem?, logger: Logger = Logger(label: "catalyst.doctor")) {
+    public init(
+        log: EventLog, rules: DoctorRules, system: TradingSystem?, actor: Actor = DoctorFixer.unauthenticated,
+        logger: Logger = Logger(label: "catalyst.doctor")
+    ) {
         self.log = log
         self.runner = DeciderRunner(log: log)
         self.rules = rules
         self.system = system
+        self.actor = actor
         self.logger = logger
     }
 
@@ -60,7 +67,7 @@ public struct DoctorFixer: Sendable {
             return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
         for issue in ordered {
-            out.append(Handled(issue: issue, outcome: try await handle(issue, context: context.followUp(commandID: log.ids.uuid(), actor: Self.actor))))
+            out.append(Handled(issue: issue, outcome: try await handle(issue, context: context.followUp(commandID: log.ids.uuid(), actor: actor))))
         }
         return out
     }
@@ -148,7 +155,7 @@ public struct DoctorFixer: Sendable {
                 source: "GET /v2/positions", fetchedAt: now, symbol: symbol, quantity: quantity, averagePrice: held?.averageEntryPrice, raw: held?.raw)
             let broker = Position.BrokerPosition(
                 account: system.account, symbol: symbol, quantity: quantity, averagePrice: held?.averageEntryPrice, evidence: evidence, discrepancyID: nil,
-                by: Self.actor, at: now)
+                by: actor, at: now)
             _ = try await system.runner.run(Position.self, .position(account: system.account, symbol: symbol), context: context) { _ in .reconcile(broker) }
         case .reconcile:
             _ = try await Reconciler(system: system).run(.manual, context: context)

@@ -51,6 +51,6 @@ public struct DoctorPass: Sendable {
     }
 
     func context(_ now: Date) -> CommandContext {
-        CommandContext(actor: DoctorFixer.actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
+        CommandContext(actor: fixer.actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
     }
 }

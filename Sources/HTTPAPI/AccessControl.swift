@@ -45,15 +45,25 @@ struct PrincipalAuthenticator: AuthenticatorMiddleware {
 
     static let apiKeyHeader = HTTPFields.Element.Name("X-API-Key")!
 
-    static func token(_ request: Request) -> String? {
-        if let bearer = request.headers.bearer?.token, !bearer.isEmpty { return bearer }
-        if let key = request.headers[apiKeyHeader], !key.isEmpty { return key }
-        return nil
+    /// The credential a request presents. An `Authorization` header that is not `Bearer <key>`, or two
+    /// headers naming different keys, is a bad credential (401), never a reason to try the other one.
+    static func token(_ request: Request) throws -> String? {
+        var bearer: String?
+        if request.headers[.authorization] != nil {
+            guard let token = request.headers.bearer?.token, !token.isEmpty else {
+                throw ApplicationError.unauthenticated("the Authorization header must be `Bearer <key>`")
+            }
+            bearer = token
+        }
+        let apiKey = request.headers[apiKeyHeader].flatMap { $0.isEmpty ? nil : $0 }
+        if let bearer, let apiKey, bearer != apiKey { throw ApplicationError.unauthenticated("two different credentials were given") }
+        return bearer ?? apiKey
     }
 
     func authenticate(request: Request, context: Context) async throws -> AuthenticatedPrincipal? {
-        guard let token = Self.token(request), request.uri.path != "/health" else { return nil }
+        guard request.uri.path != "/health" else { return nil }
         do {
+            guard let token = try Self.token(request) else { return nil }
             return try await directory.authenticate(token)
         } catch let e as ApplicationError {
             logger.warning("refused credential", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "why": "\(e)"])

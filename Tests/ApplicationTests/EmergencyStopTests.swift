@@ -154,3 +154,35 @@ import Testing
         #expect(Self.realized(events, account: h.account) == Self.cashFlow(h.broker.allFills))
     }
 }
+
+/// Maker–checker on the risk desk: after a daily-loss-limit halt, two different humans.
+@Suite struct MakerCheckerTests {
+    @Test func aLossLimitHaltNeedsTwoDifferentHumansAndBothAreRecorded() async throws {
+        let h = try await SimHarness.make()
+        let alice = Actor.principal("alice", kind: .human, name: "Alice")
+        let bob = Actor.principal("bob", kind: .human, name: "Bob")
+        _ = try await RiskDesk(system: h.system).halt(.dailyLossLimit, detail: "limit reached", context: h.context(.system))
+        let desk = RiskDesk(system: h.system)
+        #expect(try await desk.resume(note: "reviewed the losses", makerChecker: true, context: h.context(alice)) == .awaitingSecondHuman)
+        do {
+            _ = try await desk.resume(note: "me again", makerChecker: true, context: h.context(alice))
+            Issue.record("the maker checked her own resume")
+        } catch {
+            #expect(refusalCode(error) == "checker_must_differ", "\(error)")
+        }
+        #expect(try await h.risk().halt != nil)
+        #expect(try await desk.resume(note: "agreed", makerChecker: true, context: h.context(bob)) == .resumed)
+        let resumed = try await h.db.session().withConnection { c in
+            try c.query(
+                "SELECT metadata->>'principal_id' AS checker, payload->'maker'->'principal'->>'id' AS maker FROM events WHERE event_type = 'risk.trading_resumed'"
+            ).dictionaries()
+        }
+        #expect(resumed.count == 1 && resumed.first?["checker"] == "bob" && resumed.first?["maker"] == "alice", "\(resumed)")
+    }
+
+    @Test func withoutMakerCheckerOneHumanLiftsALossLimitHalt() async throws {
+        let h = try await SimHarness.make()
+        _ = try await RiskDesk(system: h.system).halt(.dailyLossLimit, detail: "limit reached", context: h.context(.system))
+        #expect(try await RiskDesk(system: h.system).resume(note: "ok", context: h.context(SimHarness.operatorActor)) == .resumed)
+    }
+}

@@ -9,7 +9,7 @@ extension DoctorDatabaseTests {
 @Suite struct ActivityViewsTests {
     @Test func recentEscalationsFailedActionsAndRecurringIssues() async throws {
         let h = try await DoctorHarness.make()
-        func context() -> CommandContext { CommandContext(actor: DoctorFixer.actor, commandID: UUID(), correlationID: UUID(), now: Date()) }
+        func context() -> CommandContext { CommandContext(actor: DoctorFixer.unauthenticated, commandID: UUID(), correlationID: UUID(), now: Date()) }
         let orphan = DoctorIssue(type: .orphanPosition, severity: .critical, message: "orphan", ids: ["symbol": "ZZZ"])
         guard case .escalated = try await h.fixer().handle(orphan, context: context()) else { Issue.record("orphan did not escalate"); return }
         // ORDER_NOT_FOUND is allowed by the repository's rules; the order does not exist, so the fix fails.

@@ -24,7 +24,13 @@ import Testing
                     let p = Process()
                     p.executableURL = URL(fileURLWithPath: program)
                     p.arguments = arguments
-                    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                    var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                    // A command over a test database that writes local credentials (serve, migrate on an
+                    // empty ledger) writes them to a scratch folder, never into the checkout's .catalyst/.
+                    if environment["DATABASE_URL"] != nil, environment["CATALYST_HOME"] == nil {
+                        env["CATALYST_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("cli-home-\(UUID().uuidString)").path
+                    }
+                    p.environment = env
                     let out = Pipe()
                     let err = Pipe()
                     p.standardOutput = out
@@ -69,10 +75,15 @@ import Testing
             let positionRows = try JSONSerialization.jsonObject(with: Data(positions.out.utf8)) as? [Any]
             #expect(positions.status == 0 && positionRows != nil)
 
-            let halt = try await Self.catalyst(["halt", "--reason", "cli drill", "--operator", "craig"], environment: env)
+            // cron's key may not halt; the owner's may, and is the recorded actor.
+            let cronHalt = try await Self.catalyst(["halt", "--reason", "cli drill"], environment: env)
+            #expect(cronHalt.status != 0 && cronHalt.err.contains("403") && cronHalt.err.contains("emergency_stop"), "\(cronHalt.err)")
+            let owner = env.merging(["CATALYST_API_KEY": h.keys.owner]) { $1 }
+            let halt = try await Self.catalyst(["halt", "--reason", "cli drill"], environment: owner)
             #expect(halt.status == 0 && halt.out.contains("\"halted\":true"), "\(halt.out) \(halt.err)")
-            let resume = try await Self.catalyst(["resume", "--operator", "craig", "--reason", "drill over"], environment: env)
-            #expect(resume.status == 0, "\(resume.err)")
+            let resume = try await Self.catalyst(["resume", "--reason", "drill over"], environment: owner)
+            #expect(resume.status == 0 && resume.out.contains("\"halted\":false"), "\(resume.out) \(resume.err)")
+            #expect(try await h.count("SELECT count(*) FROM events WHERE event_type IN ('risk.trading_halted', 'risk.trading_resumed') AND metadata->>'principal_id' = 'craig'") == 2)
         }
     }
 

@@ -150,14 +150,14 @@ final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let log: URL
 
-    init(environment: [String: String]) throws {
+    init(environment: [String: String], arguments: [String] = ["serve", "--port", "0"]) throws {
         guard FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path) else {
             throw DrillFailure("\(MCPStdioTests.binary.path) is missing: run `swift build` first")
         }
         log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = MCPStdioTests.binary
-        process.arguments = ["serve", "--port", "0"]
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

@@ -49,7 +49,9 @@ import FoundationNetworking
             process.executableURL = MCPStdioTests.binary
             process.arguments = arguments
             var env = ProcessInfo.processInfo.environment
-            for k in ["DATABASE_URL", "CATALYST_API_KEYS", "APCA_API_KEY_ID", "APCA_API_SECRET_KEY", "SMTP_HOST", "SMTP_PASSWORD"] { env[k] = nil }
+            for k in ["DATABASE_URL", "CATALYST_API_KEY", "APCA_API_KEY_ID", "APCA_API_SECRET_KEY", "SMTP_HOST", "SMTP_PASSWORD"] { env[k] = nil }
+            // Local credentials a command writes (serve, migrate on an empty ledger) go to a scratch folder.
+            env["CATALYST_HOME"] = dir.appendingPathComponent("secrets-home-\(UUID().uuidString)").path
             process.environment = env.merging(environment) { $1 }
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
@@ -112,9 +114,10 @@ import FoundationNetworking
         try #require(FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path), "build the catalyst binary first")
         let db = try await TestDatabase.create()
         let m = Self.markers
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
         let environment = [
-            "DATABASE_URL": Self.url(with: m["DB_PASSWORD"]!, db),
-            "CATALYST_API_KEYS": "\(m["API_KEY_A"]!),\(m["API_KEY_B"]!)",
+            "DATABASE_URL": Self.url(with: m["DB_PASSWORD"]!, db), "CATALYST_HOME": home.path,
             "APCA_API_KEY_ID": m["APCA_API_KEY_ID"]!, "APCA_API_SECRET_KEY": m["APCA_API_SECRET_KEY"]!, "APCA_API_BASE_URL": "http://127.0.0.1:9",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "9", "SMTP_USERNAME": "alerts", "SMTP_PASSWORD": m["SMTP_PASSWORD"]!, "SMTP_FROM": "a@example.com",
             "SMTP_TO": "b@example.com", "CATALYST_LOG_LEVEL": "debug",
@@ -126,7 +129,8 @@ import FoundationNetworking
             Issue.record("serve did not start: \(log.suffix(2000))")
             return
         }
-        let key = m["API_KEY_A"]!
+        // The owner's key, which serve wrote when it found a ledger with no principals.
+        let key = try String(contentsOf: home.appendingPathComponent("credentials/owner.key"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         var answers: [(String, Int, String)] = []
         func record(_ what: String, _ a: (Int, String)) { answers.append((what, a.0, a.1)) }
         let api = url.appendingPathComponent("api/v1")
@@ -147,9 +151,13 @@ import FoundationNetworking
 
         #expect(answers.first { $0.0 == "wrong key" }?.1 == 401)
         #expect(answers.first { $0.0 == "start" }.map { [200, 201].contains($0.1) } == true, "\(answers)")
-        for (what, _, body) in answers { Self.expectClean(body, "the answer to \(what)") }
+        for (what, _, body) in answers {
+            Self.expectClean(body, "the answer to \(what)")
+            #expect(!body.contains(String(key.suffix(64))), "the answer to \(what) shows the owner's key")
+        }
         Self.expectClean(log, "serve's stdout/stderr")
-        #expect(log.contains("unauthorized request"), "the refused key was logged (without the key)")
+        #expect(!log.contains(String(key.suffix(64))), "serve's log shows the owner's key")
+        #expect(log.contains("refused credential"), "the refused key was logged (without the key)")
         try await Self.expectLogClean(db)
     }
 
@@ -179,7 +187,7 @@ import FoundationNetworking
             outputs.append(("doctor check, broker refusing the keys", checked))
             let fix = try Child(["doctor", "check", "--json", "--no-audit", "--fix"], environment: broker)
             outputs.append(("doctor check --fix, broker refusing, SMTP unreachable", try await fix.completion()))
-            let serve = try Child(["serve", "--port", "0"], environment: broker.merging(["CATALYST_API_KEYS": m["API_KEY_A"]!]) { $1 })
+            let serve = try Child(["serve", "--port", "0"], environment: broker)
             _ = try await serve.listeningURL()
             outputs.append(("live serve, broker refusing the keys", await serve.finish()))
             return outputs
@@ -189,7 +197,7 @@ import FoundationNetworking
         // An unreachable database, given with a password.
         let unreachable = "postgresql://ledger:\(m["DB_PASSWORD"]!)@127.0.0.1:9/ledger"
         for arguments in [["positions"], ["events", "--limit", "1"], ["migrate"], ["db", "status"], ["doctor", "check", "--json"], ["serve", "--simulate", "--port", "0"]] {
-            let run = try Child(arguments, environment: ["DATABASE_URL": unreachable, "CATALYST_API_KEYS": m["API_KEY_A"]!].merging(smtp) { $1 })
+            let run = try Child(arguments, environment: ["DATABASE_URL": unreachable, "CATALYST_API_KEY": m["API_KEY_A"]!].merging(smtp) { $1 })
             let output: String
             if arguments.first == "serve" {
                 _ = try await run.listeningURL()

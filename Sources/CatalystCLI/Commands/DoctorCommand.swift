@@ -20,7 +20,7 @@ struct DoctorCommand: AsyncParsableCommand {
             discussion: "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 ERROR (the check itself failed).")
         @Flag(help: "Print the JSON contract.") var json = false
         @Flag(help: "Indent the JSON.") var pretty = false
-        @Flag(help: "Apply the fixes the rules allow (actor doctor), escalate the others, then check again.") var fix = false
+        @Flag(help: "Apply the fixes the rules allow (as Doctor's agent principal), escalate the others, then check again.") var fix = false
         @Flag(help: "Skip recomputing the audit hash chain.") var noAudit = false
         @Flag(help: "Do not record the run as a doctor.watchdog_ran event.") var noRecord = false
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
@@ -33,7 +33,7 @@ struct DoctorCommand: AsyncParsableCommand {
             if fix {
                 let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment())
                 let pass = DoctorPass(
-                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: DoctorFixer(log: log, rules: setup.rules, system: setup.fixingSystem(log)), log: log,
+                    check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: await setup.fixer(log), log: log,
                     alerts: alerts)
                 let result = try await pass.runDetailed(now: Date())
                 for h in result.handled where h.outcome != .none { Terminal.note("doctor: \(h.issue.type): \(h.outcome)") }
@@ -161,7 +161,7 @@ extension DoctorCommand {
             if anyHour { hours = .always }
             let watch = DoctorWatch(interval: .seconds(interval), hours: hours, logger: logger) { now in
                 let pass = DoctorPass(
-                    check: try setup.check(verifyAudit: verify, now: now), fixer: DoctorFixer(log: log, rules: setup.rules, system: setup.fixingSystem(log)), log: log,
+                    check: try setup.check(verifyAudit: verify, now: now), fixer: await setup.fixer(log), log: log,
                     alerts: alerts)
                 let report = try await pass.run(now: now)
                 logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])

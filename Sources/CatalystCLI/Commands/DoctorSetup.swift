@@ -58,7 +58,28 @@ struct DoctorSetup: Sendable {
         }
     }
 
-    static func context(_ log: EventLog, now: Date) -> CommandContext {
-        CommandContext(actor: DoctorFixer.actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
+    static func context(_ log: EventLog, now: Date, actor: Actor = DoctorFixer.unauthenticated) -> CommandContext {
+        CommandContext(actor: actor, commandID: log.ids.uuid(), correlationID: log.ids.uuid(), now: now)
+    }
+
+    /// The fixer: Doctor's fixes run as its agent principal (`CATALYST_API_KEY`, else
+    /// `.catalyst/credentials/agent.key`), which must hold `doctor_fix`. Without a trading system, or
+    /// without a key that proves such a principal (said on stderr), nothing is fixed and every issue escalates.
+    func fixer(_ log: EventLog) async -> DoctorFixer {
+        let directory = PrincipalDirectory(log: log)
+        var principal: AuthenticatedPrincipal?
+        if let token = LocalCredentials.token(.agent) {
+            do {
+                let p = try await directory.authenticate(token)
+                try await AuthorityGate(log: log, directory: directory).authorize(p, .doctorFix, action: "doctor fix")
+                principal = p
+            } catch {
+                FileHandle.standardError.write(Data("catalyst doctor: fixes disabled: the configured key may not fix (\(error))\n".utf8))
+            }
+        } else {
+            FileHandle.standardError.write(Data("catalyst doctor: fixes disabled: no agent key (CATALYST_API_KEY or .catalyst/credentials/agent.key)\n".utf8))
+        }
+        guard let principal else { return DoctorFixer(log: log, rules: rules, system: nil) }
+        return DoctorFixer(log: log, rules: rules, system: fixingSystem(log), actor: principal.actor)
     }
 }

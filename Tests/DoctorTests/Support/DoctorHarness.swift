@@ -123,7 +123,7 @@ struct DoctorHarness: Sendable {
 
     func fixer() -> DoctorFixer { DoctorFixer(system: system, rules: rules) }
 
-    func context() -> CommandContext { system.context(DoctorFixer.actor) }
+    func context() -> CommandContext { system.context(DoctorFixer.unauthenticated) }
 
     func pass() -> DoctorPass { DoctorPass(check: check(), fixer: fixer(), log: system.log) }
 

@@ -163,13 +163,14 @@ import Testing
         #expect(Doctor.stream("claude-20260309").rawValue == "doctor-claude-20260309")
         #expect(Alerting.stream(T.day).rawValue == "alerts-2026-03-09")
         #expect(Observation.stream("cyc-1").rawValue == "observations-cyc-1")
+        #expect(Principal.stream("claude").rawValue == "principal-claude")
         #expect(StreamName(parsing: "risk-paper-2026-03-09") == Risk.stream(account: T.account, date: T.day))
         #expect(StreamName(parsing: "positions-x") == nil)
         #expect(StreamName(parsing: "order-") == nil)
         for category in StreamCategory.allCases { #expect(!category.rawValue.contains("-")) }
         for info in EventCodec.catalogue {
             let prefix = info.eventType.split(separator: ".")[0]
-            #expect(["cycle", "scan", "signal", "risk", "order", "position", "approval", "reconciliation", "doctor", "alert", "observation"].contains(prefix))
+            #expect(["cycle", "scan", "signal", "risk", "order", "position", "approval", "reconciliation", "doctor", "alert", "observation", "principal"].contains(prefix))
         }
     }
 }

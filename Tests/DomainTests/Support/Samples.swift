@@ -5,7 +5,23 @@ import Foundation
 /// One realistic example of every event type at its current schema version: the source of the golden
 /// fixtures and of the catalogue-completeness test.
 enum Samples {
-    static var all: [LedgerEvent] { cycle + risk + order + position + others }
+    static var all: [LedgerEvent] { cycle + risk + order + position + others + principal }
+
+    /// Principals and resume requests: recorded with the authenticated principal as the actor.
+    static var principal: [LedgerEvent] {
+        let key = PrincipalKey(keyID: "0a1b2c3d", digest: String(repeating: "ab", count: 32), createdAt: T.at(8, 0))
+        let rotated = PrincipalKey(keyID: "4e5f6a7b", digest: String(repeating: "cd", count: 32), createdAt: T.at(8, 30))
+        let claude = Actor.principal("claude", kind: .agent, name: "Doctor Claude")
+        let halt = TradingHalt(reason: .emergencyStop, by: claude, at: T.at(12, 0), detail: "drill")
+        return [
+            .principal(.added(Principal.Added(principalID: "alice", name: "Alice", kind: .human, roles: [.operator, .riskOfficer], key: key, at: T.at(8, 0)))),
+            .principal(.changed(Principal.Changed(principalID: "alice", name: "Alice B.", roles: [.operator], at: T.at(8, 15)))),
+            .principal(.keyRotated(Principal.KeyRotated(principalID: "alice", key: rotated, previousValidUntil: T.at(9, 30), at: T.at(8, 30)))),
+            .principal(.revoked(Principal.Revoked(principalID: "alice", reason: "left the desk", at: T.at(16, 0)))),
+            .principal(.accessDenied(Principal.AccessDenied(principalID: "claude", capability: .resumeTrading, action: "POST /api/v1/approvals/ap-1/approve", at: T.at(12, 5)))),
+            .risk(.resumeRequested(Risk.ResumeRequested(at: T.at(12, 10), by: claude, note: "the broker is back", halt: halt))),
+        ]
+    }
 
     static let cycleID = CycleID(rawValue: "cyc-1")
     static let orderID = OrderID(rawValue: "ord-ap-1")
@@ -45,7 +61,7 @@ enum Samples {
                     Cycle.Completed(
                         cycleID: cycleID, completedAt: T.at(15, 50),
                         summary: CycleSummary(candidates: 2, signals: 1, approvals: 1, denials: 0, orders: 3, fills: 2)))),
-            .cycle(.stopped(Cycle.Stopped(cycleID: cycleID, stoppedAt: T.at(11, 0), reason: "emergency stop", by: Actor.principal("craig", kind: .human, name: "craig")))),
+            .cycle(.stopped(Cycle.Stopped(cycleID: cycleID, stoppedAt: T.at(11, 0), reason: "emergency stop", by: Actor(.operator, name: "craig")))),
             .cycle(.failed(Cycle.Failed(cycleID: cycleID, failedAt: T.at(9, 40), stage: .scan, errorCode: "market_data_unavailable", message: "HTTP 503"))),
         ]
     }
@@ -63,7 +79,7 @@ enum Samples {
                 .parametersChanged(
                     Risk.ParametersChanged(
                         changedAt: T.at(9, 10), parameters: .conservative, parametersHash: RiskParameters.conservative.hash, previousHash: "0000",
-                        by: Actor.principal("craig", kind: .human, name: "craig"), source: "config/risk_parameters.yaml sha256:ab12"))),
+                        by: Actor(.operator, name: "craig"), source: "config/risk_parameters.yaml sha256:ab12"))),
             .risk(.approved(T.approved())),
             .risk(
                 .denied(
@@ -82,7 +98,7 @@ enum Samples {
             .risk(.marksRecorded(Risk.MarksRecorded(markedAt: T.at(10, 1), marks: [SymbolPrice(T.sym("AAPL"), T.p("50.12"))]))),
             .risk(.dailyLossWarning(Risk.DailyLossWarning(at: T.at(12, 0), dailyPnL: T.m("-1512.5"), threshold: T.m("-1500"), limit: T.m("-2000")))),
             .risk(.tradingHalted(Risk.TradingHalted(halt: halt, dailyPnL: T.m("-2000")))),
-            .risk(.tradingResumed(Risk.TradingResumed(at: T.day.adding(days: 1).at(hour: 9, minute: 0), by: Actor.principal("craig", kind: .human, name: "craig"), note: "reviewed", liftedHalt: halt))),
+            .risk(.tradingResumed(Risk.TradingResumed(at: T.day.adding(days: 1).at(hour: 9, minute: 0), by: Actor(.operator, name: "craig"), note: "reviewed", liftedHalt: halt))),
         ]
     }
 
@@ -158,7 +174,7 @@ enum Samples {
                         lowestPrice: T.p("49.9"), at: T.at(10, 30)))),
             .position(.exitRequested(Position.ExitRequested(positionID: positionID, reason: .endOfDay, by: .system, at: T.at(15, 45)))),
             .position(
-                .protectionChanged(Position.ProtectionChanged(positionID: positionID, stop: T.p("49.5"), target: T.p("52"), by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(11, 0)))),
+                .protectionChanged(Position.ProtectionChanged(positionID: positionID, stop: T.p("49.5"), target: T.p("52"), by: Actor(.operator, name: "craig"), at: T.at(11, 0)))),
             .position(
                 .adjusted(
                     Position.Adjusted(
@@ -173,8 +189,8 @@ enum Samples {
             .approval(
                 .requested(
                     Approval.Requested(approvalID: "ap-1", cycleID: cycleID, signalID: "sig-1", intent: T.approvedIntent(), requestedAt: T.t0, expiresAt: T.at(10, 5)))),
-            .approval(.granted(Approval.Granted(approvalID: "ap-1", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(10, 2), note: "looks right"))),
-            .approval(.denied(Approval.Denied(approvalID: "ap-1", by: Actor.principal("craig", kind: .human, name: "craig"), at: T.at(10, 2), reason: "earnings tomorrow"))),
+            .approval(.granted(Approval.Granted(approvalID: "ap-1", by: Actor(.operator, name: "craig"), at: T.at(10, 2), note: "looks right"))),
+            .approval(.denied(Approval.Denied(approvalID: "ap-1", by: Actor(.operator, name: "craig"), at: T.at(10, 2), reason: "earnings tomorrow"))),
             .approval(.expired(Approval.Expired(approvalID: "ap-1", at: T.at(10, 5)))),
             .reconciliation(.started(Reconciliation.Started(runID: "rec-1", account: T.account, trigger: .startup, at: T.at(9, 0)))),
             .reconciliation(
