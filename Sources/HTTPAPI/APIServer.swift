@@ -55,6 +55,7 @@ public struct APIServer: Sendable {
         WorkflowRoutes(backend: backend).register(on: guarded)
         ReadRoutes(backend: backend).register(on: guarded)
         TradeRoutes(backend: backend).register(on: guarded)
+        RiskRoutes(backend: backend).register(on: guarded)
         OpsRoutes(backend: backend).register(on: guarded)
         return guarded
     }

@@ -1,3 +1,4 @@
+import Application
 import Domain
 import Foundation
 import Hummingbird
@@ -60,7 +61,8 @@ struct ReadRoutes {
             return JSONBody.raw(try await backend.rows("SELECT * FROM v_candidates WHERE cycle_id = $1 LIMIT \(limit)", [cycle]))
         }
         api.get("/api/v1/risk/limits", .readViews) { _, _ in
-            try JSONBody.response(backend.system.riskParameters.current())
+            // The limits in force: the day's, which a risk officer may have changed through the API.
+            try JSONBody.response(try await RiskDesk(system: backend.system).parametersInForce(now: backend.system.clock.now()))
         }
         api.get("/api/v1/risk/state", .readViews) { _, _ in
             guard let row = try await backend.row("SELECT * FROM v_risk_state WHERE account = $1", [backend.system.account.rawValue]) else {

@@ -24,6 +24,8 @@ public enum ServeRole {
         public var crontab: String?
         public var symbolCount: Int = 500
         public var account = AccountID(rawValue: "sim")
+        /// Maker–checker settings; nil = `config/authority.yaml`.
+        public var authority: AuthorityPolicy?
 
         public init(server: APIServer.Configuration) { self.server = server }
     }
@@ -42,7 +44,7 @@ public enum ServeRole {
         if let d = options.date { date = d } else { date = lastTradingDay() }
         let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
-        let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
+        let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
             system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
         let driver = SimulatedClockDriver(

@@ -180,3 +180,62 @@ import Testing
         }
     }
 }
+
+/// The risk limits as a risk officer changes them: recorded with the principal, in force at once, and
+/// under maker–checker a raise needs a second, different risk officer.
+@Suite(.serialized) struct RiskParametersAPITests {
+    @Test func aRiskOfficerChangesTheLimitsAndARaiseNeedsASecondOne() async throws {
+        try await APIHarness.with(configure: { $0.authority = AuthorityPolicy(raiseRiskLimit: true) }) { h in
+            let service = PrincipalService(log: h.backend.system.log, directory: h.backend.directory)
+            let admin = Actor.principal("craig", kind: .human, name: "craig")
+            let rita = try await service.add(id: "rita", name: "Rita", kind: .human, roles: [.riskOfficer], by: admin).credential.token
+            let ravi = try await service.add(id: "ravi", name: "Ravi", kind: .human, roles: [.riskOfficer], by: admin).credential.token
+            let opal = try await service.add(id: "opal", name: "Opal", kind: .human, roles: [.operator], by: admin).credential.token
+            let path = "/api/v1/risk/parameters"
+
+            // Not a risk officer: 403, whatever the body.
+            let byOperator = try await h.post(path, #"{"set": {"max_positions": 3}, "reason": "fewer"}"#, headers: APIHarness.bearer(opal))
+            #expect(byOperator.status == 403, "\(byOperator.text)")
+            let byAgent = try await h.post(path, #"{"set": {"max_positions": 3}, "reason": "fewer"}"#, headers: APIHarness.bearer(h.keys.agent))
+            #expect(byAgent.status == 403, "\(byAgent.text)")
+            // Bad input names the key.
+            let unknown = try await h.post(path, #"{"set": {"max_positionz": 3}, "reason": "typo"}"#, headers: APIHarness.bearer(rita))
+            #expect(unknown.status == 422 && unknown.errorField == "set.max_positionz", "\(unknown.text)")
+            let out = try await h.post(path, #"{"set": {"max_correlation": 7}, "reason": "oops"}"#, headers: APIHarness.bearer(rita))
+            #expect(out.status == 422, "\(out.text)")
+            let noReason = try await h.post(path, #"{"set": {"max_positions": 3}}"#, headers: APIHarness.bearer(rita))
+            #expect(noReason.status == 422 && noReason.errorField == "reason")
+
+            // Tightening is in force at once, by one risk officer.
+            let tighter = try await h.post(path, #"{"set": {"max_positions": 3, "max_daily_loss_usd": 1500}, "reason": "volatile open"}"#, headers: APIHarness.bearer(rita))
+            #expect(tighter.status == 200 && tighter.object["status"] as? String == "changed", "\(tighter.text)")
+            var limits = try await h.get("/api/v1/risk/limits").object
+            #expect(limits["max_positions"] as? Int == 3 && "\(limits["max_daily_loss_usd"] ?? "")" == "1500", "\(limits)")
+
+            // Raising waits for a second, different risk officer.
+            let raise = #"{"set": {"max_positions": 6}, "reason": "calmer now"}"#
+            let proposed = try await h.post(path, raise, headers: APIHarness.bearer(rita))
+            #expect(proposed.status == 202 && proposed.object["status"] as? String == "awaiting_second_human", "\(proposed.text)")
+            #expect(proposed.object["raises"] as? [String] == ["max_positions"])
+            #expect(try await h.get("/api/v1/risk/limits").object["max_positions"] as? Int == 3, "not in force yet")
+            let again = try await h.post(path, raise, headers: APIHarness.bearer(rita))
+            #expect(again.status == 409 && again.errorCode == "checker_must_differ", "\(again.text)")
+            let checked = try await h.post(path, raise, headers: APIHarness.bearer(ravi))
+            #expect(checked.status == 200 && checked.object["status"] as? String == "changed", "\(checked.text)")
+            limits = try await h.get("/api/v1/risk/limits").object
+            #expect(limits["max_positions"] as? Int == 6)
+
+            // Both humans are in the event; the change survives the file sync of the next command.
+            let changes = try await h.db.session().withConnection { c in
+                try c.query(
+                    "SELECT metadata->>'principal_id' AS by, payload->'maker'->'principal'->>'id' AS maker FROM events WHERE event_type = 'risk.parameters_changed' ORDER BY global_position"
+                ).dictionaries()
+            }
+            #expect(changes.map { $0["by"] ?? "" } == ["rita", "ravi"] && changes.last?["maker"] == "rita", "\(changes)")
+            _ = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: APIHarness.bearer(h.keys.cron).merging(["Idempotency-Key": "after-limits"]) { $1 })
+            await h.settle()
+            #expect(try await h.get("/api/v1/risk/limits").object["max_positions"] as? Int == 6, "the file did not change, so the API's limits stand")
+            #expect(try await h.count("SELECT count(*) FROM v_risk_state WHERE max_positions = 6 AND parameters_maker = 'operator:rita'") == 1)
+        }
+    }
+}

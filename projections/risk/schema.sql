@@ -39,6 +39,11 @@ CREATE TABLE risk_days (
     resume_maker         text,                   -- maker–checker: the first human (resumed_by is the second)
     resume_requested_by  text,                   -- a request to lift the halt in force (an agent's, a maker's)
     resume_requested_at  timestamptz,
+    parameters_changed_by text,                  -- who last changed the limits (a risk officer, or system for the file)
+    parameters_maker     text,                   -- maker–checker: the first risk officer of a raise
+    parameters_proposed_by text,                 -- a raise waiting for a second risk officer
+    parameters_proposed_at timestamptz,
+    parameters_proposed_raises jsonb,            -- the wire keys it loosens
     warning_issued       boolean     NOT NULL,
     warning_at           timestamptz,
     warning_daily_pnl    numeric,

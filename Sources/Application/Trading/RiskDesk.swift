@@ -40,10 +40,11 @@ public struct RiskDesk: Sendable {
         return try await syncParameters(date, state: state, context: context.followUp(commandID: system.ids.uuid()))
     }
 
-    /// Appends `risk.parameters_changed` when the configured limits differ from the day's.
+    /// Appends `risk.parameters_changed` when the configuration file changed since its values were last
+    /// applied. A change made through the API (`setParameters`) stands until the file itself changes.
     func syncParameters(_ date: NYDate, state: Risk.State, context: CommandContext) async throws -> Risk.State {
         let wanted = system.riskParameters.current()
-        guard state.parametersHash != wanted.hash else { return state }
+        guard state.fileParametersHash != wanted.hash, state.parametersHash != wanted.hash else { return state }
         let source = system.riskParameters.sourceDescription
         return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
             .changeParameters(wanted, by: context.actor, at: context.now, source: source)
@@ -71,6 +72,35 @@ public struct RiskDesk: Sendable {
         return try await system.runner.run(Risk.self, stream(date), context: context) { _ in
             .halt(reason, by: context.actor, at: context.now, detail: detail)
         }.state
+    }
+
+    public enum ParametersOutcome: Sendable, Equatable {
+        case changed(RiskParameters)
+        case unchanged(RiskParameters)
+        /// Maker–checker: the change loosens these limits and waits for a second, different human.
+        case awaitingSecondHuman(raises: [String])
+    }
+
+    /// A risk officer's change of today's limits (they stand for the following days until changed again,
+    /// or until the configuration file changes). With `makerChecker`, a change that loosens any limit
+    /// needs a second, different human to set the same values.
+    public func setParameters(_ parameters: RiskParameters, reason: String, makerChecker: Bool, context: CommandContext) async throws -> ParametersOutcome {
+        let date = system.tradingDate(context.now)
+        let before = try await ensureOpen(date, context: context)
+        if before.parametersHash == parameters.hash { return .unchanged(parameters) }
+        do {
+            let outcome = try await system.runner.run(Risk.self, stream(date), context: context) { _ in
+                .setParameters(parameters, by: context.actor, at: context.now, reason: reason, makerChecker: makerChecker)
+            }
+            for e in outcome.events { if case .parametersProposed(let p) = e { return .awaitingSecondHuman(raises: p.raises) } }
+            return .changed(outcome.state.parameters)
+        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+    }
+
+    /// The limits in force today (the file's until a day is opened).
+    public func parametersInForce(now: Date) async throws -> RiskParameters {
+        let state = try await system.log.load(Risk.self, stream(system.tradingDate(now))).state
+        return state.isOpened ? state.parameters : system.riskParameters.current()
     }
 
     /// What a resume did: lifted the halt, or recorded a request that waits for a human (an agent

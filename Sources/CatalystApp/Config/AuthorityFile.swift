@@ -24,7 +24,9 @@ public enum AuthorityFile {
             guard let on = value as? Bool else { throw CatalystError.invalidInput(field: "\(path): maker_checker.\(key)", reason: "must be true or false") }
             switch key {
             case "resume_after_loss_limit": policy.resumeAfterLossLimit = on
-            default: throw CatalystError.invalidInput(field: "\(path): maker_checker.\(key)", reason: "unknown key (known: resume_after_loss_limit)")
+            case "raise_risk_limit": policy.raiseRiskLimit = on
+            default:
+                throw CatalystError.invalidInput(field: "\(path): maker_checker.\(key)", reason: "unknown key (known: resume_after_loss_limit, raise_risk_limit)")
             }
         }
         return policy

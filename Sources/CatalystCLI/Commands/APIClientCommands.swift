@@ -101,3 +101,39 @@ struct ResumeCommand: CatalystCommand {
         print(try await LocalAPI.post("/api/v1/trading/resume", body: ["reason": reason]))
     }
 }
+
+struct RiskCommand: CatalystCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "risk", abstract: "Change the risk limits through the local API (a risk officer's key).", subcommands: [Set.self])
+
+    func execute() async throws { throw CleanExit.helpRequest(self) }
+
+    struct Set: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set limits (POST /api/v1/risk/parameters), in the keys of config/risk_parameters.yaml.",
+            discussion: """
+                Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's), who needs the
+                risk_officer role. The limits stand for the following days until changed again or until the file changes.
+                Under maker–checker (config/authority.yaml raise_risk_limit) a change that loosens any limit waits for a
+                second, different risk officer to run the same command.
+                """)
+        @Argument(help: "key=value, e.g. max_daily_loss_usd=2500 max_positions=4.") var assignments: [String]
+        @Option(help: "Why the limits change (required).") var reason: String
+
+        func execute() async throws {
+            var set: [String: Any] = [:]
+            for item in assignments {
+                guard let eq = item.firstIndex(of: "="), eq != item.startIndex else { throw ValidationError("expected key=value, got \(item)") }
+                let value = String(item[item.index(after: eq)...])
+                let parsed: Any
+                switch value {
+                case "true": parsed = true
+                case "false": parsed = false
+                default: parsed = value
+                }
+                set[String(item[..<eq])] = parsed
+            }
+            print(try await LocalAPI.post("/api/v1/risk/parameters", body: ["set": set, "reason": reason]))
+        }
+    }
+}

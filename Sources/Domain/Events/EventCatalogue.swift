@@ -57,6 +57,7 @@ enum EventCatalogue {
         entry(Risk.TradingHalted.self, .risk) { .risk(.tradingHalted($0)) },
         entry(Risk.TradingResumed.self, .risk) { .risk(.tradingResumed($0)) },
         entry(Risk.ResumeRequested.self, .risk) { .risk(.resumeRequested($0)) },
+        entry(Risk.ParametersProposed.self, .risk) { .risk(.parametersProposed($0)) },
 
         entry(Order.Requested.self, .order) { .order(.requested($0)) },
         entry(Order.Submitted.self, .order) { .order(.submitted($0)) },

@@ -30,6 +30,7 @@ extension LedgerEvent {
             case .tradingHalted(let p): p.halt.at
             case .tradingResumed(let p): p.at
             case .resumeRequested(let p): p.at
+            case .parametersProposed(let p): p.proposedAt
             }
         case .order(let e):
             switch e {

@@ -105,6 +105,7 @@ extension Risk.Event: LedgerEventConvertible {
         case .tradingHalted(let p): p
         case .tradingResumed(let p): p
         case .resumeRequested(let p): p
+        case .parametersProposed(let p): p
         }
     }
 }

@@ -3,7 +3,11 @@ import Foundation
 extension Risk {
     public enum Command: Sendable {
         case openDay(OpenDay)
+        /// The configuration file's parameters (applied when the file changed since it was last applied).
         case changeParameters(RiskParameters, by: Actor, at: Date, source: String?)
+        /// A risk officer's change through the API. With `makerChecker`, a change that loosens any limit is
+        /// only proposed until a second, different human sets the same parameters.
+        case setParameters(RiskParameters, by: Actor, at: Date, reason: String, makerChecker: Bool)
         case evaluate(Evaluation)
         case releaseApproval(ApprovalID, reason: ReleaseReason, at: Date)
         case recordFill(FillRecorded)
@@ -27,11 +31,14 @@ extension Risk {
         public var startingEquity: Money?
         public var carriedHalt: TradingHalt?
         public var carriedPositions: [CarriedPosition]
+        /// The file's hash when `parameters` are not the file's (a change through the API carried over).
+        public var fileParametersHash: String?
 
         public init(
             account: AccountID, date: NYDate, at: Date, parameters: RiskParameters, startingEquity: Money?, carriedHalt: TradingHalt?,
-            carriedPositions: [CarriedPosition]
+            carriedPositions: [CarriedPosition], fileParametersHash: String? = nil
         ) {
+            self.fileParametersHash = fileParametersHash
             self.account = account
             self.date = date
             self.at = at
@@ -49,9 +56,11 @@ extension Risk {
                 guard let price = book.mark ?? book.net.averagePrice, !book.net.isFlat else { return nil }
                 return CarriedPosition(symbol: book.symbol, sector: book.sector, quantity: book.net.quantity, referencePrice: price)
             }
+            // Limits changed through the API stand until the configuration file itself changes.
+            let keep = previous.parametersHash != previous.fileParametersHash && previous.fileParametersHash == parameters.hash
             return OpenDay(
-                account: account, date: date, at: at, parameters: parameters, startingEquity: startingEquity, carriedHalt: previous.halt,
-                carriedPositions: carried)
+                account: account, date: date, at: at, parameters: keep ? previous.parameters : parameters, startingEquity: startingEquity,
+                carriedHalt: previous.halt, carriedPositions: carried, fileParametersHash: keep ? parameters.hash : nil)
         }
     }
 

@@ -15,7 +15,8 @@ extension Risk: Decider {
                     DayOpened(
                         account: open.account, date: open.date, openedAt: open.at, parameters: open.parameters,
                         parametersHash: open.parameters.hash, startingEquity: open.startingEquity, carriedHalt: open.carriedHalt,
-                        carriedPositions: open.carriedPositions))
+                        carriedPositions: open.carriedPositions,
+                        fileParametersHash: open.fileParametersHash == open.parameters.hash ? nil : open.fileParametersHash))
             ]
 
         case .changeParameters(let parameters, let by, let at, let source):
@@ -28,6 +29,30 @@ extension Risk: Decider {
                 .parametersChanged(
                     ParametersChanged(
                         changedAt: at, parameters: parameters, parametersHash: hash, previousHash: state.parametersHash, by: by, source: source))
+            ]
+
+        case .setParameters(let parameters, let by, let at, let reason, let makerChecker):
+            guard by.isHuman else { throw .humanRequired(by) }
+            try requireOpened(state)
+            let invalid = parameters.invalidFields()
+            guard invalid.isEmpty else { throw .invalidParameters(invalid) }
+            let hash = parameters.hash
+            if hash == state.parametersHash { return [] }
+            let raises = parameters.loosened(from: state.parameters)
+            var maker: Actor?
+            if makerChecker && !raises.isEmpty {
+                let same = state.parameterProposals.filter { $0.parametersHash == hash && $0.by.isHuman }
+                guard let first = same.first(where: { $0.by.principal != by.principal }) else {
+                    if !same.isEmpty { throw .checkerMustDiffer(by) }
+                    return [.parametersProposed(ParametersProposed(proposedAt: at, parameters: parameters, parametersHash: hash, raises: raises, by: by, reason: reason))]
+                }
+                maker = first.by
+            }
+            return [
+                .parametersChanged(
+                    ParametersChanged(
+                        changedAt: at, parameters: parameters, parametersHash: hash, previousHash: state.parametersHash, by: by, source: "api: \(reason)",
+                        fileParametersHash: state.fileParametersHash, maker: maker))
             ]
 
         case .evaluate(let e):

@@ -13,6 +13,7 @@ extension Risk {
         case tradingHalted(TradingHalted)
         case tradingResumed(TradingResumed)
         case resumeRequested(ResumeRequested)
+        case parametersProposed(ParametersProposed)
     }
 
     /// A position held into the day, valued at the previous close so that today's P&L starts at zero.
@@ -50,11 +51,15 @@ extension Risk {
         /// A halt still in force from an earlier day: halts are lifted only by a human.
         public var carriedHalt: TradingHalt?
         public var carriedPositions: [CarriedPosition]
+        /// The configuration file's parameters hash when the day's parameters are not the file's (carried
+        /// over from a change through the API); absent when they are the file's.
+        public var fileParametersHash: String?
 
         public init(
             account: AccountID, date: NYDate, openedAt: Date, parameters: RiskParameters, parametersHash: String, startingEquity: Money?,
-            carriedHalt: TradingHalt?, carriedPositions: [CarriedPosition]
+            carriedHalt: TradingHalt?, carriedPositions: [CarriedPosition], fileParametersHash: String? = nil
         ) {
+            self.fileParametersHash = fileParametersHash
             self.account = account
             self.date = date
             self.openedAt = openedAt
@@ -72,6 +77,7 @@ extension Risk {
             case startingEquity = "starting_equity"
             case carriedHalt = "carried_halt"
             case carriedPositions = "carried_positions"
+            case fileParametersHash = "file_parameters_hash"
         }
     }
 
@@ -86,21 +92,61 @@ extension Risk {
         public var by: Actor
         /// Where the values came from (a file path and its checksum, an API call).
         public var source: String?
+        /// A change through the API: the configuration file's hash, unchanged by it (absent when the
+        /// values came from the file).
+        public var fileParametersHash: String?
+        /// Maker–checker: the first risk officer, who proposed the raise; `by` is the second, who confirmed.
+        public var maker: Actor?
 
-        public init(changedAt: Date, parameters: RiskParameters, parametersHash: String, previousHash: String, by: Actor, source: String?) {
+        public init(
+            changedAt: Date, parameters: RiskParameters, parametersHash: String, previousHash: String, by: Actor, source: String?,
+            fileParametersHash: String? = nil, maker: Actor? = nil
+        ) {
             self.changedAt = changedAt
             self.parameters = parameters
             self.parametersHash = parametersHash
             self.previousHash = previousHash
             self.by = by
             self.source = source
+            self.fileParametersHash = fileParametersHash
+            self.maker = maker
         }
 
         enum CodingKeys: String, CodingKey {
-            case parameters, by, source
+            case parameters, by, source, maker
             case changedAt = "changed_at"
             case parametersHash = "parameters_hash"
             case previousHash = "previous_hash"
+            case fileParametersHash = "file_parameters_hash"
+        }
+    }
+
+    /// `risk.parameters_proposed`: a change that raises a limit, waiting for a second, different risk
+    /// officer (maker–checker). The same parameters from another human apply it.
+    public struct ParametersProposed: DomainEvent, Hashable {
+        public static let eventType = "risk.parameters_proposed"
+        public static let schemaVersion = 1
+        public var proposedAt: Date
+        public var parameters: RiskParameters
+        public var parametersHash: String
+        /// The wire keys the change loosens.
+        public var raises: [String]
+        public var by: Actor
+        public var reason: String
+
+        public init(proposedAt: Date, parameters: RiskParameters, parametersHash: String, raises: [String], by: Actor, reason: String) {
+            self.proposedAt = proposedAt
+            self.parameters = parameters
+            self.parametersHash = parametersHash
+            self.raises = raises
+            self.by = by
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case parameters, raises, by, reason
+            case proposedAt = "proposed_at"
+            case parametersHash = "parameters_hash"
         }
     }
 

@@ -72,6 +72,38 @@ public struct RiskParameters: Hashable, Sendable, Codable {
         return LedgerHash.sha256Hex(data)
     }
 
+    /// The wire keys whose value in `self` is looser than in `old`: a higher cap, a lower floor, a check
+    /// switched off, shorts or fractions switched on. What maker–checker calls "raising a limit".
+    public func loosened(from old: RiskParameters) -> [String] {
+        var out: [CodingKeys] = []
+        func higher<T: Comparable>(_ new: T, _ was: T, _ key: CodingKeys) { if new > was { out.append(key) } }
+        func lower<T: Comparable>(_ new: T, _ was: T, _ key: CodingKeys) { if new < was { out.append(key) } }
+        func off(_ new: Bool, _ was: Bool, _ key: CodingKeys) { if was && !new { out.append(key) } }
+        func on(_ new: Bool, _ was: Bool, _ key: CodingKeys) { if !was && new { out.append(key) } }
+        higher(maxDailyLoss.amount, old.maxDailyLoss.amount, .maxDailyLoss)
+        higher(dailyLossWarningFraction.value, old.dailyLossWarningFraction.value, .dailyLossWarningFraction)
+        higher(maxPositions, old.maxPositions, .maxPositions)
+        higher(maxPositionValue.amount, old.maxPositionValue.amount, .maxPositionValue)
+        higher(maxPositionFractionOfEquity.value, old.maxPositionFractionOfEquity.value, .maxPositionFractionOfEquity)
+        lower(minPositionValue.amount, old.minPositionValue.amount, .minPositionValue)
+        higher(maxPortfolioExposureFraction.value, old.maxPortfolioExposureFraction.value, .maxPortfolioExposureFraction)
+        higher(maxSectorExposureFraction.value, old.maxSectorExposureFraction.value, .maxSectorExposureFraction)
+        off(checkCorrelation, old.checkCorrelation, .checkCorrelation)
+        higher(maxCorrelation.value, old.maxCorrelation.value, .maxCorrelation)
+        off(requireStopLoss, old.requireStopLoss, .requireStopLoss)
+        higher(maxStopLossFraction.value, old.maxStopLossFraction.value, .maxStopLossFraction)
+        lower(minStopLossATRMultiple.value, old.minStopLossATRMultiple.value, .minStopLossATRMultiple)
+        lower(minRewardRisk.value, old.minRewardRisk.value, .minRewardRisk)
+        higher(maxConsecutiveLosses, old.maxConsecutiveLosses, .maxConsecutiveLosses)
+        higher(consecutiveLossSizeFactor.value, old.consecutiveLossSizeFactor.value, .consecutiveLossSizeFactor)
+        higher(maxDailyTrades, old.maxDailyTrades, .maxDailyTrades)
+        lower(minAccountEquity.amount, old.minAccountEquity.amount, .minAccountEquity)
+        lower(entryCutoffMinutesBeforeClose, old.entryCutoffMinutesBeforeClose, .entryCutoffMinutesBeforeClose)
+        on(allowShortSelling, old.allowShortSelling, .allowShortSelling)
+        on(allowFractionalShares, old.allowFractionalShares, .allowFractionalShares)
+        return out.map(\.rawValue)
+    }
+
     /// Every key of the wire form (and of `config/risk_parameters.yaml`).
     public static var wireKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
 

@@ -52,6 +52,10 @@ extension Risk {
         public var lastMarksAt: Date?
         /// Requests to lift the halt in force (cleared by a resume or a new halt).
         public var resumeRequests: [ResumeRequested] = []
+        /// The configuration file's parameters hash as last applied: the file changed when it differs.
+        public var fileParametersHash: String = RiskParameters.conservative.hash
+        /// Raises waiting for a second risk officer (cleared by any change of the parameters).
+        public var parameterProposals: [ParametersProposed] = []
 
         public var isOpened: Bool { date != nil }
 
@@ -103,6 +107,7 @@ extension Risk {
             s.date = e.date
             s.parameters = e.parameters
             s.parametersHash = e.parametersHash
+            s.fileParametersHash = e.fileParametersHash ?? e.parametersHash
             s.startingEquity = e.startingEquity
             s.halt = e.carriedHalt
             for p in e.carriedPositions where !p.quantity.isZero {
@@ -114,6 +119,10 @@ extension Risk {
         case .parametersChanged(let e):
             s.parameters = e.parameters
             s.parametersHash = e.parametersHash
+            s.fileParametersHash = e.fileParametersHash ?? e.parametersHash
+            s.parameterProposals = []
+        case .parametersProposed(let e):
+            s.parameterProposals.append(e)
         case .approved(let e):
             s.decided.insert(e.approvalID)
             s.approvals += 1

@@ -70,6 +70,8 @@ struct WhatIfDay: Sendable {
             break
         case .parametersChanged:
             result.parameterChangesIgnored += 1
+        case .parametersProposed:
+            break  // a proposal changes nothing until a second human confirms it
         case .approved(let a):
             redecide(
                 r, id: a.approvalID, cycle: a.cycleID, signal: a.signalID, supervised: a.supervised, at: a.decidedAt, inputs: a.inputs,

@@ -29,6 +29,15 @@ struct RiskDay {
             }
         case .parametersChanged(let e):
             parameters(e.parameters, hash: e.parametersHash)
+            row.parametersChangedBy = e.by.description
+            row.parametersMaker = e.maker?.description
+            row.parametersProposedBy = nil
+            row.parametersProposedAt = nil
+            row.parametersProposedRaises = nil
+        case .parametersProposed(let e):
+            row.parametersProposedBy = e.by.description
+            row.parametersProposedAt = e.proposedAt
+            row.parametersProposedRaises = SQLText.jsonArray(e.raises)
         case .approved(let e):
             row.approvals += 1
             let p = RiskPendingRow(e)

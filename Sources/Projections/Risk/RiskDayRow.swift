@@ -43,6 +43,12 @@ struct RiskDayRow {
     /// The latest request to lift the halt in force (an agent's, or a maker's), until a resume.
     var resumeRequestedBy: String?
     var resumeRequestedAt: Date?
+    /// The last change of the limits through the API or the file, and a raise waiting for a checker.
+    var parametersChangedBy: String?
+    var parametersMaker: String?
+    var parametersProposedBy: String?
+    var parametersProposedAt: Date?
+    var parametersProposedRaises: String?
     var warningIssued = false
     var warningAt: Date?
     var warningDailyPnL: Decimal?
@@ -66,7 +72,8 @@ struct RiskDayRow {
         "warning_fraction", "max_positions", "max_daily_trades", "realized_pnl", "unrealized_pnl", "daily_pnl", "open_positions",
         "pending_entries", "exposure", "pending_exposure", "approvals", "denials", "releases", "released_unfilled", "trades_today", "fills",
         "consecutive_losses", "halted", "halt_reason", "halted_by", "halted_at", "halt_detail", "halt_carried", "halt_daily_pnl", "resumed_by",
-        "resumed_at", "resume_note", "resume_maker", "resume_requested_by", "resume_requested_at", "warning_issued", "warning_at", "warning_daily_pnl", "last_marks_at", "last_event_at",
+        "resumed_at", "resume_note", "resume_maker", "resume_requested_by", "resume_requested_at", "parameters_changed_by", "parameters_maker",
+        "parameters_proposed_by", "parameters_proposed_at", "parameters_proposed_raises", "warning_issued", "warning_at", "warning_daily_pnl", "last_marks_at", "last_event_at",
         "last_global_position",
     ]
 
@@ -79,7 +86,8 @@ struct RiskDayRow {
             SQLText.int(openPositions), SQLText.int(pendingEntries), d(exposure), d(pendingExposure), SQLText.int(approvals),
             SQLText.int(denials), SQLText.int(releases), SQLText.int(releasedUnfilled), SQLText.int(tradesToday), SQLText.int(fills),
             SQLText.int(consecutiveLosses), SQLText.bool(halted), haltReason, haltedBy, t(haltedAt), haltDetail, SQLText.bool(haltCarried),
-            d(haltDailyPnL), resumedBy, t(resumedAt), resumeNote, resumeMaker, resumeRequestedBy, t(resumeRequestedAt), SQLText.bool(warningIssued), t(warningAt), d(warningDailyPnL),
+            d(haltDailyPnL), resumedBy, t(resumedAt), resumeNote, resumeMaker, resumeRequestedBy, t(resumeRequestedAt), parametersChangedBy, parametersMaker,
+            parametersProposedBy, t(parametersProposedAt), parametersProposedRaises, SQLText.bool(warningIssued), t(warningAt), d(warningDailyPnL),
             t(lastMarksAt), t(lastEventAt), SQLText.int64(lastGlobalPosition),
         ]
     }
@@ -114,6 +122,11 @@ struct RiskDayRow {
         row.resumeMaker = r.string("resume_maker")
         row.resumeRequestedBy = r.string("resume_requested_by")
         row.resumeRequestedAt = r.date("resume_requested_at")
+        row.parametersChangedBy = r.string("parameters_changed_by")
+        row.parametersMaker = r.string("parameters_maker")
+        row.parametersProposedBy = r.string("parameters_proposed_by")
+        row.parametersProposedAt = r.date("parameters_proposed_at")
+        row.parametersProposedRaises = r.string("parameters_proposed_raises")
         row.warningIssued = r.bool("warning_issued")
         row.warningAt = r.date("warning_at")
         row.warningDailyPnL = r.decimal("warning_daily_pnl")

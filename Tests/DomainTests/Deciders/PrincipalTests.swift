@@ -149,3 +149,87 @@ import Testing
         #expect(Self.alice.description == "operator:alice")
     }
 }
+
+/// Risk limits set by risk officers: humans only, raises under maker–checker need two, and they stand
+/// across days until the configuration file itself changes.
+@Suite struct RiskParametersAuthorityTests {
+    static let rita = Actor.principal("rita", kind: .human, name: "Rita")
+    static let ravi = Actor.principal("ravi", kind: .human, name: "Ravi")
+
+    static func with(_ change: (inout RiskParameters) -> Void) -> RiskParameters {
+        var p = RiskParameters.conservative
+        change(&p)
+        return p
+    }
+
+    @Test func loosenedNamesExactlyTheLimitsThatGotLooser() async {
+        #expect(Self.with { $0.maxPositions = 6 }.loosened(from: .conservative) == ["max_positions"])
+        #expect(Self.with { $0.maxPositions = 4 }.loosened(from: .conservative).isEmpty)
+        #expect(Self.with { $0.minRewardRisk = DecimalValue("1.2") }.loosened(from: .conservative) == ["min_risk_reward_ratio"])
+        #expect(Self.with { $0.requireStopLoss = false }.loosened(from: .conservative) == ["require_stop_loss"])
+        #expect(Self.with { $0.allowShortSelling = true }.loosened(from: .conservative) == ["allow_short_selling"])
+        #expect(Self.with { $0.entryCutoffMinutesBeforeClose = 5 }.loosened(from: .conservative) == ["entry_cutoff_minutes_before_close"])
+        // A change and its reverse: exactly one of them loosens each limit that moved.
+        await propertyCheck(count: 200, input: Gen.int(in: 1...50), Gen.int(in: 1...50)) { a, b in
+            let x = Self.with { $0.maxPositions = a; $0.maxDailyTrades = b }
+            let y = Self.with { $0.maxPositions = b; $0.maxDailyTrades = a }
+            let forward = Set(x.loosened(from: y)), back = Set(y.loosened(from: x))
+            #expect(forward.isDisjoint(with: back))
+            #expect(forward.union(back) == (a == b ? [] : ["max_positions", "max_daily_trades"]))
+        }
+    }
+
+    @Test func onlyHumansSetLimitsAndARaiseNeedsASecondHuman() {
+        let given = [RiskFixtures.dayOpened]
+        let state = Risk.fold(given)
+        let raised = Self.with { $0.maxPositions = 8 }
+        expectRejection(
+            Risk.self, given: given, when: .setParameters(raised, by: Actor.principal("claude", kind: .agent, name: "C"), at: T.at(9, 10), reason: "x", makerChecker: false),
+            then: .humanRequired(Actor.principal("claude", kind: .agent, name: "C")))
+        let proposal = Risk.ParametersProposed(proposedAt: T.at(9, 10), parameters: raised, parametersHash: raised.hash, raises: ["max_positions"], by: Self.rita, reason: "calm")
+        expectDecision(
+            Risk.self, given: given, when: .setParameters(raised, by: Self.rita, at: T.at(9, 10), reason: "calm", makerChecker: true),
+            then: [.parametersProposed(proposal)])
+        expectRejection(
+            Risk.self, given: given + [.parametersProposed(proposal)], when: .setParameters(raised, by: Self.rita, at: T.at(9, 11), reason: "calm", makerChecker: true),
+            then: .checkerMustDiffer(Self.rita))
+        let after = expectDecision(
+            Risk.self, given: given + [.parametersProposed(proposal)], when: .setParameters(raised, by: Self.ravi, at: T.at(9, 12), reason: "agreed", makerChecker: true),
+            then: [
+                .parametersChanged(
+                    Risk.ParametersChanged(
+                        changedAt: T.at(9, 12), parameters: raised, parametersHash: raised.hash, previousHash: state.parametersHash, by: Self.ravi,
+                        source: "api: agreed", fileParametersHash: state.parametersHash, maker: Self.rita))
+            ])
+        #expect(after.parameters.maxPositions == 8 && after.parameterProposals.isEmpty && after.fileParametersHash == RiskParameters.conservative.hash)
+        // A different raise from the second human is a new proposal, not a confirmation.
+        let other = Self.with { $0.maxPositions = 9 }
+        let events = try? Risk.decide(.setParameters(other, by: Self.ravi, at: T.at(9, 12), reason: "more", makerChecker: true), Risk.fold(given + [.parametersProposed(proposal)]))
+        #expect(events?.count == 1 && { if case .parametersProposed = events?.first { true } else { false } }())
+        // Tightening needs one human.
+        let tighter = Self.with { $0.maxPositions = 2 }
+        #expect((try? Risk.decide(.setParameters(tighter, by: Self.rita, at: T.at(9, 10), reason: "x", makerChecker: true), state))?.count == 1)
+    }
+
+    @Test func limitsSetThroughTheAPIStandUntilTheFileChanges() {
+        let set = Self.with { $0.maxPositions = 3 }
+        var day1 = Risk.fold([RiskFixtures.dayOpened])
+        day1 = Risk.fold(decided(Risk.self, .setParameters(set, by: Self.rita, at: T.at(9, 10), reason: "x", makerChecker: false), day1), from: day1)
+        let next = T.day.adding(days: 1)
+        // The file is unchanged: the next day keeps the API's limits, and says the file's hash.
+        let kept = Risk.OpenDay.following(day1, account: T.account, date: next, at: next.at(hour: 9, minute: 0), parameters: .conservative, startingEquity: nil)
+        #expect(kept.parameters == set && kept.fileParametersHash == RiskParameters.conservative.hash)
+        let day2 = Risk.fold(decided(Risk.self, .openDay(kept), Risk.initial))
+        #expect(day2.parameters == set && day2.fileParametersHash == RiskParameters.conservative.hash)
+        // The file changed since: its values win.
+        let file = Self.with { $0.maxDailyTrades = 10 }
+        let fresh = Risk.OpenDay.following(day1, account: T.account, date: next, at: next.at(hour: 9, minute: 0), parameters: file, startingEquity: nil)
+        #expect(fresh.parameters == file && fresh.fileParametersHash == nil)
+        // A day opened from the file records no file hash (its events are as before).
+        if case .dayOpened(let opened) = decided(Risk.self, .openDay(fresh), Risk.initial).first {
+            #expect(opened.fileParametersHash == nil)
+        } else {
+            Issue.record("no day opened")
+        }
+    }
+}

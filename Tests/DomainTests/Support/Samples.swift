@@ -9,6 +9,7 @@ enum Samples {
 
     /// Principals and resume requests: recorded with the authenticated principal as the actor.
     static var principal: [LedgerEvent] {
+        let raised = { () -> RiskParameters in var p = RiskParameters.conservative; p.maxPositions = 8; return p }()
         let key = PrincipalKey(keyID: "0a1b2c3d", digest: String(repeating: "ab", count: 32), createdAt: T.at(8, 0))
         let rotated = PrincipalKey(keyID: "4e5f6a7b", digest: String(repeating: "cd", count: 32), createdAt: T.at(8, 30))
         let claude = Actor.principal("claude", kind: .agent, name: "Doctor Claude")
@@ -20,6 +21,11 @@ enum Samples {
             .principal(.revoked(Principal.Revoked(principalID: "alice", reason: "left the desk", at: T.at(16, 0)))),
             .principal(.accessDenied(Principal.AccessDenied(principalID: "claude", capability: .resumeTrading, action: "POST /api/v1/approvals/ap-1/approve", at: T.at(12, 5)))),
             .risk(.resumeRequested(Risk.ResumeRequested(at: T.at(12, 10), by: claude, note: "the broker is back", halt: halt))),
+            .risk(
+                .parametersProposed(
+                    Risk.ParametersProposed(
+                        proposedAt: T.at(9, 10), parameters: raised, parametersHash: raised.hash, raises: ["max_positions"],
+                        by: Actor.principal("rita", kind: .human, name: "Rita"), reason: "calmer market"))),
         ]
     }
 
