@@ -45,9 +45,32 @@ public final class SimulatedClockDriver: Sendable {
     public var session: TradingSession { sessions.last { $0.open <= now } ?? sessions[0] }
     func end(of s: TradingSession) -> Date { s.close.addingTimeInterval(Double(minutesAfterClose) * 60) }
 
-    /// The open: the start-up reconciliation runs here and opens the trading gate.
+    /// The first minute: the session open of `--date` on a ledger that holds none of these days yet;
+    /// otherwise the minute after the latest simulated minute the ledger holds (a restarted server
+    /// continues its day instead of replaying it; past the last day's end it stays there, serving reads).
+    /// The start-up reconciliation runs at this first tick and opens the trading gate.
     public func open() async throws {
-        try await tick(at: world.session.open)
+        let start = try await resumePoint()
+        if start > world.session.open {
+            let day = sessions.last { $0.open <= start } ?? sessions[0]
+            if day != sessions[0] { world.broker.beginSession(PaperSession(open: day.open, close: day.close)) }
+            logger.notice("resuming the simulated clock where the ledger stands", metadata: ["at": "\(start)", "date": "\(day.date)"])
+        }
+        try await tick(at: start)
+    }
+
+    /// Where the clock starts: see `open()`.
+    func resumePoint() async throws -> Date {
+        let first = sessions[0].open
+        let last = end(of: sessions[sessions.count - 1])
+        guard let latest = try await system.log.store.latestOccurrence(from: first, to: last) else { return first }
+        let minute = Date(timeIntervalSince1970: (latest.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        var next = minute.addingTimeInterval(60)
+        // A minute after a day's end continues at the next session's open.
+        if let day = sessions.last(where: { $0.open <= minute }), next > end(of: day) {
+            next = sessions.first { $0.open > day.open }?.open ?? end(of: day)
+        }
+        return min(max(next, first), last)
     }
 
     /// Advances `minutes` simulated minutes; after a day's end, the next one goes to the next session's

@@ -44,7 +44,7 @@ public struct CycleService: Sendable {
             guard existing.idempotencyKey == valid.idempotencyKey else {
                 throw ApplicationError.refused(code: "started_with_different_key", message: "cycle \(cycleID) exists under another key")
             }
-            return describe(existing, alreadyStarted: true)
+            return describe(existing, cycleID: cycleID, alreadyStarted: true)
         }
         try system.gate.requireOpen()
         let date = system.tradingDate(context.now)
@@ -65,10 +65,14 @@ public struct CycleService: Sendable {
         } catch let refusal as DomainRefusal {
             throw Self.map(refusal)
         }
-        return describe(outcome.state, alreadyStarted: outcome.events.isEmpty)
+        // A command id the store had seen on another stream would leave this stream empty: say so, never trap.
+        guard outcome.state.status != nil else {
+            throw ApplicationError.refused(code: "cycle_not_recorded", message: "the start of cycle \(cycleID) was not recorded (its command id was used before); try again")
+        }
+        return describe(outcome.state, cycleID: cycleID, alreadyStarted: outcome.events.isEmpty)
     }
 
-    func describe(_ s: Cycle.State, alreadyStarted: Bool) -> Started {
+    func describe(_ s: Cycle.State, cycleID: CycleID, alreadyStarted: Bool) -> Started {
         var configuration: [String: String] = [:]
         if let m = s.maxPositions { configuration["max_positions"] = String(m) }
         if let r = s.riskPerTrade { configuration["risk_per_trade"] = "\(r.value)" }
@@ -76,7 +80,7 @@ public struct CycleService: Sendable {
         if let f = s.funnel { configuration["funnel"] = "\(f.universe)→\(f.catalyst)→\(f.technical)→\(f.pattern)→\(f.final)" }
         configuration["config_hash"] = s.configHash ?? system.configuration.configHash
         return Started(
-            cycleID: s.cycleID!, status: s.status?.rawValue ?? "running", mode: s.mode ?? .normal, sessionMode: s.sessionMode ?? .autonomous,
+            cycleID: s.cycleID ?? cycleID, status: s.status?.rawValue ?? "running", mode: s.mode ?? .normal, sessionMode: s.sessionMode ?? .autonomous,
             startedAt: s.startedAt ?? system.clock.now(), idempotencyKey: s.idempotencyKey ?? "", alreadyStarted: alreadyStarted,
             configuration: configuration)
     }

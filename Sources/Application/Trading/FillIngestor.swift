@@ -46,8 +46,9 @@ public struct FillIngestor: Sendable {
     @discardableResult
     public func poll(context: CommandContext) async throws -> Outcome {
         let (since, start) = state.position.withLock { f -> (Date, String?) in
-            if f.since == nil { f.since = system.tradingDate(context.now).at(hour: 0, minute: 0) }
-            return (f.since!, f.cursor)
+            let since = f.since ?? system.tradingDate(context.now).at(hour: 0, minute: 0)
+            f.since = since
+            return (since, f.cursor)
         }
         var cursor = start
         var outcome = Outcome()

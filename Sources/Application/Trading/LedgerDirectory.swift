@@ -33,7 +33,7 @@ public struct LedgerDirectory: Sendable {
                 WHERE updated_at >= clock_timestamp() - make_interval(secs => $2) AND starts_with(stream_id, $1)
                 ORDER BY created_at, stream_id
                 """, [category.rawValue + "-", window])
-            return (0..<r.rowCount).map { r.string($0, 0)! }
+            return (0..<r.rowCount).compactMap { r.string($0, 0) }
         }
         return ids.compactMap { StreamName(parsing: $0) }
     }

@@ -43,8 +43,10 @@ public struct RiskEvaluation: Sendable {
         let inputs: Inputs
         if let given { inputs = given } else { inputs = try await self.inputs(for: [symbol], held: held, now: context.now) }
         let correlations = held.filter { $0 != symbol }.compactMap { other -> SymbolCorrelation? in
-            guard let c = ReturnCorrelation.of(inputs.dailyBars[symbol] ?? [], inputs.dailyBars[other] ?? []) else { return nil }
-            return SymbolCorrelation(symbol: other, correlation: DecimalValue(Decimal(string: String(format: "%.6f", c))!))
+            guard let c = ReturnCorrelation.of(inputs.dailyBars[symbol] ?? [], inputs.dailyBars[other] ?? []), c.isFinite,
+                let exact = Decimal(string: String(format: "%.6f", c))
+            else { return nil }
+            return SymbolCorrelation(symbol: other, correlation: DecimalValue(exact))
         }
         let security = try await system.securities.security(symbol)
         let approvalID = ApprovalID(rawValue: input.signalID.rawValue)

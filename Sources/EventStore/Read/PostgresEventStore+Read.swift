@@ -55,6 +55,17 @@ extension PostgresEventStore {
         }
     }
 
+    /// The latest business time (`occurred_at`) of a committed event within `[from, to]`, or nil: where a
+    /// restarted simulated clock resumes (one pass over the log; run once at start).
+    public func latestOccurrence(from: Date, to: Date) async throws -> Date? {
+        try await pool.withConnection { c in
+            let r = try c.query(
+                "SELECT max(occurred_at) FROM events WHERE occurred_at >= $1::timestamptz AND occurred_at <= $2::timestamptz",
+                [PGTimestamp.format(from), PGTimestamp.format(to)])
+            return r.string(0, 0).flatMap(PGTimestamp.parse)
+        }
+    }
+
     public static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
         out.reserveCapacity(r.rowCount)
