@@ -44,7 +44,7 @@ public enum ServeRole {
         let config = try TradingAssembly.config(files, logger: logger)
         let date: NYDate
         if let d = options.date { date = d } else { date = lastTradingDay() }
-        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
+        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount, incarnation: idSalt)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, idSalt: idSalt, logger: logger)
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(

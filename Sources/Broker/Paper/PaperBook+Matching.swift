@@ -186,7 +186,8 @@ extension PaperBook {
         cash += o.side == .buy ? -value : value
 
         let number = String(fills.count + 1)
-        let execution = ExecutionID(rawValue: "paper-exec-" + String(repeating: "0", count: max(0, 8 - number.count)) + number)
+        let run = configuration.incarnation == 0 ? "" : String(configuration.incarnation, radix: 16) + "-"
+        let execution = ExecutionID(rawValue: "paper-exec-" + run + String(repeating: "0", count: max(0, 8 - number.count)) + number)
         fillIndex[execution] = fills.count
         fills.append(
             BrokerFill(

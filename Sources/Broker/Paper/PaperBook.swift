@@ -154,7 +154,8 @@ struct PaperBook: Sendable {
         // The start day is part of the id: a new paper broker each simulated day must not hand out the
         // ids of yesterday's orders (a ledger keeps them, and looks legs up by broker order id).
         let day = UInt64(max(0, Int(configuration.start.timeIntervalSince1970 / 86_400)))
-        return (sequence, BrokerOrderID(rawValue: PaperRandom.orderID(seed: configuration.seed ^ (day &* 0x9E37_79B9_7F4A_7C15), sequence: sequence)))
+        let seed = configuration.seed ^ (day &* 0x9E37_79B9_7F4A_7C15) ^ (configuration.incarnation &* 0xD6E8_FEB8_6659_FD93)
+        return (sequence, BrokerOrderID(rawValue: PaperRandom.orderID(seed: seed, sequence: sequence)))
     }
 
     mutating func insert(_ order: PaperOrder) {

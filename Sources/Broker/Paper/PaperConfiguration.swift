@@ -21,11 +21,16 @@ public struct PaperConfiguration: Sendable, Hashable {
     /// The regular session in progress at `start`: orders fill only inside it, and `day` orders expire
     /// at its close. Nil means always open and nothing expires (for tests of matching alone).
     public var session: PaperSession?
+    /// Which run of the broker this is over the same ledger (0: the first). It goes into every order and
+    /// execution id, so a broker started again for the same day never hands out the ids of the first
+    /// run's orders and fills (a ledger dedupes fills by execution id and finds orders by broker id).
+    public var incarnation: UInt64
 
     public init(
         seed: UInt64, slippageBasisPoints: Decimal = 5, partialFillRate: Double = 0.1, startingCash: Money = Money(100_000),
-        buyingPowerMultiplier: Decimal = 1, start: Date, session: PaperSession? = nil
+        buyingPowerMultiplier: Decimal = 1, start: Date, session: PaperSession? = nil, incarnation: UInt64 = 0
     ) {
+        self.incarnation = incarnation
         self.seed = seed
         self.slippageBasisPoints = slippageBasisPoints
         self.partialFillRate = partialFillRate

@@ -13,7 +13,9 @@ public struct SimulatedWorld: Sendable {
     public let session: TradingSession
     public let seed: UInt64
 
-    public init(date: NYDate, seed: UInt64, symbolCount: Int = 4000, start: Date? = nil) throws {
+    /// `incarnation`: 0 for a first run over a ledger; a process that resumes a day gives a new value (the
+    /// log's head), so its paper broker's order and execution ids differ from the first run's.
+    public init(date: NYDate, seed: UInt64, symbolCount: Int = 4000, start: Date? = nil, incarnation: UInt64 = 0) throws {
         let calendar = NYSECalendar()
         guard let session = calendar.session(on: date) else {
             throw CatalystError.invalidInput(field: "date", reason: "\(date) is not a trading day (weekend or NYSE holiday)")
@@ -24,7 +26,8 @@ public struct SimulatedWorld: Sendable {
         self.clock = ManualLedgerClock(begin)
         self.market = SimulatedMarket(configuration: .init(seed: seed, symbolCount: symbolCount), now: begin)
         self.broker = PaperBroker(
-            configuration: PaperConfiguration(seed: seed, start: begin, session: PaperSession(open: session.open, close: session.close)),
+            configuration: PaperConfiguration(
+                seed: seed, start: begin, session: PaperSession(open: session.open, close: session.close), incarnation: incarnation),
             feed: SimulatedPriceFeed(market: market))
     }
 
