@@ -55,9 +55,14 @@ public enum DatabaseTarget: Sendable {
 
     /// Connects, checks migrations are applied, and fails with "run `catalyst migrate`" otherwise.
     /// Long-running roles call this before they start.
+    /// Also refuses a log whose transaction ids are not below the cluster's (`TransactionIDCheck`: a
+    /// logical dump restored by hand), before anything is appended or applied.
     public func requireMigrated(files: ProjectFiles, logger: Logger? = nil) async throws {
         try await ensureAvailable(logger: logger)
         let migrator = try Migrator(directory: files.migrations)
-        try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in try migrator.requireUpToDate(on: c) }
+        try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in
+            try migrator.requireUpToDate(on: c)
+            do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
+        }
     }
 }

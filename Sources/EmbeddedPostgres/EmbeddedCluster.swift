@@ -15,7 +15,7 @@ public struct EmbeddedCluster: Sendable {
     public let database: String
     /// The test suite runs hundreds of tests at once, each with its own pool; an operator cluster needs far fewer.
     public let maxConnections: Int
-    private let tools: PostgresTools
+    public let tools: PostgresTools
 
     public var dataDirectory: URL { home.appendingPathComponent("pgdata") }
     public var socketDirectory: URL { home.appendingPathComponent("run") }

@@ -46,12 +46,13 @@ public struct PostgresTools: Sendable {
         public var output: String
     }
 
-    /// Runs `tool` with `arguments`, returning its exit code and combined output.
-    public func run(_ tool: String, _ arguments: [String]) async throws -> Outcome {
+    /// Runs `tool` with `arguments`, returning its exit code and combined output. Server tools run as the
+    /// server's user; `asClient` runs a client tool (`pg_restore`) as ourselves, so it can read our files.
+    public func run(_ tool: String, _ arguments: [String], asClient: Bool = false) async throws -> Outcome {
         let toolPath = binDirectory.appendingPathComponent(tool).path
         let executable: Executable
         let args: [String]
-        if let user = runAsUser {
+        if let user = runAsUser, !asClient {
             executable = .path(FilePath("/usr/sbin/runuser"))
             args = ["-u", user, "--", toolPath] + arguments
         } else {
@@ -71,8 +72,8 @@ public struct PostgresTools: Sendable {
 
     /// Runs `tool` and throws unless it exits 0.
     @discardableResult
-    public func runChecked(_ tool: String, _ arguments: [String]) async throws -> String {
-        let o = try await run(tool, arguments)
+    public func runChecked(_ tool: String, _ arguments: [String], asClient: Bool = false) async throws -> String {
+        let o = try await run(tool, arguments, asClient: asClient)
         guard o.exitCode == 0 else { throw ToolError.failed(tool: tool, status: "exit \(o.exitCode)", output: o.output) }
         return o.output
     }

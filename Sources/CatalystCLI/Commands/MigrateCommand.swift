@@ -35,6 +35,10 @@ struct Migrate: CatalystCommand {
         } else {
             for name in applied { print("applied \(name)") }
         }
+        // A log restored by hand from a logical dump is refused here too, before anything is appended.
+        try await session.withConnection { c in
+            do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
+        }
         // Zero configuration: the first migrate of a ledger with no principals makes the local ones.
         let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
         for file in try await LocalCredentials.bootstrap(log: log) { print("wrote the local credential \(file.path) (mode 0600)") }

@@ -113,6 +113,8 @@ enum EventCatalogue {
         entry(Principal.Revoked.self, .principal) { .principal(.revoked($0)) },
         entry(Principal.AccessDenied.self, .principal) { .principal(.accessDenied($0)) },
 
+        entry(Maintenance.Restored.self, .maintenance) { .maintenance(.restored($0)) },
+
         entry(Observation.CandidatePrices.self, .observations) { .observation(.candidatePrices($0)) },
     ]
 

@@ -104,6 +104,10 @@ extension LedgerEvent {
             case .revoked(let p): p.at
             case .accessDenied(let p): p.at
             }
+        case .maintenance(let e):
+            switch e {
+            case .restored(let p): p.at
+            }
         }
     }
 }

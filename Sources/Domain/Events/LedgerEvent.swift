@@ -21,6 +21,7 @@ public enum LedgerEvent: Sendable, Equatable {
     case alert(Alerting.Event)
     case observation(Observation.Event)
     case principal(Principal.Event)
+    case maintenance(Maintenance.Event)
 
     /// The payload, whose type carries the wire name and schema version.
     public var payload: any DomainEvent {
@@ -35,6 +36,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .alert(let e): e.payload
         case .observation(let e): e.payload
         case .principal(let e): e.payload
+        case .maintenance(let e): e.payload
         }
     }
 
@@ -54,6 +56,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .alert: .alerts
         case .observation: .observations
         case .principal: .principal
+        case .maintenance: .maintenance
         }
     }
 }
@@ -250,6 +253,19 @@ extension Principal.Event: LedgerEventConvertible {
         case .keyRotated(let p): p
         case .revoked(let p): p
         case .accessDenied(let p): p
+        }
+    }
+}
+
+extension Maintenance.Event: LedgerEventConvertible {
+    public var ledgerEvent: LedgerEvent { .maintenance(self) }
+    public init?(_ event: LedgerEvent) {
+        guard case .maintenance(let e) = event else { return nil }
+        self = e
+    }
+    public var payload: any DomainEvent {
+        switch self {
+        case .restored(let p): p
         }
     }
 }

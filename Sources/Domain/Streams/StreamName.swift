@@ -45,6 +45,8 @@ public enum StreamCategory: String, Sendable, CaseIterable {
     case observations
     /// `principal-<principalID>`: a person, service or agent who may act, its roles and keys.
     case principal
+    /// `maintenance-ledger`: restores of the ledger from a backup.
+    case maintenance
 }
 
 extension StreamName {

@@ -170,7 +170,7 @@ import Testing
         for category in StreamCategory.allCases { #expect(!category.rawValue.contains("-")) }
         for info in EventCodec.catalogue {
             let prefix = info.eventType.split(separator: ".")[0]
-            #expect(["cycle", "scan", "signal", "risk", "order", "position", "approval", "reconciliation", "doctor", "alert", "observation", "principal"].contains(prefix))
+            #expect(["cycle", "scan", "signal", "risk", "order", "position", "approval", "reconciliation", "doctor", "alert", "observation", "principal", "maintenance"].contains(prefix))
         }
     }
 }

@@ -26,6 +26,12 @@ enum Samples {
                     Risk.ParametersProposed(
                         proposedAt: T.at(9, 10), parameters: raised, parametersHash: raised.hash, raises: ["max_positions"],
                         by: Actor.principal("rita", kind: .human, name: "Rita"), reason: "calmer market"))),
+            .maintenance(
+                .restored(
+                    Maintenance.Restored(
+                        source: "catalyst.dump", sourceSHA256: String(repeating: "0f", count: 32), fromSystemIdentifier: "7400000000000000001",
+                        toSystemIdentifier: "7400000000000000002", restoredMaxTxID: "7822", nextTxID: "1048576", restoredEvents: 4281,
+                        restoredHeadPosition: 4281, at: T.at(8, 0)))),
         ]
     }
 

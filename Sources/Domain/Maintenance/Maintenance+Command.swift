@@ -1,0 +1,7 @@
+import Foundation
+
+extension Maintenance {
+    public enum Command: Sendable, Equatable {
+        case recordRestore(Restored)
+    }
+}

@@ -1,0 +1,139 @@
+import CatalystTestKit
+import Foundation
+import Testing
+
+/// Backups that restore: a simulated day on one embedded cluster, backed up with `tools/backup.sh`
+/// (`pg_dump`), restored with `catalyst restore` into a brand-new cluster, and the next day traded on it.
+/// Every projection stays current, the chain continues from the restored head with no tamper alarm, and
+/// the labels of both days are byte-identical to the same two days run without a restore. A dump
+/// restored by hand (no transaction-id move) is refused by every role with the one message.
+@Suite(.serialized) struct RestoreTests {
+    /// A scratch folder the cluster's `postgres` user can enter (the embedded cluster runs as it under root).
+    static func scratch() throws -> URL {
+        let url = URL(fileURLWithPath: "/tmp").appendingPathComponent("catalyst-restore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        return url
+    }
+
+    struct Home {
+        let url: URL
+        var env: [String: String] { ["CATALYST_HOME": url.path, "DATABASE_URL": "", "CATALYST_API_KEY": ""] }
+        @discardableResult
+        func run(_ arguments: [String], expect status: Int32? = 0) async throws -> CLIAndTradeTests.Run {
+            let r = try await CLIAndTradeTests.catalyst(arguments, environment: env)
+            if let status { #expect(r.status == status, "catalyst \(arguments.joined(separator: " ")): \(r.out.suffix(1500)) \(r.err.suffix(1500))") }
+            return r
+        }
+        func sql(_ query: String) async throws -> String {
+            try await run(["db", "psql", "--", "-tAc", query]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func stop() async { _ = try? await CLIAndTradeTests.catalyst(["db", "stop"], environment: env) }
+    }
+
+    static let day1 = ["session", "run", "--simulate", "--date", "2025-11-18", "--seed", "7", "--symbols", "200", "--speed", "max"]
+    /// The next day: `session run` without `--date` runs the day after the ledger's last.
+    static let day2 = ["session", "run", "--simulate", "--seed", "7", "--symbols", "200", "--speed", "max"]
+
+    /// A hash of every projection's rows, for comparing the live tables with a rebuild.
+    static let projectionDigest = """
+        SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
+            SELECT 'cycles:' || md5(string_agg(to_jsonb(c)::text, ',' ORDER BY cycle_id)) AS t FROM v_cycles c
+            UNION ALL SELECT 'orders:' || md5(string_agg(to_jsonb(o)::text, ',' ORDER BY order_id)) FROM v_orders o
+            UNION ALL SELECT 'positions:' || md5(string_agg(to_jsonb(p)::text, ',' ORDER BY position_id)) FROM v_positions p
+            UNION ALL SELECT 'risk:' || md5(string_agg(to_jsonb(r)::text, ',' ORDER BY trading_date)) FROM v_risk_state r
+            UNION ALL SELECT 'candidates:' || count(*)::text FROM v_candidates) x
+        """
+
+    @Test func aDumpRestoredWithCatalystRestoreTradesTheNextDayAndEverythingCarriesOn() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: MCPStdioTests.binary.path), "build the catalyst binary first")
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let old = Home(url: root.appendingPathComponent("old")), new = Home(url: root.appendingPathComponent("new"))
+        let straight = Home(url: root.appendingPathComponent("straight")), byHand = Home(url: root.appendingPathComponent("by-hand"))
+        do {
+            try await Self.drill(root: root, old: old, new: new, straight: straight, byHand: byHand)
+        } catch {
+            for h in [old, new, straight, byHand] { await h.stop() }
+            throw error
+        }
+        for h in [old, new, straight, byHand] { await h.stop() }
+    }
+
+    static func drill(root: URL, old: Home, new: Home, straight: Home, byHand: Home) async throws {
+
+        // Day 1 on the old machine, backed up with the project's own script.
+        for h in [old, straight] {
+            try await h.run(["db", "start"])
+            try await h.run(["migrate"])
+            try await h.run(Self.day1)
+        }
+        let backups = root.appendingPathComponent("backups")
+        let backup = try await CLIAndTradeTests.run(
+            TestCluster.repositoryRoot.appendingPathComponent("tools/backup.sh").path, [],
+            environment: old.env.merging(["CATALYST": MCPStdioTests.binary.path, "CATALYST_BACKUP_DIR": backups.path]) { $1 })
+        #expect(backup.status == 0, "\(backup.out) \(backup.err)")
+        let stamp = try #require(try FileManager.default.contentsOfDirectory(atPath: backups.path).first)
+        let dump = backups.appendingPathComponent(stamp).appendingPathComponent("catalyst.dump")
+        let oldHead = try await old.sql("SELECT count(*) FROM events")
+        await old.stop()
+
+        // Restored on a new machine, then day 2 there.
+        let restored = try await new.run(["restore", dump.path])
+        #expect(restored.out.contains("moved the cluster's next transaction id"), "\(restored.out)")
+        #expect(try await new.sql("SELECT count(*) FROM events WHERE event_type = 'maintenance.restored'") == "1")
+        let keys = try FileManager.default.contentsOfDirectory(atPath: new.url.appendingPathComponent("credentials").path).sorted()
+        #expect(keys == ["agent.key", "cron.key", "owner.key"], "the restore gave the local principals keys for this folder")
+        let who = try await new.run(["whoami"])
+        #expect(who.out.contains("owner (human)"), "\(who.out)")
+        try await new.run(Self.day2)
+        try await straight.run(Self.day2)
+
+        // Every cycle of the log is projected, the chain verifies from the restored head on, no alarm.
+        #expect(try await new.sql("SELECT count(*) FROM v_cycles") == (try await new.sql("SELECT count(DISTINCT stream_id) FROM events WHERE stream_id LIKE 'cycle-%'")))
+        #expect(Int(try await new.sql("SELECT count(*) FROM v_cycles")) == 26)
+        let verify = try await new.run(["audit", "verify"])
+        let total = try await new.sql("SELECT count(*) FROM events")
+        #expect(verify.out.hasPrefix("OK  \(total) events verified"), "\(verify.out)")
+        #expect(Int(total)! > Int(oldHead)!)
+        let doctor = try await new.run(["doctor", "check", "--json", "--no-record"], expect: nil)
+        #expect(!doctor.out.contains("AUDIT_CHAIN") && !doctor.out.contains("PROJECTION_STALLED"), "\(doctor.out.prefix(3000))")
+        let live = try await new.sql(Self.projectionDigest)
+        try await new.run(["projections", "rebuild", "--all"])
+        #expect(try await new.sql(Self.projectionDigest) == live, "every projection equals a clean rebuild")
+
+        // The labels of both days are those of the same two days without a restore.
+        func labels(_ h: Home) async throws -> String {
+            let out = root.appendingPathComponent("labels-\(h.url.lastPathComponent).csv")
+            try await h.run(["replay", "label", "--out", out.path])
+            return try String(contentsOf: out, encoding: .utf8)
+        }
+        // Byte for byte, but for `event_seq`: the log position, which the restore's own events (the recorded
+        // restore, the new local keys) move for every later event, on purpose.
+        func withoutPosition(_ csv: String) -> [String] {
+            csv.split(separator: "\n").map { line in
+                let f = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)
+                return f.count == 4 ? "\(f[0]),\(f[1]),\(f[3])" : String(line)
+            }
+        }
+        let a = try await labels(new), b = try await labels(straight)
+        #expect(a.split(separator: "\n").count > 1000)
+        let (ra, rb) = (withoutPosition(a), withoutPosition(b))
+        #expect(ra.count == rb.count && ra == rb, "replay label differs after the restore: \(zip(ra, rb).first { $0 != $1 }.map { "\($0.0.prefix(200)) vs \($0.1.prefix(200))" } ?? "row counts")")
+
+        // By hand (pg_restore alone): every role refuses, naming the cause and the fix, and appends nothing.
+        try await byHand.run(["db", "start"])
+        _ = try await byHand.run(
+            ["db", "psql", "--", "-qc", "DO $$ BEGIN CREATE ROLE catalyst_app LOGIN; CREATE ROLE catalyst_projector LOGIN; CREATE ROLE catalyst_auditor LOGIN; CREATE ROLE catalyst_doctor LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"],
+            expect: nil)
+        let url = try await byHand.run(["db", "url"]).out.split(separator: "\n").last.map(String.init) ?? ""
+        let manual = try await CLIAndTradeTests.run("/usr/bin/env", ["pg_restore", "--no-owner", "--dbname", url, dump.path])
+        #expect(manual.status == 0, "\(manual.err)")
+        let before = try await byHand.sql("SELECT count(*) FROM events")
+        for arguments in [["migrate"], ["audit", "verify"], Self.day2, ["project", "--only", "cycles"], ["doctor", "check"], ["principals", "list"]] {
+            let r = try await byHand.run(arguments, expect: nil)
+            #expect(r.status != 0 && r.err.contains("restored from a logical dump") && r.err.contains("catalyst restore"), "\(arguments): \(r.err.suffix(600))")
+            #expect(!r.out.contains("BROKEN"), "no tamper alarm: \(r.out)")
+        }
+        #expect(try await byHand.sql("SELECT count(*) FROM events") == before)
+    }
+}
