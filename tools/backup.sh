@@ -3,6 +3,8 @@
 # today (New York), into $CATALYST_BACKUP_DIR/<UTC timestamp>/, then deletes backups older than
 # $CATALYST_BACKUP_RETENTION_DAYS (default 30). Exits non-zero if any step fails (nothing is deleted then).
 #   CATALYST=.build/release/catalyst CATALYST_BACKUP_DIR=/var/backups/catalyst tools/backup.sh
+# To restore what it wrote on a new machine: `CATALYST_HOME=<fresh folder> catalyst restore <stamp>/catalyst.dump`
+# (never pg_restore alone: see docs/backup-and-restore.md), or `catalyst archive import <stamp>/archive`.
 set -euo pipefail
 catalyst="${CATALYST:-$(dirname "$0")/../.build/release/catalyst}"
 root="${CATALYST_BACKUP_DIR:-$(dirname "$0")/../.catalyst/backups}"
