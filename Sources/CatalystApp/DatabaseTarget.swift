@@ -57,11 +57,13 @@ public enum DatabaseTarget: Sendable {
     /// Long-running roles call this before they start.
     /// Also refuses a log whose transaction ids are not below the cluster's (`TransactionIDCheck`: a
     /// logical dump restored by hand), before anything is appended or applied.
-    public func requireMigrated(files: ProjectFiles, logger: Logger? = nil) async throws {
+    /// `checkTransactionIDs: false` is for Doctor alone, which reports the violation as a finding instead.
+    public func requireMigrated(files: ProjectFiles, logger: Logger? = nil, checkTransactionIDs: Bool = true) async throws {
         try await ensureAvailable(logger: logger)
         let migrator = try Migrator(directory: files.migrations)
         try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in
             try migrator.requireUpToDate(on: c)
+            guard checkTransactionIDs else { return }
             do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
         }
     }

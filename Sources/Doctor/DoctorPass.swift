@@ -30,6 +30,10 @@ public struct DoctorPass: Sendable {
         let activity = ActivityLog(runner: DeciderRunner(log: log), ids: log.ids)
         let first = await check.run(now: now)
         guard first.summary.status != .error else { return Result(first: first, handled: [], final: first) }
+        // Under a stalled reader horizon anything appended would hide behind the restored events: report only.
+        guard !first.issues.contains(where: { $0.type == IssueType.readerHorizonStalled.rawValue }) else {
+            return Result(first: first, handled: [], final: first)
+        }
         try await activity.recordRules(check.rules, context: context(now))
         try await activity.recordRun(first, context: context(now))
         let handled = try await fixer.handle(first.issues, context: context(now))

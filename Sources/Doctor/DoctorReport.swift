@@ -205,6 +205,8 @@ public enum IssueType: String, Sendable, Codable, CaseIterable {
     case tradingHalted = "TRADING_HALTED"
     case commandsRejected = "COMMANDS_REJECTED"
     case auditChainBroken = "AUDIT_CHAIN_BROKEN"
+    /// Stored transaction ids are not below the cluster's: readers stop short (a logical dump restored by hand).
+    case readerHorizonStalled = "READER_HORIZON_STALLED"
     case dailyLossWarning = "DAILY_LOSS_WARNING"
 }
 

@@ -1,4 +1,5 @@
 import Domain
+import EventStore
 import Foundation
 
 /// Everything the checks look at, read once: rows of the trading views, projection and audit status,
@@ -16,6 +17,8 @@ public struct DoctorSnapshot: Sendable {
     public var risk: RiskRow?
     public var projections: [ProjectionRow] = []
     public var audit: AuditState = .notChecked
+    /// The log's largest transaction id against the cluster's next one (`TransactionIDCheck`).
+    public var transactionIDs: TransactionIDCheck.Reading?
     /// Risk denials of the last hour, counted by reason code.
     public var rejectionsLastHour: [String: Int] = [:]
     public var broker: BrokerView = .notConfigured

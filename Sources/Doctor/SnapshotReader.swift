@@ -1,4 +1,5 @@
 import Domain
+import EventStore
 import Foundation
 import PostgresClient
 import Projections
@@ -30,12 +31,13 @@ public struct SnapshotReader: Sendable {
         if try has("v_positions_current") { s.positions = try positions(c) }
         if try has("v_risk_state") { s.risk = try risk(today, c) }
         if try has("v_risk_denials") { s.rejectionsLastHour = try rejections(now, c) }
+        s.transactionIDs = try TransactionIDCheck().read(on: c)
         let statuses = try ProjectionStatusReport.load(names: projectionNames, on: c)
         s.projections = statuses.map {
             DoctorSnapshot.ProjectionRow(name: $0.name, state: $0.state, lagEvents: $0.lagEvents, lagSeconds: $0.lagSeconds, error: $0.error)
         }
         // Before the audit_seal projection has run there is no chain to verify yet.
-        if verifyAudit, try has("audit_chain") {
+        if verifyAudit, s.transactionIDs?.holds != false, try has("audit_chain") {
             switch try AuditVerifier().verify(on: c) {
             case .ok: s.audit = .ok
             case .broken(let seq, let position, let stream, let reason): s.audit = .broken(seq: seq, globalPosition: position, reason: "\(stream): \(reason)")

@@ -13,6 +13,7 @@ public enum Watchdog {
         all += CycleChecks.missed(s, t)
         all += PositionChecks.stale(s, t)
         all += LedgerChecks.projections(s, t)
+        all += LedgerChecks.horizon(s)
         all += LedgerChecks.audit(s)
         all += RiskChecks.halted(s)
         all += RiskChecks.dailyLoss(s)

@@ -1,4 +1,5 @@
 import Broker
+import EventStore
 import Foundation
 import Hummingbird
 import Projections
@@ -59,6 +60,12 @@ struct OpsRoutes {
         do {
             let names = backend.projections
             h.projections = try await backend.pool.withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
+            // Transaction ids ahead of the cluster's stall every reader: the projections' "lag" would understate it.
+            let ids = try await backend.pool.withConnection { c in try TransactionIDCheck().read(on: c) }
+            if !ids.holds {
+                h.status = "unhealthy"
+                h.problems.append("reader horizon stalled: " + TransactionIDCheck.Violation(reading: ids).description)
+            }
             if let last = try await backend.scalar("SELECT extract(epoch FROM max(started_at))::float8 FROM v_cycles").flatMap(Double.init) {
                 h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last)
             }
@@ -74,7 +81,7 @@ struct OpsRoutes {
         }
         if !backend.system.gate.isOpen { h.problems.append("trading gate closed: \(backend.system.gate.reason)") }
         if h.broker.circuit != .closed { h.problems.append("broker circuit \(h.broker.circuit.rawValue): \(h.broker.lastFailure ?? "repeated failures")") }
-        if !h.problems.isEmpty { h.status = "degraded" }
+        if !h.problems.isEmpty && h.status == "healthy" { h.status = "degraded" }
         return h
     }
 

@@ -43,7 +43,7 @@ extension DoctorDatabaseTests.ActivityViewsTests {
         #expect(loaded.count == 1)
         try await h.project()
         let rows = try await h.rows("SELECT issue_type, auto_fix_enabled, fix_command, max_auto_fixes_per_hour, cooldown_minutes, escalation_priority FROM doctor_claude_rules")
-        #expect(rows.count == 18)
+        #expect(rows.count == 19)
         #expect(rows.first { $0["issue_type"] == "ORPHAN_POSITION" }?["auto_fix_enabled"] == "f")
         #expect(rows.first { $0["issue_type"] == "ORPHAN_POSITION" }?["escalation_priority"] == "CRITICAL")
         let stuck = rows.first { $0["issue_type"] == "STUCK_ORDER" }
@@ -54,6 +54,6 @@ extension DoctorDatabaseTests.ActivityViewsTests {
         try await activity.recordRules(changed, context: h.context())
         try await h.project()
         #expect(try await h.rows("SELECT auto_fix_enabled FROM doctor_claude_rules WHERE issue_type = 'STUCK_ORDER'") == [["auto_fix_enabled": "f"]])
-        #expect(try await h.rows("SELECT count(*) AS n FROM doctor_claude_rules") == [["n": "18"]])
+        #expect(try await h.rows("SELECT count(*) AS n FROM doctor_claude_rules") == [["n": "19"]])
     }
 }

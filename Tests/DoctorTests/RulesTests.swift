@@ -12,7 +12,7 @@ import Testing
         #expect(rules.rule("ORPHAN_POSITION")?.autoFixEnabled == false)
         #expect(rules.rule("ORDER_NOT_FOUND")?.maxAutoFixesPerHour == 10)
         #expect(rules.rule("ORDER_NOT_FOUND")?.cooldownMinutes == 5)
-        #expect(rules.rules.count == 18)
+        #expect(rules.rules.count == 19)
     }
 
     @Test func forbiddenAutoFixIsRefusedAtLoad() {

@@ -41,7 +41,8 @@ struct DoctorCommand: AsyncParsableCommand {
                 report = result.final
             } else {
                 report = try await setup.check(verifyAudit: !noAudit, now: Date()).run(now: Date())
-                if !noRecord && report.summary.status != .error {
+                let stalled = report.issues.contains { $0.type == IssueType.readerHorizonStalled.rawValue }
+                if !noRecord && report.summary.status != .error && !stalled {
                     try await activity.recordRules(setup.rules, context: DoctorSetup.context(log, now: report.timestamp))
                     try await activity.recordRun(report, context: DoctorSetup.context(log, now: report.timestamp))
                 }

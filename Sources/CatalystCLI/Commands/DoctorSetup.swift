@@ -21,7 +21,8 @@ struct DoctorSetup: Sendable {
     static func load(rulesPath: String?) async throws -> DoctorSetup {
         let files = try ProjectFiles.locate()
         let target = try DatabaseTarget.resolve()
-        try await target.requireMigrated(files: files)
+        // A stalled reader horizon is reported as READER_HORIZON_STALLED, not refused; nothing is then recorded or fixed.
+        try await target.requireMigrated(files: files, checkTransactionIDs: false)
         let rules = try DoctorRules.load(path: rulesPath ?? files.config.appendingPathComponent("doctor_rules.yaml").path)
         let broker: (any Broker)? = try AlpacaTradingConfiguration.fromEnvironment().map { AlpacaBroker(configuration: $0) }
         return DoctorSetup(target: target, files: files, rules: rules, broker: broker)

@@ -1,4 +1,5 @@
 import Domain
+import EventStore
 import Foundation
 
 /// Checks the event-sourced ledger makes possible: projections behind or failed, and the audit chain.
@@ -23,7 +24,20 @@ enum LedgerChecks {
         }
     }
 
+    /// A log whose transaction ids are ahead of the cluster's: every reader stops short of the newest events.
+    /// Named as what it is, never as a tamper alarm.
+    static func horizon(_ s: DoctorSnapshot) -> [DoctorIssue] {
+        guard let reading = s.transactionIDs, !reading.holds else { return [] }
+        return [
+            DoctorIssue(
+                type: .readerHorizonStalled, severity: .critical, message: TransactionIDCheck.Violation(reading: reading).description,
+                ids: [:], details: ["max_stored_tx_id": "\(reading.maxStored ?? 0)", "next_tx_id": "\(reading.next)"])
+        ]
+    }
+
     static func audit(_ s: DoctorSnapshot) -> [DoctorIssue] {
+        // With the horizon stalled the chain cannot be judged: a "break" there is no tamper.
+        if let reading = s.transactionIDs, !reading.holds { return [] }
         guard case .broken(let seq, let position, let reason) = s.audit else { return [] }
         return [
             DoctorIssue(
