@@ -3,8 +3,8 @@ import Domain
 import EmbeddedPostgres
 import Foundation
 
-/// The zero-configuration credentials: when the ledger has no principal yet, `catalyst migrate` (and
-/// `catalyst serve`) add the owner (a human: admin, operator, risk officer), Doctor Claude's agent
+/// The zero-configuration credentials: when the ledger has no principal yet, the first `catalyst serve`
+/// (or `principals`, `whoami`, `doctor`) adds the owner (a human: admin, operator, risk officer), Doctor Claude's agent
 /// and cron, and write their keys to `<state folder>/credentials/{owner,agent,cron}.key` (folder 0700,
 /// files 0600). The local CLI reads `owner.key`; `catalyst mcp` and Doctor read `agent.key` (never the
 /// owner's, so an MCP client cannot lift a halt or skip an approval even with zero configuration); the

@@ -19,7 +19,7 @@ enum LocalAPI {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         guard let key = LocalCredentials.token(.owner) else {
             throw ValidationError(
-                "no credential: set CATALYST_API_KEY to a principal's key, or run `catalyst migrate` once to create the local ones in \(LocalCredentials.folder().path)")
+                "no credential: set CATALYST_API_KEY to a principal's key; the local ones are written to \(LocalCredentials.folder().path) when `catalyst serve` first starts")
         }
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }

@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import CatalystApp
 import EventStore
@@ -109,6 +110,9 @@ struct Archive: AsyncParsableCommand {
                     i.events, i.transactions, i.streams, i.seconds, i.verifySeconds, Double(i.events) / i.seconds))
             print(String(format: "rebuilt %@ in %.1f s", report.rebuilt.joined(separator: ", "), report.rebuildSeconds))
             print("audit verify: head seq \(report.verifiedHead.seq) hash \(report.verifiedHead.hash) (equals the archive's chain end)")
+            // The archived principals came back; this state folder gets keys for the local ones it lacks.
+            let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
+            for url in try await LocalCredentials.reissueMissing(log: log) { print("wrote a new local key \(url.path) (mode 0600; the archived key of that principal ended)") }
         }
     }
 }

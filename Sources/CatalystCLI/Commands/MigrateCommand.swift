@@ -39,8 +39,7 @@ struct Migrate: CatalystCommand {
         try await session.withConnection { c in
             do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
         }
-        // Zero configuration: the first migrate of a ledger with no principals makes the local ones.
-        let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
-        for file in try await LocalCredentials.bootstrap(log: log) { print("wrote the local credential \(file.path) (mode 0600)") }
+        // The local keys are made at first use (serve, principals, whoami, doctor), not here: a freshly migrated
+        // store stays empty, which `catalyst archive import` requires.
     }
 }

@@ -26,6 +26,7 @@ struct PrincipalsCommand: AsyncParsableCommand {
         static func connect(action: String) async throws -> Admin {
             let log = try await PrincipalsCommand.log()
             let directory = PrincipalDirectory(log: log, cacheFor: .zero)
+            try await PrincipalsCommand.bootstrapIfNone(log)
             let principal = try await directory.authenticate(try PrincipalsCommand.configuredToken())
             try await AuthorityGate(log: log, directory: directory).authorize(principal, .managePrincipals, action: action)
             return Admin(log: log, service: PrincipalService(log: log, directory: directory), principal: principal)
@@ -38,9 +39,14 @@ struct PrincipalsCommand: AsyncParsableCommand {
         return EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
     }
 
+    /// Zero configuration: a ledger with no principal gets the local ones (and their key files) at first use.
+    static func bootstrapIfNone(_ log: EventLog) async throws {
+        for file in try await LocalCredentials.bootstrap(log: log) { Terminal.note("no principals yet: wrote the local key \(file.path) (mode 0600)") }
+    }
+
     static func configuredToken() throws -> String {
         guard let token = LocalCredentials.token(.owner) else {
-            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or run `catalyst migrate` to create the local ones in \(LocalCredentials.folder().path)")
+            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put an admin's key in \(LocalCredentials.folder().appendingPathComponent("owner.key").path)")
         }
         return token
     }
@@ -156,10 +162,11 @@ struct WhoAmI: CatalystCommand {
         guard let role = LocalCredentials.Role(rawValue: local + ".key") else {
             throw CatalystError.invalidInput(field: "local", reason: "owner, agent or cron")
         }
-        guard let token = LocalCredentials.token(role) else {
-            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or run `catalyst migrate` to create the local ones")
-        }
         let log = try await PrincipalsCommand.log()
+        try await PrincipalsCommand.bootstrapIfNone(log)
+        guard let token = LocalCredentials.token(role) else {
+            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put the key in \(LocalCredentials.folder().appendingPathComponent(role.rawValue).path)")
+        }
         let p = try await PrincipalDirectory(log: log).authenticate(token)
         print("\(p.id.rawValue) (\(p.kind.rawValue)) \(p.name)")
         print("roles: \(p.roles.sorted().map(\.rawValue).joined(separator: ", "))")
