@@ -45,7 +45,14 @@ import Testing
         try await db.session().withConnection { c in
             func applied(_ schema: String) throws -> Int64? {
                 guard try c.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]).rowCount == 1 else { return nil }
-                return try c.query("SELECT events_applied FROM \(c.quoteIdentifier(schema))._checkpoint").int64(0, 0)
+                do {
+                    return try c.query("SELECT events_applied FROM \(c.quoteIdentifier(schema))._checkpoint").int64(0, 0)
+                } catch {
+                    // The projector (another process) swapped the shadow in between the two queries.
+                    let state = (error as? PGError)?.sqlState
+                    if state == "42P01" || state == "3F000" { return nil }
+                    throw error
+                }
             }
             let instance = try c.query("SELECT instance FROM projection_status WHERE name = $1", [name]).string(0, 0)
             return Progress(shadow: try applied("proj_\(name)_next"), live: try applied("proj_\(name)"), activeInstance: instance)

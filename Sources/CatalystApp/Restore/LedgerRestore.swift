@@ -23,21 +23,15 @@ public enum LedgerRestore {
         public var credentials: [URL]
     }
 
-    /// Roles are cluster-wide and not in a dump: made as `migrations/0001_event_store.sql` makes them.
-    static let roles = """
-        DO $$
-        DECLARE r text;
-        BEGIN
-            FOREACH r IN ARRAY ARRAY['catalyst_app', 'catalyst_projector', 'catalyst_auditor', 'catalyst_doctor'] LOOP
-                BEGIN
-                    EXECUTE format('CREATE ROLE %I LOGIN', r);
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                    NULL;
-                END;
-            END LOOP;
-        END
-        $$
-        """
+    /// Roles are cluster-wide and not in a dump: made by the same statement `migrations/0001_event_store.sql`
+    /// opens with (read from there, so the two cannot drift).
+    static func rolesStatement(_ files: ProjectFiles) throws -> String {
+        let text = try String(contentsOf: files.migrations.appendingPathComponent("0001_event_store.sql"), encoding: .utf8)
+        guard let start = text.range(of: "DO $$"), let end = text.range(of: "$$;", range: start.upperBound..<text.endIndex) else {
+            throw CatalystError.setup("migrations/0001_event_store.sql no longer opens with the roles statement")
+        }
+        return String(text[start.lowerBound..<end.lowerBound]) + "$$"
+    }
 
     static func sha256(_ url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
@@ -57,6 +51,7 @@ public enum LedgerRestore {
             guard !occupied else {
                 throw CatalystError.refused("the ledger database already holds an event store: restore into an empty one (a fresh CATALYST_HOME, or an empty database)")
             }
+            let roles = try rolesStatement(files)
             try await session.withConnection { c in _ = try c.execute(roles) }
             let tools: PostgresTools
             if case .embedded(let cluster) = target { tools = cluster.tools } else { tools = try PostgresTools.locate() }
