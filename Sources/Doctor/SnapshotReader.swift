@@ -41,6 +41,7 @@ public struct SnapshotReader: Sendable {
             switch try AuditVerifier().verify(on: c) {
             case .ok: s.audit = .ok
             case .broken(let seq, let position, let stream, let reason): s.audit = .broken(seq: seq, globalPosition: position, reason: "\(stream): \(reason)")
+            case .unsealedInsideRange: s.audit = .notChecked  // no sealed event changed; READER_HORIZON_STALLED names the cause
             }
         }
     }

@@ -92,6 +92,32 @@ import Testing
         #expect(reason.contains("missing"))
     }
 
+    /// Events appended after the seal whose transaction ids are lower than sealed ones (a log restored
+    /// without moving the cluster's transaction counter) are "not sealed yet", not a change of history; one
+    /// that lands among the sealed positions is still a break.
+    @Test func laterEventsSortingInsideTheSealedRangeAreNotSealedYetNotATamper() async throws {
+        let (db, positions) = try await seeded()
+        let copy = """
+            INSERT INTO events (global_position, tx_id, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
+            SELECT $1::bigint, '3'::xid8, $2, 1, gen_random_uuid(), event_type, schema_version, payload, metadata, occurred_at
+            FROM events ORDER BY global_position LIMIT 1
+            """
+        let late = positions.max()! + 100
+        try await db.session().withConnection { c -> Void in _ = try c.query(copy, [late, "late-1"]) }
+        guard case .unsealedInsideRange(let count, let first, let checked) = try await verify(db) else {
+            Issue.record("expected the later event to be reported as not sealed yet")
+            return
+        }
+        #expect(count == 1 && first == late && checked == Int64(positions.count))
+        // Among the sealed positions (a gap below the seal's last): a break, as before.
+        try await db.session().withConnection { c -> Void in _ = try c.query(copy, [Int64(-5), "early-1"]) }
+        guard case .broken(_, let position, _, let reason) = try await verify(db) else {
+            Issue.record("an event slipped into the sealed range went unnoticed")
+            return
+        }
+        #expect(position == -5 && reason.contains("inside the sealed range"), "\(reason)")
+    }
+
     /// Rewriting history and then rebuilding the seal makes a self-consistent chain; the anchor exported
     /// before the rewrite still exposes it.
     @Test func resealingAfterTamperingIsExposedByTheExportedAnchor() async throws {

@@ -12,7 +12,7 @@ struct Audit: AsyncParsableCommand {
     struct Verify: CatalystCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain from the events and report OK with the head hash, or the first bad event.",
-            discussion: "Exit status: 0 when the chain verifies, 2 when it is broken.")
+            discussion: "Exit status: 0 when the chain verifies, 2 when it is broken (a sealed event changed, went missing or moved), 3 when later events sort inside the sealed range (a restore that did not move the transaction counter: not a change of history).")
         @Option(help: "Start from an anchor file written by `catalyst audit anchor` (its hash must still match).") var anchor: String?
 
         func execute() async throws {
@@ -31,6 +31,12 @@ struct Audit: AsyncParsableCommand {
             case .broken(let seq, let position, let stream, let reason):
                 print("BROKEN  first bad event: seq \(seq), global position \(position), stream \(stream): \(reason)")
                 throw ExitCode(2)
+            case .unsealedInsideRange(let count, let first, let checked):
+                print(
+                    "STALLED  \(checked) sealed events verified and unchanged; \(count) later events (from global position \(first)) sort inside the sealed "
+                        + "range because their transaction ids are lower than sealed ones: not sealed yet, not a change of history. The log was "
+                        + "restored without moving the cluster's transaction counter: see docs/backup-and-restore.md")
+                throw ExitCode(3)
             }
         }
     }

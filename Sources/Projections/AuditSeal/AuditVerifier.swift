@@ -32,6 +32,11 @@ public struct AuditVerifier: Sendable {
         case ok(head: Anchor, checked: Int64, unsealed: Int64)
         /// The first event whose bytes no longer produce the sealed hash (or that is missing or out of order).
         case broken(seq: Int64, globalPosition: Int64, streamID: String, reason: String)
+        /// Every sealed event matches, but events appended after the seal (positions beyond its last) sort
+        /// inside the sealed range because their transaction ids are lower than sealed ones: not sealed yet,
+        /// and no sealed event changed. The cause is a log restored without moving the cluster's transaction
+        /// counter (docs/backup-and-restore.md), not tampering.
+        case unsealedInsideRange(count: Int64, firstPosition: Int64, checked: Int64)
     }
 
     public init() {}
@@ -101,6 +106,27 @@ public struct AuditVerifier: Sendable {
             ).int64(0, 0) ?? 0
         } else {
             behind = 0
+        }
+        if behind > 0, let lastCursor {
+            // All of them appended after the seal's last event: not sealed yet, not a change of history.
+            let maxSealed = head.globalPosition
+            let early = try c.query(
+                """
+                SELECT count(*) FROM events e
+                WHERE (e.tx_id, e.global_position) <= ($1::text::xid8, $2::bigint) AND e.global_position <= $3::bigint
+                  AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.global_position = e.global_position)
+                """, [String(lastCursor.transactionID), lastCursor.position, maxSealed]
+            ).int64(0, 0) ?? 0
+            if early == 0 {
+                let first = try c.query(
+                    """
+                    SELECT min(e.global_position) FROM events e
+                    WHERE (e.tx_id, e.global_position) <= ($1::text::xid8, $2::bigint)
+                      AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.global_position = e.global_position)
+                    """, [String(lastCursor.transactionID), lastCursor.position]
+                ).int64(0, 0) ?? 0
+                return .unsealedInsideRange(count: behind, firstPosition: first, checked: checked)
+            }
         }
         if behind > 0 {
             let first = try c.query(
