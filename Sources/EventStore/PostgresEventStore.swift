@@ -27,11 +27,22 @@ public final class PostgresEventStore: Sendable {
 
     /// Opens a store with its own pool of `connections` sessions and a coalescing notifier.
     public convenience init(conninfo: String, connections: Int = 4, role: String? = nil, logger: Logger = Logger(label: "catalyst.eventstore")) {
-        let pool = PGPool(conninfo: conninfo, size: connections, name: "eventstore", setup: Self.roleSetup(role))
+        let pool = PGPool(conninfo: conninfo, size: connections, name: "eventstore", setup: Self.connectionSetup(role: role))
         self.init(pool: pool, notifier: AppendNotifier(conninfo: conninfo), logger: logger)
     }
 
     /// A session setup that drops to `role` (e.g. `catalyst_app`) right after connecting.
+    /// What every (re)connect of the store runs: the role, then the transaction-id invariant
+    /// (`TransactionIDCheck`), so a process that reconnects to a server restored under it refuses to
+    /// append or read rather than stalling.
+    public static func connectionSetup(role: String?) -> @Sendable (PGConnection) throws -> Void {
+        let setRole = roleSetup(role)
+        return { c in
+            try setRole?(c)
+            try TransactionIDCheck().requireIfStore(on: c)
+        }
+    }
+
     public static func roleSetup(_ role: String?) -> (@Sendable (PGConnection) throws -> Void)? {
         guard let role else { return nil }
         return { (c: PGConnection) throws -> Void in

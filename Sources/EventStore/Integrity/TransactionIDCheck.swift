@@ -41,6 +41,12 @@ public struct TransactionIDCheck: Sendable {
         return Reading(maxStored: r.string(0, 0).flatMap { UInt64($0) }, next: UInt64(r.string(0, 1) ?? "0") ?? 0)
     }
 
+    /// The same, on a database that holds an event store; nothing to check before `catalyst migrate`.
+    public func requireIfStore(on c: PGConnection) throws {
+        guard try c.query("SELECT to_regclass('events') IS NOT NULL").bool(0, 0) == true else { return }
+        try require(on: c)
+    }
+
     /// Throws `Violation` when a stored transaction id is not below the next one.
     public func require(on c: PGConnection) throws {
         let reading = try read(on: c)

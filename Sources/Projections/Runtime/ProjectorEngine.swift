@@ -39,7 +39,7 @@ public struct ProjectorEngine: Sendable {
 
     /// Runs until cancelled or a graceful shutdown is requested; throws when the projection fails.
     public func run() async throws {
-        let session = PGSession(conninfo: conninfo, name: "projector-\(name)")
+        let session = PGSession(conninfo: conninfo, name: "projector-\(name)") { c in try TransactionIDCheck().requireIfStore(on: c) }
         defer { Task { await session.close() } }
         while !stopping {
             guard try await session.withConnection({ c in try ProjectionLock.tryAcquire(c, name: name) }) else {
@@ -63,7 +63,7 @@ public struct ProjectorEngine: Sendable {
     /// tables are live and hold every event committed before the call (it waits while an older open
     /// transaction holds the read horizon back). Takes the lock itself (waiting while another instance holds it).
     public func rebuildNow() async throws {
-        let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)")
+        let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)") { c in try TransactionIDCheck().requireIfStore(on: c) }
         defer { Task { await session.close() } }
         while !(try await session.withConnection { c in try ProjectionLock.tryAcquire(c, name: name) }) {
             try await Task.sleep(for: standbyInterval)
