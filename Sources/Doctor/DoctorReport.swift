@@ -79,6 +79,21 @@ public struct DoctorReport: Sendable, Codable, Equatable {
         case brokerMode = "broker_mode"
     }
 
+    /// Every key of the contract is always written, `null` when empty (no cycle today, no broker, no
+    /// failure), so a consumer can read each one without checking that it exists.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(timestamp, forKey: .timestamp)
+        try c.encode(durationMs, forKey: .durationMs)
+        try c.encode(brokerConnected, forKey: .brokerConnected)
+        try c.encode(brokerMode, forKey: .brokerMode)
+        try c.encode(pipeline, forKey: .pipeline)
+        try c.encode(issues, forKey: .issues)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(error, forKey: .error)
+    }
+
     public func json(pretty: Bool) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

@@ -31,6 +31,16 @@ import Testing
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
+    /// On a day with no cycle, no broker and no failure, every documented key is still there, as null.
+    @Test func everyKeyIsPresentOnADayWithNoCycle() throws {
+        let report = Watchdog.report(DoctorSnapshot(now: NYDate("2025-03-15")!.at(hour: 11, minute: 0)), thresholds: DoctorRules.Thresholds(), durationMs: 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try report.json(pretty: false).utf8)) as? [String: Any])
+        #expect(
+            Set(object.keys) == ["version", "timestamp", "duration_ms", "broker_connected", "broker_mode", "pipeline", "issues", "summary", "error"])
+        #expect(object["pipeline"] is NSNull && object["broker_mode"] is NSNull && object["error"] is NSNull)
+        #expect(try DoctorReport.decode(Data(try report.json(pretty: false).utf8)).pipeline == nil)
+    }
+
     @Test func theContractMatchesTheGoldenFile() throws {
         let json = try Self.normalised(try Self.report().json(pretty: true))
         if ProcessInfo.processInfo.environment["DOCTOR_GOLDEN_UPDATE"] == "1" {
