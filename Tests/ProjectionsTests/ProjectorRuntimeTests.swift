@@ -181,3 +181,31 @@ func withTimeoutForTest(seconds: Double, _ body: @escaping @Sendable () async th
         group.cancelAll()
     }
 }
+
+/// Projection lag never understates a stalled horizon: with stored transaction ids ahead of the
+/// cluster's (a logical dump restored by hand), events that sort behind a projection's cursor still count.
+@Suite struct StalledHorizonLagTests {
+    @Test func lagCountsEveryUnappliedEventWhenTheHorizonIsStalled() async throws {
+        let db = try await TestDatabase.create()
+        let store = db.eventStore(connections: 2)
+        for i in 0..<5 { _ = try await store.append(to: "s-\(i)", expected: .any, events: [event(stream: "s-\(i)")]) }
+        let runner = Task { try await engine(db).run() }
+        try await waitCaughtUp(db)
+        runner.cancel()
+        _ = await runner.result
+        #expect(try await status(db).lagEvents == 0)
+
+        // One event far ahead of the cluster's counter, three behind the projection's cursor.
+        let next = try await db.session().withConnection { c in try TransactionIDCheck().read(on: c).next }
+        let insert = """
+            INSERT INTO events (tx_id, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
+            SELECT $1::text::xid8, $2, 1, gen_random_uuid(), event_type, schema_version, payload, metadata, occurred_at FROM events LIMIT 1
+            """
+        try await db.session().withConnection { c -> Void in
+            _ = try c.query(insert, [String(next + 5_000_000), "ahead-1"])
+            for i in 0..<3 { _ = try c.query(insert, ["3", "behind-\(i)"]) }
+        }
+        let row = try await status(db)
+        #expect(row.lagEvents == 4, "the cursor alone would count \(1): \(row)")
+    }
+}

@@ -25,8 +25,13 @@ public struct ProjectionStatusRow: Sendable, Codable, Hashable {
 
 public enum ProjectionStatusReport {
     /// Position, lag (events not yet applied, and the age of the oldest of them) and state per projection.
+    /// Lag counts events past the projection's cursor. When stored transaction ids are ahead of the
+    /// cluster's (`TransactionIDCheck`), new events sort behind the cursor and the cursor count would say
+    /// "0" while thousands wait: then lag is every event the projection has not applied.
     public static func load(names: [String], on c: PGConnection) throws -> [ProjectionStatusRow] {
         var rows: [ProjectionStatusRow] = []
+        let stalled = !(try TransactionIDCheck().read(on: c).holds)
+        let total: Int64 = stalled ? (try c.query("SELECT count(*) FROM events").int64(0, 0) ?? 0) : 0
         for name in names {
             let cp = try CheckpointSQL.read(c, schema: "proj_\(name)")
             let cursor = cp?.cursor ?? .start
@@ -40,7 +45,8 @@ public enum ProjectionStatusReport {
                 SELECT state, error, error_position, instance, extract(epoch FROM clock_timestamp() - heartbeat_at)::float8
                 FROM projection_status WHERE name = $1
                 """, [name])
-            let lagEvents = lag.int64(0, 0) ?? 0
+            let pastCursor = lag.int64(0, 0) ?? 0
+            let lagEvents = stalled ? max(pastCursor, total - (cp?.eventsApplied ?? 0)) : pastCursor
             var state = s.string(0, 0) ?? (cp == nil ? "not built" : "stopped")
             let heartbeatAge = s.double(0, 4)
             // A projector that stopped beating is not live, whatever it last wrote.
