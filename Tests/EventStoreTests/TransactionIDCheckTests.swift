@@ -42,3 +42,22 @@ import Testing
         #expect(TransactionIDCheck.safeNextXid(after: 1_048_576) == 2_097_152)
     }
 }
+
+/// The catch-up target is the newest transaction id as a number: compared as text, "99" would sort after
+/// "100" and a rebuild, an as-of build or a replay would stop short of the newest events.
+@Suite struct CatchUpTargetTests {
+    @Test func theTargetIsTheLargestTransactionIDAcrossAPowerOfTen() async throws {
+        let db = try await TestDatabase.create()
+        #expect(try await db.session().withConnection { c in try PostgresEventStore.catchUpTarget(on: c) } == 0)
+        try await db.session().withConnection { c -> Void in
+            for (tx, stream) in [("99", "a-1"), ("100", "b-1"), ("98", "c-1")] {
+                _ = try c.query(
+                    """
+                    INSERT INTO events (tx_id, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
+                    VALUES ($1::text::xid8, $2, 1, gen_random_uuid(), 'test.happened', 1, '{}', '{"actor":"system"}', now())
+                    """, [tx, stream])
+            }
+        }
+        #expect(try await db.session().withConnection { c in try PostgresEventStore.catchUpTarget(on: c) } == 100)
+    }
+}

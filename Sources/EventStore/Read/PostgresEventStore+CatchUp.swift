@@ -15,8 +15,11 @@ extension PostgresEventStore {
     /// The newest transaction that has written an event and is visible to this session now (0 for an
     /// empty log).
     public static func catchUpTarget(on c: PGConnection) throws -> UInt64 {
-        let r = try c.query("SELECT tx_id::text FROM events ORDER BY tx_id DESC LIMIT 1")
-        return r.rowCount == 0 ? 0 : UInt64(r.string(0, 0) ?? "0") ?? 0
+        // `max(tx_id)`, never `SELECT tx_id::text … ORDER BY tx_id`: there ORDER BY names the output column,
+        // the text, and "810" sorts after "1193", so a log whose transaction ids crossed a power of ten
+        // got a target below its newest events and every catching-up reader stopped short (seen here).
+        let r = try c.query("SELECT max(tx_id)::text FROM events")
+        return r.string(0, 0).flatMap { UInt64($0) } ?? 0
     }
 
     public func catchUpTarget() async throws -> UInt64 {
