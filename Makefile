@@ -26,7 +26,7 @@ test:
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) tools/run-tests.sh
 
-# Benchmarks (release build); see README "Performance".
+# Benchmarks (release build); see docs/performance.md.
 bench: release
 	$(RELEASE_CATALYST) bench append
 	$(RELEASE_CATALYST) bench read

@@ -11,7 +11,7 @@ import Glibc
 /// PostgreSQL tablespace of a test cluster, with databases created in it. `fill()` writes a filler
 /// file until the volume answers ENOSPC; `free()` deletes it. Everything the databases store (tables,
 /// indexes, their free-space maps) lives on it; the cluster's WAL does not (a full WAL volume is another
-/// failure: the server PANICs; see `README` "Reliability").
+/// failure: the server PANICs; see docs/testing-and-reliability.md "Reliability").
 ///
 /// Use it on a dedicated cluster (`TestCluster.dedicated`): shared buffers are cluster-wide, so once the
 /// volume is full, any session of that server that must write out one of its dirty pages fails too.

@@ -4,10 +4,10 @@ import Foundation
 import PostgresClient
 import Testing
 
-/// The ten example queries of docs/README-replay.md ("For auditors"), run as `catalyst_auditor` against
+/// The ten example queries of docs/auditors.md, run as `catalyst_auditor` against
 /// the simulated day: they must work with that role's grants and return what the day's report says.
 @Suite struct AuditorQueriesTests {
-    /// Same text as the README (keep them in step).
+    /// Same text as docs/auditors.md (keep them in step).
     static let queries: [(name: String, sql: String)] = [
         ("events per type on a New York date", """
             SELECT event_type, count(*) AS n FROM events

@@ -1,5 +1,5 @@
 -- The audit seal: a dense, gapless sequence over the log in reader order, and a SHA-256 chain over each
--- event's canonical bytes (see README.md "For auditors"). Insert-only.
+-- event's canonical bytes (see docs/auditors.md). Insert-only.
 CREATE TABLE audit_chain (
     seq             bigint      PRIMARY KEY,
     global_position bigint      NOT NULL UNIQUE,

@@ -20,7 +20,7 @@ struct Replay: AsyncParsableCommand {
                 of day, the triple barrier (pt/sl in multiples of the candidate's recorded ATR(14) on one-minute bars, vertical
                 barrier at decision + horizon, cut at the day's last observation), and for traded candidates R-multiple, MAE,
                 MFE, exit reason and hold time. The same events always give the same bytes; the row count and the SHA-256 are
-                printed. See README.md "Replay: ML labelling" for the columns.
+                printed. See docs/ml-replay.md for the columns.
                 """)
         @Option(help: "First New York date of decisions to label (YYYY-MM-DD).") var from: String?
         @Option(help: "Last New York date of decisions to label (YYYY-MM-DD).") var to: String?

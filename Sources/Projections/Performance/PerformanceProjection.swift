@@ -4,7 +4,7 @@ import Foundation
 
 /// `performance`: trading results per New York day (`perf_days`), aggregated by the views into weeks,
 /// months and all time: P&L, trades, win rate, profit factor, expectancy in R, average win and loss,
-/// max drawdown, and Sharpe and Sortino from daily returns (see README for the conventions).
+/// max drawdown, and Sharpe and Sortino from daily returns (see docs/ml-replay.md and `projections/performance/README.md` for the conventions).
 public struct PerformanceProjection: Projection {
     public let name = "performance"
     public let codeVersion = 1
