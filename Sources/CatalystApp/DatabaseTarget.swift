@@ -63,8 +63,12 @@ public enum DatabaseTarget: Sendable {
         let migrator = try Migrator(directory: files.migrations)
         try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in
             try migrator.requireUpToDate(on: c)
-            guard checkTransactionIDs else { return }
-            do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
+            if checkTransactionIDs { try Self.requireTransactionIDs(on: c) }
         }
+    }
+
+    /// `TransactionIDCheck`, refused as a one-line CLI error.
+    public static func requireTransactionIDs(on c: PGConnection) throws {
+        do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
     }
 }

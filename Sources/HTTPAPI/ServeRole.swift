@@ -39,13 +39,13 @@ public enum ServeRole {
     }
 
     public static func simulated(
-        _ options: Options, store: PostgresEventStore, files: ProjectFiles, idSalt: UInt64 = 0, logger: Logger
+        _ options: Options, store: PostgresEventStore, files: ProjectFiles, incarnation: UInt64 = 0, logger: Logger
     ) async throws -> Simulated {
         let config = try TradingAssembly.config(files, logger: logger)
         let date: NYDate
         if let d = options.date { date = d } else { date = lastTradingDay() }
-        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount, incarnation: idSalt)
-        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, idSalt: idSalt, logger: logger)
+        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount, incarnation: incarnation)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
             system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
@@ -68,7 +68,7 @@ public enum ServeRole {
         let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
         // A restart over the same ledger continues its day: ids must not repeat the first run's.
         let head = try await store.head().maxPosition
-        let sim = try await simulated(options, store: store, files: files, idSalt: UInt64(max(0, head)), logger: logger)
+        let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
         try await bootstrapPrincipals(sim.system.log, logger: logger)
         try await sim.driver.open()
         try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {

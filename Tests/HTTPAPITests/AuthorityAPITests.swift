@@ -97,12 +97,10 @@ import Testing
             try await expectAllBy("cron", kind: "service", "catalyst cycle start (cron's key)")
 
             // MCP, with the agent's key: a halt, then a resume that is only a request.
-            let peer = try MCPStdioTests.Peer(environment: [
+            let peer = try await MCPStdioTests.Peer.initialized(environment: [
                 "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",
             ])
             defer { peer.stop() }
-            _ = try await peer.request(1, "initialize", ["protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": "t", "version": "1"]])
-            try peer.send(["jsonrpc": "2.0", "method": "notifications/initialized"])
             let halt = try await peer.request(2, "tools/call", ["name": "emergency_stop", "arguments": ["reason": "agent drill"]])
             #expect((halt["result"] as? [String: Any])?["isError"] as? Bool != true, "\(halt)")
             try await expectAllBy("claude", kind: "agent", "emergency_stop over MCP")
@@ -136,12 +134,10 @@ import Testing
             let price = try #require(row.flatMap { $0["price"] }.flatMap { Double($0) })
             let trade: [String: Any] = ["symbol": symbol, "side": "long", "quantity": 10, "entry": price, "stop": price * 0.96, "target": price * 1.12]
 
-            let peer = try MCPStdioTests.Peer(environment: [
+            let peer = try await MCPStdioTests.Peer.initialized(environment: [
                 "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",
             ])
             defer { peer.stop() }
-            _ = try await peer.request(1, "initialize", ["protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": "t", "version": "1"]])
-            try peer.send(["jsonrpc": "2.0", "method": "notifications/initialized"])
             let before = try await h.count("SELECT count(*) FROM events")
 
             // Any undeclared argument is a JSON-RPC error, and nothing reaches the API.

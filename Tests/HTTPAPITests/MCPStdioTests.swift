@@ -16,6 +16,15 @@ import Testing
         let output = Pipe()
         var buffer = Data()
 
+        /// Starts `catalyst mcp` and completes the handshake (initialize, then the initialized notification).
+        static func initialized(environment: [String: String], client: String = "test") async throws -> Peer {
+            let peer = try Peer(environment: environment)
+            _ = try await peer.request(
+                1, "initialize", ["protocolVersion": "2025-03-26", "capabilities": [:] as [String: Any], "clientInfo": ["name": client, "version": "1"]])
+            try peer.send(["jsonrpc": "2.0", "method": "notifications/initialized"])
+            return peer
+        }
+
         init(environment: [String: String]) throws {
             process.executableURL = MCPStdioTests.binary
             process.arguments = ["mcp"]

@@ -39,6 +39,13 @@ public struct DeciderRunner: Sendable {
             case .appended(let r):
                 return Outcome(events: events, state: D.fold(events, from: loaded.state), receipt: r)
             case .alreadyAppended(let r):
+                // A command id the store saw on other streams is not a retry of this command: say so, rather
+                // than report this stream's state as its effect (a seeded id stream reused after a restart did).
+                if !r.streamVersions.isEmpty && r.streamVersions[stream.rawValue] == nil {
+                    throw ApplicationError.refused(
+                        code: "command_id_reused",
+                        message: "command \(context.commandID) was recorded before on \(r.streamVersions.keys.sorted().joined(separator: ", ")); nothing was appended to \(stream)")
+                }
                 // The same command ran before: its effect is in the stream; report the current state.
                 let now = try await log.load(decider, stream)
                 return Outcome(events: [], state: now.state, receipt: r)

@@ -65,10 +65,6 @@ public struct CycleService: Sendable {
         } catch let refusal as DomainRefusal {
             throw Self.map(refusal)
         }
-        // A command id the store had seen on another stream would leave this stream empty: say so, never trap.
-        guard outcome.state.status != nil else {
-            throw ApplicationError.refused(code: "cycle_not_recorded", message: "the start of cycle \(cycleID) was not recorded (its command id was used before); try again")
-        }
         return describe(outcome.state, cycleID: cycleID, alreadyStarted: outcome.events.isEmpty)
     }
 

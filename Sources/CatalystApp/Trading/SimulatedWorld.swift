@@ -13,9 +13,14 @@ public struct SimulatedWorld: Sendable {
     public let session: TradingSession
     public let seed: UInt64
 
+    /// Which run over the ledger this world is (0 first; a resumed day gives the log's head): it salts the
+    /// paper broker's ids and the trading system's id stream.
+    public let incarnation: UInt64
+
     /// `incarnation`: 0 for a first run over a ledger; a process that resumes a day gives a new value (the
     /// log's head), so its paper broker's order and execution ids differ from the first run's.
     public init(date: NYDate, seed: UInt64, symbolCount: Int = 4000, start: Date? = nil, incarnation: UInt64 = 0) throws {
+        self.incarnation = incarnation
         let calendar = NYSECalendar()
         guard let session = calendar.session(on: date) else {
             throw CatalystError.invalidInput(field: "date", reason: "\(date) is not a trading day (weekend or NYSE holiday)")

@@ -29,17 +29,15 @@ public enum TradingAssembly {
 
     /// A trading system on a simulated day. Ids come from the seed, so the same seed, date and schedule
     /// reproduce the same event stream.
-    /// `idSalt`: mixed into the id stream. A process that resumes a day on a ledger that already holds
-    /// events gives the log's head here: the same seed would otherwise hand it the command ids of the
-    /// first run's commands, which the store would take for retries and silently drop.
+    /// The world's incarnation is mixed into the id stream: a process that resumes a day on a ledger that
+    /// already holds events would otherwise reuse the first run's command ids.
     public static func simulated(
-        world: SimulatedWorld, store: PostgresEventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), idSalt: UInt64 = 0,
-        logger: Logger
+        world: SimulatedWorld, store: PostgresEventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
     ) -> TradingSystem {
         // The id stream depends on the seed and the day, so successive simulated days never reuse ids.
         let day = world.session.date
         let daySeed = world.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(day.year * 10_000 + day.month * 100 + day.day)
-        let log = EventLog(store: store, ids: SeededIDGenerator(seed: daySeed ^ (idSalt &* 0xD6E8_FEB8_6659_FD93)))
+        let log = EventLog(store: store, ids: SeededIDGenerator(seed: daySeed ^ (world.incarnation &* 0xD6E8_FEB8_6659_FD93)))
         return TradingSystem(
             log: log, broker: world.broker, market: world.market, clock: world.clock,
             configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),

@@ -69,7 +69,7 @@ struct DoctorSetup: Sendable {
     func fixer(_ log: EventLog) async -> DoctorFixer {
         let directory = PrincipalDirectory(log: log)
         var principal: AuthenticatedPrincipal?
-        _ = try? await LocalCredentials.bootstrap(log: log)  // zero configuration: the local keys at first use
+        if LocalCredentials.token(.agent) == nil { _ = try? await LocalCredentials.bootstrap(log: log) }  // zero configuration: at first use
         if let token = LocalCredentials.token(.agent) {
             do {
                 let p = try await directory.authenticate(token)

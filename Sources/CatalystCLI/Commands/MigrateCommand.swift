@@ -36,9 +36,7 @@ struct Migrate: CatalystCommand {
             for name in applied { print("applied \(name)") }
         }
         // A log restored by hand from a logical dump is refused here too, before anything is appended.
-        try await session.withConnection { c in
-            do { try TransactionIDCheck().require(on: c) } catch let v as TransactionIDCheck.Violation { throw CatalystError.refused(v.description) }
-        }
+        try await session.withConnection { c in try DatabaseTarget.requireTransactionIDs(on: c) }
         // The local keys are made at first use (serve, principals, whoami, doctor), not here: a freshly migrated
         // store stays empty, which `catalyst archive import` requires.
     }
