@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "CatalystMCP",
             dependencies: [
-                "PostgresClient",
+                "PostgresClient", "Domain",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -63,3 +63,16 @@ if [[ "${1:-}" == "--test" ]] && command -v python3 >/dev/null && ! "$root/tools
     { python3 -m venv "$root/tools/.venv" && "$root/tools/.venv/bin/pip" install -q schemathesis; } \
         || echo "warning: could not install schemathesis; the API fuzz test will be skipped" >&2
 fi
+
+# The official MCP Python client (PyPI `mcp`) drives `catalyst mcp` over stdio in
+# HTTPAPITests.MCPPythonClientTests, and Alpaca's official SDK (PyPI `alpaca-py`) reads the fake Alpaca
+# in BrokerTests.AlpacaSDKWireTests; both live in tools/.venv. Unpinned: the tests follow the current SDKs.
+if [[ "${1:-}" == "--test" ]] && command -v python3 >/dev/null; then
+    for pkg in mcp:mcp alpaca-py:alpaca; do
+        if ! "$root/tools/.venv/bin/python" -c "import ${pkg#*:}" 2>/dev/null; then
+            echo "installing ${pkg%%:*} into tools/.venv"
+            { [[ -x "$root/tools/.venv/bin/pip" ]] || python3 -m venv "$root/tools/.venv"; } && "$root/tools/.venv/bin/pip" install -q "${pkg%%:*}" \
+                || echo "warning: could not install ${pkg%%:*}; the tests that use it will be skipped" >&2
+        fi
+    done
+fi

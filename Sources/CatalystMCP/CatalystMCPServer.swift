@@ -9,13 +9,47 @@ public enum CatalystMCPServer {
     public static func run(resources: MCPResources, tools: MCPTools, local: MCPLocalTools = MCPLocalTools(), logger: Logger) async throws {
         let server = Server(
             name: "catalyst-ledger", version: "1.0.0",
-            capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+            capabilities: .init(
+                prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+        let prompts = MCPPrompts(resources: resources)
 
         await server.withMethodHandler(ListResources.self) { _ in
             .init(
                 resources: MCPResources.catalog.map {
                     Resource(name: $0.name, uri: $0.uri, description: $0.description, mimeType: "application/json")
                 })
+        }
+        await server.withMethodHandler(ListResourceTemplates.self) { _ in
+            .init(
+                templates: MCPResources.templates.map {
+                    Resource.Template(uriTemplate: $0.uri, name: $0.name, description: $0.description, mimeType: "application/json")
+                })
+        }
+        await server.withMethodHandler(ListPrompts.self) { _ in
+            .init(
+                prompts: MCPPrompts.specs.map { spec in
+                    Prompt(
+                        name: spec.name, title: spec.title, description: spec.description,
+                        arguments: spec.arguments.map { .init(name: $0.name, description: $0.description, required: $0.required) })
+                })
+        }
+        await server.withMethodHandler(GetPrompt.self) { params in
+            do {
+                let (description, parts) = try await prompts.get(params.name, arguments: params.arguments ?? [:])
+                return .init(
+                    description: description,
+                    messages: parts.map { part in
+                        switch part {
+                        case .text(let text): .user(.text(text: text))
+                        case .resource(let uri, let json): .user(.resource(resource: .text(json, uri: uri, mimeType: "application/json")))
+                        }
+                    })
+            } catch let failure as MCPResources.Failure {
+                throw MCPError.invalidParams(failure.description)
+            } catch {
+                logger.error("prompt failed", metadata: ["prompt": "\(params.name)", "error": "\(error)"])
+                throw MCPError.internalError("prompt \(params.name) failed: \(error)")
+            }
         }
         await server.withMethodHandler(ReadResource.self) { params in
             do {
@@ -46,10 +80,10 @@ public enum CatalystMCPServer {
             do {
                 let arguments = (params.arguments ?? [:]).mapValues(plain)
                 let answer = isLocal ? try await local.call(params.name, arguments: arguments) : try await tools.call(params.name, arguments: arguments)
-                return .init(content: [.text(answer)], isError: false)
+                return .init(content: [.text(text: answer, annotations: nil, _meta: nil)], isError: false)
             } catch {
                 // A refusal is a tool result with isError, readable by the model (MCP's convention for tool failures).
-                return .init(content: [.text("\(error)")], isError: true)
+                return .init(content: [.text(text: "\(error)", annotations: nil, _meta: nil)], isError: true)
             }
         }
 

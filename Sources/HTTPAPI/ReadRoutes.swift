@@ -41,6 +41,11 @@ struct ReadRoutes {
         api.get("/api/v1/orders", .readViews) { request, _ in
             let q = Query(request)
             let limit = try q.int("limit", default: 100, in: 1...1000)
+            if let cycle = q["cycle_id"] {
+                // One cycle's orders (the dashboard's cycle view), oldest first; `status` does not combine with it.
+                guard q["status"] == nil else { throw APIError.invalid(field: "status", reason: "does not combine with cycle_id") }
+                return JSONBody.raw(try await backend.rows("SELECT * FROM v_orders_status WHERE cycle_id = $1 ORDER BY requested_at LIMIT \(limit)", [cycle]))
+            }
             switch q["status"] {
             case nil:
                 return JSONBody.raw(try await backend.rows("SELECT * FROM v_orders_status ORDER BY requested_at DESC LIMIT \(limit)"))
@@ -69,6 +74,20 @@ struct ReadRoutes {
                 throw APIError.notFound("no risk day has been opened yet")
             }
             return JSONBody.raw(row)
+        }
+        api.get("/api/v1/risk/exposure", .readViews) { _, _ in
+            // The latest risk day's exposure by symbol and by sector, each row with its cap.
+            let day = "(SELECT max(trading_date) FROM v_risk_state WHERE account = $1)"
+            let sql = """
+                SELECT (SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') FROM v_risk_exposure_by_symbol s WHERE s.account = $1 AND s.trading_date = \(day)) AS by_symbol,
+                       (SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') FROM v_risk_exposure_by_sector s WHERE s.account = $1 AND s.trading_date = \(day)) AS by_sector
+                """
+            return JSONBody.raw(try await backend.row(sql, [backend.system.account.rawValue]) ?? Data("{}".utf8))
+        }
+        api.get("/api/v1/doctor/activity", .readViews) { request, _ in
+            // Doctor Claude's latest observations, decisions and actions (claude_activity_log, newest first).
+            let limit = try Query(request).int("limit", default: 20, in: 1...500)
+            return JSONBody.raw(try await backend.rows("SELECT * FROM claude_activity_log LIMIT \(limit)"))
         }
         api.get("/api/v1/risk/violations", .readViews) { request, _ in
             let date = try Query(request).date("date") ?? backend.system.tradingDate(backend.system.clock.now())

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/v2/positions`, `/v2/account` and `/v2/account/activities/FILL` (trading.md §3.5, §3.6, §3.8).
+/// `/v2/positions` (list, one, close one, close all), `/v2/account` and `/v2/account/activities/FILL` (trading.md §3.5, §3.6, §3.8).
 struct AccountRoutes: FakeAlpacaRouteGroup {
     let state: FakeTradingState
 
@@ -20,10 +20,22 @@ struct AccountRoutes: FakeAlpacaRouteGroup {
                 return FakeResponse.json(b.positionJSON(p))
             }
         }
+        router.delete("/v2/positions/:symbol") { request, context in
+            let q = Query(request)
+            return respond(state.closePosition(symbol: context.parameters.get("symbol") ?? "", qty: q["qty"], percentage: q["percentage"]))
+        }
+        router.delete("/v2/positions") { request, _ in
+            respond(state.closeAll(cancelOrders: Query(request)["cancel_orders"]?.lowercased() == "true"))
+        }
         router.get("/v2/account") { _, _ in state.book.withLock { FakeResponse.json($0.accountJSON()) } }
         router.get("/v2/account/activities/:type") { request, context in
             activities(type: context.parameters.get("type") ?? "", Query(request))
         }
+    }
+
+    func respond(_ a: FakeTradingState.Answer) -> Response {
+        guard let body = a.body else { return Response(status: .init(code: a.status)) }
+        return FakeResponse.json(body, status: a.status)
     }
 
     /// `after`/`until` (exclusive), `date`, `direction` (default desc), `page_size` ≤ 100 (default

@@ -63,7 +63,7 @@ struct OrderRoutes: FakeAlpacaRouteGroup {
             let limit = try q.int("limit", default: 50, range: 1...500)
             let after = try q.date("after")
             let until = try q.date("until")
-            let nested = q["nested"] == "true"
+            let nested = q["nested"]?.lowercased() == "true"  // alpaca-py sends Python's `True`
             let symbols = q.symbols.map(Set.init)
             return state.book.withLock { b in
                 var list = b.orders.filter { o in
