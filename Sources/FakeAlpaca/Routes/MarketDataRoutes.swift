@@ -114,8 +114,9 @@ struct MarketDataRoutes: FakeAlpacaRouteGroup {
             ("t", w.time(b.start)), ("o", w.price(b.open)), ("h", w.price(b.high)), ("l", w.price(b.low)), ("c", w.price(b.close)),
             ("v", .number(String(b.volume))),
         ]
-        if let n = b.tradeCount { fields.append(("n", .number(String(n)))) }
-        if let vw = b.vwap { fields.append(("vw", w.price(vw))) }
+        // Alpaca always sends both (alpaca-py's Bar requires them); unknown is null, never absent.
+        fields.append(("n", b.tradeCount.map { .number(String($0)) } ?? .null))
+        fields.append(("vw", b.vwap.map { w.price($0) } ?? .null))
         return .object(fields)
     }
 }

@@ -53,7 +53,7 @@ struct OrderRoutes: FakeAlpacaRouteGroup {
     }
 
     /// `status` open|closed|all (default open), `limit` ≤ 500 (default 50), `after`/`until`
-    /// (exclusive, by submission time), `direction` (default desc), `nested`, `symbols`.
+    /// (exclusive, by submission time), `direction` (default desc), `nested`, `symbols`, `side`.
     func list(_ q: Query) -> Response {
         do {
             let status = q["status"] ?? "open"
@@ -65,11 +65,15 @@ struct OrderRoutes: FakeAlpacaRouteGroup {
             let until = try q.date("until")
             let nested = q["nested"]?.lowercased() == "true"  // alpaca-py sends Python's `True`
             let symbols = q.symbols.map(Set.init)
+            let side = q["side"]
+            guard side == nil || ["buy", "sell"].contains(side!) else {
+                return FakeResponse.error(status: 422, code: 40_010_001, message: "invalid side \(side!)")
+            }
             return state.book.withLock { b in
                 var list = b.orders.filter { o in
                     (status == "all" || (status == "open") == o.isOpen) && (after.map { o.createdAt > $0 } ?? true)
                         && (until.map { o.createdAt < $0 } ?? true) && (symbols.map { $0.contains(o.symbol) } ?? true)
-                        && (!nested || o.parentID == nil)
+                        && (!nested || o.parentID == nil) && (side.map { o.side == $0 } ?? true)
                 }
                 list.sort { $0.createdAt == $1.createdAt ? $0.id < $1.id : $0.createdAt < $1.createdAt }
                 if q["direction"] != "asc" { list.reverse() }

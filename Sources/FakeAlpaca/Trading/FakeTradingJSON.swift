@@ -73,7 +73,10 @@ extension FakeTradingState.Book {
     }
 
     /// A stable UUID-shaped asset id per symbol.
-    func assetID(_ symbol: String) -> String {
+    func assetID(_ symbol: String) -> String { Self.assetID(symbol) }
+
+    /// The one asset id of a symbol: orders, positions and `/v2/assets` all answer it.
+    static func assetID(_ symbol: String) -> String {
         var h: UInt64 = 1_469_598_103_934_665_603
         for b in symbol.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
         let hex = String(h, radix: 16)

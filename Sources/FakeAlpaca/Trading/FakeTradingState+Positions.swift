@@ -31,7 +31,10 @@ extension FakeTradingState {
         let symbols = book.withLock { b in b.positions.keys.sorted().filter { b.positions[$0]?.quantity != 0 } }
         let results: [JSONValue] = symbols.map { symbol in
             let answer = closePosition(symbol: symbol, qty: nil, percentage: nil)
-            return .object([("symbol", .string(symbol)), ("status", .number(String(answer.status))), ("body", answer.body ?? .null)])
+            var entry: [(String, JSONValue)] = [("symbol", .string(symbol)), ("status", .number(String(answer.status)))]
+            if answer.status == 200, case .object(let fields)? = answer.body, let id = fields.first(where: { $0.0 == "id" })?.1 { entry.append(("order_id", id)) }
+            entry.append(("body", answer.body ?? .object([])))
+            return .object(entry)
         }
         return Answer(status: 207, body: .array(results))
     }
