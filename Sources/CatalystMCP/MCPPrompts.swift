@@ -187,6 +187,11 @@ public struct MCPPrompts: Sendable {
         default:
             throw MCPResources.Failure.badParameter("name", "unknown prompt \(name)")
         }
+        // The text names every resource it embeds, exactly as read, so the prompt can be re-read by hand.
+        let embedded = parts.compactMap { part -> String? in if case .resource(let uri, _) = part { uri } else { nil } }
+        if case .text(let text)? = parts.first, !embedded.isEmpty {
+            parts[0] = .text(text + "\n\nEmbedded below, as read now: " + embedded.joined(separator: ", ") + ".")
+        }
         return (spec.description, parts)
     }
 

@@ -39,7 +39,8 @@ public struct MCPResources: Sendable {
         self.clock = clock
     }
 
-    /// Read as they are: no parameters.
+    /// Listed by `resources/list`: those with no parameters, and the seeds' key resources (seed 000
+    /// §9.3.4) at their defaults; the ones with parameters are also templates.
     public static let catalog: [Entry] = [
         .init(uri: "trading-cycle://current", name: "Current cycle", description: "The running cycle, else the latest, with its funnel."),
         .init(uri: "trading-cycle://performance", name: "Performance", description: "Performance by period: day, week, month, all."),
@@ -48,6 +49,9 @@ public struct MCPResources: Sendable {
         .init(uri: "positions://summary", name: "Positions summary", description: "Counts and P&L of open and closed positions."),
         .init(uri: "risk://limits", name: "Risk limits", description: "The risk limits of the latest risk day."),
         .init(uri: "risk://exposure", name: "Exposure", description: "Exposure by symbol and by sector on the latest risk day."),
+        .init(uri: "news://catalysts", name: "Catalysts", description: "The news catalysts of the latest cycle's candidates."),
+        .init(uri: "risk://violations", name: "Risk denials", description: "Risk denials of the latest risk day with their reasons."),
+        .init(uri: "reports://daily", name: "Daily report", description: "The latest risk day's performance, risk and cycle count."),
     ]
 
     /// URI templates (RFC 6570): every parameter is optional unless it is in the path.

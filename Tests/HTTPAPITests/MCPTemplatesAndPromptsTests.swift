@@ -63,7 +63,7 @@ import Testing
             #expect(listed.contains("trading-cycle://history{?limit,hours}") && listed.contains("events://stream/{id}{?after,limit}"))
             let plain = try await peer.request(3, "resources/list")
             let uris = ((plain["result"] as? [String: Any])?["resources"] as? [[String: Any]] ?? []).compactMap { $0["uri"] as? String }
-            #expect(!uris.contains { $0.contains("{") } && uris.contains("positions://active"))
+            #expect(!uris.contains { $0.contains("{") } && uris.contains("positions://active") && uris.contains("reports://daily"))
 
             // Function 1: the losers, newest first, in the seed's own spelling too.
             for (id, uri) in [(4, "positions://history?limit=5&status=closed&pnl=negative"), (5, "positions://history?limit=5&status=closed&pnl<0")] {
