@@ -28,19 +28,25 @@ struct AppendBench: CatalystCommand {
 
         // One event per transaction, one writer.
         var sw = Stopwatch()
+        var bar = ProgressLine("one event per transaction", unit: "events")
         for i in 0..<singleEvents {
             let s = "single-\(i % 1000)"
             _ = try await store.append(to: s, expected: .any, events: BenchEvents.make(stream: s, count: 1))
+            bar.update(done: i + 1, total: singleEvents)
         }
+        bar.finish()
         print("1 event / transaction      \(rate(singleEvents, sw.seconds))")
 
         var batched: [Int: Double] = [:]
         for size in [100, 1000] {
             sw = Stopwatch()
+            bar = ProgressLine("batches of \(size)", unit: "events")
             for b in 0..<(events / size) {
                 let s = "batch\(size)-\(b)"
                 _ = try await store.append(to: s, expected: .noStream, events: BenchEvents.make(stream: s, count: size))
+                bar.update(done: (b + 1) * size, total: events / size * size)
             }
+            bar.finish()
             batched[size] = Double(events) / sw.seconds
             print("batch of \(size)".padding(toLength: 27, withPad: " ", startingAt: 0) + rate(events, sw.seconds))
         }

@@ -14,7 +14,7 @@ enum BenchLog {
         var mix: [String: Int] = [:]
         let sw = Stopwatch()
         var appended = 0
-        var lastReport = 0
+        let bar = ProgressLine("generating the simulated log", unit: "events")
         while appended < count {
             let day = try sim.nextDay()
             for batch in day { for e in batch.events { mix[e.event.eventType, default: 0] += 1 } }
@@ -22,11 +22,9 @@ enum BenchLog {
                 _ = try await store.append(request)
                 appended += request.events.count
             }
-            if Terminal.isInteractive, appended - lastReport >= 100_000 {
-                lastReport = appended
-                Terminal.note("  … \(appended) events")
-            }
+            bar.update(done: appended, total: count)
         }
+        bar.finish(done: appended, total: count)
         return (mix, sw.seconds)
     }
 

@@ -27,11 +27,14 @@ struct Archive: AsyncParsableCommand {
         func execute() async throws {
             let target = try DatabaseTarget.resolve()
             try await target.requireMigrated(files: try ProjectFiles.locate())
-            let options = ArchiveExporter.Options(
+            var options = ArchiveExporter.Options(
                 before: before, directory: URL(fileURLWithPath: dir), eventsPerSegment: segmentEvents, previous: after.map { URL(fileURLWithPath: $0) })
+            let bar = ProgressLine("exporting", unit: "events")
+            options.progress = { done, total in bar.update(done: Int(done), total: Int(total)) }
             let report = try await PGSession(conninfo: target.conninfo, name: "archive-export").withConnection { c in
                 try ArchiveExporter.export(options, on: c)
             }
+            bar.finish(done: Int(report.manifest.eventCount), total: Int(report.manifest.eventCount))
             let m = report.manifest
             print(
                 "archive written to \(dir): \(m.eventCount) events (seq \(m.firstSeq)…\(m.lastSeq)) in \(m.segments.count) segment(s), "

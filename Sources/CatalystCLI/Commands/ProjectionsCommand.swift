@@ -64,7 +64,10 @@ struct Projections: AsyncParsableCommand {
                     try await PGSession(conninfo: target.conninfo).withConnection { c in try ProjectionStatusReport.requestRebuild(name: engine.definition.name, on: c) }
                     try await waitUntilLive(engine.definition.name, since: started, conninfo: target.conninfo)
                 } else {
-                    try await engine.rebuildNow()
+                    let head = Int(try await PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "rebuild-head")).head().maxPosition)
+                    let bar = ProgressLine("rebuilding \(engine.definition.name)", unit: "events")
+                    try await engine.rebuildNow { position in bar.update(done: Int(position), total: head) }
+                    bar.finish(done: head, total: head)
                 }
                 print(String(format: "rebuilt %@ in %.1f s", engine.definition.name, Date().timeIntervalSince(started)))
             }

@@ -37,14 +37,23 @@ struct Replay: AsyncParsableCommand {
             let target = try DatabaseTarget.resolve()
             try await target.requireMigrated(files: try ProjectFiles.locate())
             let store = PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "replay-label"))
-            let source: LabelRun.Batches
+            let log: LabelRun.Batches
             if archive.isEmpty {
-                source = LabelRun.table(store)
+                log = LabelRun.table(store)
             } else {
-                source = LabelRun.continuous(try await ContinuousLog.open(archives: archive.map { URL(fileURLWithPath: $0) }, store: store))
+                log = LabelRun.continuous(try await ContinuousLog.open(archives: archive.map { URL(fileURLWithPath: $0) }, store: store))
+            }
+            // Progress by global position against the log's head (archives hold the positions below the table's).
+            let head = Int(try await store.head().maxPosition)
+            let bar = ProgressLine("replaying the log", unit: "events")
+            let source: LabelRun.Batches = {
+                let batch = try await log()
+                if let last = batch?.last { bar.update(done: Int(last.position), total: head) }
+                return batch
             }
             let watch = Stopwatch()
             let fold = try await LabelRun.fold(source, labeller: Labeller(barriers: spec, from: fromDate, to: toDate))
+            bar.finish(done: head, total: head)
             let folded = watch.seconds
             let rows = fold.labeller.rows()
             let labelled = watch.seconds

@@ -42,12 +42,13 @@ struct Session: AsyncParsableCommand {
             try await target.requireMigrated(files: files)
             var logger = Logger(label: "catalyst.session")
             logger.logLevel = .warning
-            let bar = ProgressLine("simulated day")
+            let bar = ProgressLine("simulated day", unit: "minutes")
             let report = try await SessionRole.run(
                 .init(date: day, seed: seed, speed: pace, symbolCount: symbols), conninfo: target.conninfo, files: files, logger: logger
             ) { p in
-                bar.update(done: p.minute, total: p.minutes, detail: "\(p.at.formatted(date: .omitted, time: .shortened)) ET cycles \(p.cycles)")
+                bar.update(done: p.minute, total: p.minutes, detail: "\(Self.newYork(p.at)) ET, cycles \(p.cycles)")
             }
+            bar.finish(detail: "\(report.cycles) cycles")
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -56,6 +57,15 @@ struct Session: AsyncParsableCommand {
                 DayReportPrinter.print(report)
             }
         }
+    }
+}
+
+extension Session.Run {
+    /// `HH:mm` on the New York clock, whatever this machine's time zone.
+    static func newYork(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .omitted, time: .shortened)
+        style.timeZone = TimeZone(identifier: "America/New_York")!
+        return date.formatted(style)
     }
 }
 

@@ -48,6 +48,9 @@ enum Terminal {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
 
-    /// True when stdout is a terminal (progress lines are shown only then).
+    /// True when stdout is a terminal.
     static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// True when stderr is a terminal: progress rewrites one line there, else prints plain lines.
+    static var isErrorInteractive: Bool { isatty(STDERR_FILENO) == 1 }
 }

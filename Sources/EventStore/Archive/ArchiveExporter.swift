@@ -22,6 +22,8 @@ public enum ArchiveExporter {
         /// Continue after this earlier archive of the same store instead of starting at seq 1.
         public var previous: URL?
         public var compressionLevel: Int32
+        /// Told (events exported, events to export) every 10,000 events.
+        public var progress: (@Sendable (Int64, Int64) -> Void)?
 
         public init(before: String, directory: URL, eventsPerSegment: Int = 100_000, previous: URL? = nil, compressionLevel: Int32 = 0) {
             self.before = before
@@ -58,7 +60,7 @@ public enum ArchiveExporter {
                     directory: options.directory, eventsPerSegment: options.eventsPerSegment, level: options.compressionLevel,
                     startHash: plan.startHash)
                 defer { written = sink.files }
-                try copyEvents(plan, into: &sink, on: c)
+                try copyEvents(plan, into: &sink, on: c, progress: options.progress)
                 let manifest = try sink.finish(plan: plan)
                 return Report(
                     manifest: manifest, unsealedBeforeCutoff: plan.unsealedBeforeCutoff, deferredBeforeCutoff: plan.deferredBeforeCutoff,
@@ -77,7 +79,9 @@ public enum ArchiveExporter {
 
     /// Streams the planned seq range out of PostgreSQL with COPY and into the segments, checking density,
     /// reader order and every chain link on the way.
-    private static func copyEvents(_ plan: ExportPlan, into sink: inout SegmentSink, on c: PGConnection) throws {
+    private static func copyEvents(
+        _ plan: ExportPlan, into sink: inout SegmentSink, on c: PGConnection, progress: (@Sendable (Int64, Int64) -> Void)? = nil
+    ) throws {
         let ts = #"'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"#
         // The bounds are integers this code computed, not input; COPY takes no bind parameters.
         let sql = """
@@ -115,6 +119,7 @@ public enum ArchiveExporter {
             previous = link
             lastCursor = archived.event.cursor
             expected += 1
+            if let progress, (expected - plan.firstSeq) % 10_000 == 0 { progress(expected - plan.firstSeq, plan.lastSeq - plan.firstSeq + 1) }
         }
         guard expected == plan.lastSeq + 1 else {
             throw ArchiveError.corrupt(file: "events table", seq: expected, reason: "the sealed event is missing from the log; run `catalyst audit verify`")

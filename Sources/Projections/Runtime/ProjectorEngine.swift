@@ -62,14 +62,15 @@ public struct ProjectorEngine: Sendable {
     /// Rebuilds from the start of the log into the shadow schema and swaps it in; returns once the rebuilt
     /// tables are live and hold every event committed before the call (it waits while an older open
     /// transaction holds the read horizon back). Takes the lock itself (waiting while another instance holds it).
-    public func rebuildNow() async throws {
+    /// `progress` gets the global position reached after each batch.
+    public func rebuildNow(progress: (@Sendable (Int64) -> Void)? = nil) async throws {
         let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)") { c in try TransactionIDCheck().requireIfStore(on: c) }
         defer { Task { await session.close() } }
         while !(try await session.withConnection { c in try ProjectionLock.tryAcquire(c, name: name) }) {
             try await Task.sleep(for: standbyInterval)
         }
         let target = try await session.withConnection { c in try PostgresEventStore.catchUpTarget(on: c) }
-        try await rebuild(session, resume: false, reaching: target)
+        try await rebuild(session, resume: false, reaching: target, progress: progress)
     }
 
     private func storeIdentity(_ session: PGSession) async throws -> StoreIdentity {
@@ -92,7 +93,9 @@ public struct ProjectorEngine: Sendable {
 
     /// `reaching`: a catch-up target (`PostgresEventStore.catchUpTarget`); without one the rebuild swaps in
     /// at the read horizon and the live follower takes it from there.
-    private func rebuild(_ session: PGSession, resume: Bool, reaching target: UInt64? = nil) async throws {
+    private func rebuild(
+        _ session: PGSession, resume: Bool, reaching target: UInt64? = nil, progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws {
         let store = try await storeIdentity(session)
         let def = definition
         let shadow = try await session.withConnection { c -> CheckpointSQL.Checkpoint? in
@@ -107,7 +110,10 @@ public struct ProjectorEngine: Sendable {
         while true {
             if stopping { return }
             let applied = try await applyNext(session, schema: def.shadowSchema, after: &cursor, limit: rebuildBatchSize)
-            guard applied == 0 else { continue }
+            guard applied == 0 else {
+                progress?(cursor.position)
+                continue
+            }
             guard let target, !PostgresEventStore.hasReached(target, cursor) else { break }
             try await Task.sleep(for: .seconds(PostgresEventStore.catchUpPollSeconds))
         }
