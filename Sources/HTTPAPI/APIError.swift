@@ -8,9 +8,31 @@ public struct APIError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
-    public var details: [String: String]
+    public var details: [String: Detail]
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, details: [String: String] = [:]) {
+    /// A detail's value, typed as JSON: a flag is a boolean and a count a number, never their text.
+    public enum Detail: Sendable, Equatable, Encodable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+        case string(String)
+        case bool(Bool)
+        case int(Int)
+        case strings([String])
+
+        public init(stringLiteral value: String) { self = .string(value) }
+        public init(booleanLiteral value: Bool) { self = .bool(value) }
+        public init(integerLiteral value: Int) { self = .int(value) }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .string(let s): try c.encode(s)
+            case .bool(let b): try c.encode(b)
+            case .int(let i): try c.encode(i)
+            case .strings(let a): try c.encode(a)
+            }
+        }
+    }
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, details: [String: Detail] = [:]) {
         self.status = status
         self.code = code
         self.message = message
@@ -20,10 +42,10 @@ public struct APIError: Error, Sendable, Equatable {
     static func malformedJSON(_ reason: String) -> APIError { APIError(.badRequest, code: "malformed_json", message: "the request body is not valid JSON: \(reason)") }
 
     static func invalid(field: String, reason: String) -> APIError {
-        APIError(.unprocessableContent, code: "invalid_field", message: "\(field): \(reason)", details: ["field": field])
+        APIError(.unprocessableContent, code: "invalid_field", message: "\(field): \(reason)", details: ["field": .string(field)])
     }
 
-    static let tooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "the request body exceeds 65536 bytes", details: ["limit": "65536"])
+    static let tooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "the request body exceeds 65536 bytes", details: ["limit": 65536])
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: what) }
 
@@ -35,15 +57,15 @@ public struct APIError: Error, Sendable, Equatable {
         case .invalid(let field, let reason): return .invalid(field: field, reason: reason)
         case .refused(let code, let message): return APIError(.conflict, code: code, message: message)
         case .notFound(let what): return .notFound(what)
-        case .contention(let stream): return APIError(.conflict, code: "contention", message: error.description, details: ["stream": stream])
+        case .contention(let stream): return APIError(.conflict, code: "contention", message: error.description, details: ["stream": .string(stream)])
         case .unavailable(let what, let retryable):
-            return APIError(.serviceUnavailable, code: "unavailable", message: what, details: ["retryable": String(retryable)])
+            return APIError(.serviceUnavailable, code: "unavailable", message: what, details: ["retryable": .bool(retryable)])
         case .unauthenticated(let why):
             return APIError(.unauthorized, code: "unauthorized", message: why)
         case .forbidden(let capability, let principal):
             return APIError(
                 .forbidden, code: "forbidden", message: "\(principal.rawValue) may not do this: it needs the capability \(capability.rawValue)",
-                details: ["capability": capability.rawValue, "principal": principal.rawValue])
+                details: ["capability": .string(capability.rawValue), "principal": .string(principal.rawValue)])
         }
     }
 
@@ -52,7 +74,7 @@ public struct APIError: Error, Sendable, Equatable {
             struct Inner: Encodable {
                 var code: String
                 var message: String
-                var details: [String: String]
+                var details: [String: Detail]
             }
             var error: Inner
         }

@@ -26,16 +26,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let e as ApplicationError: return APIError.from(e)
         case let r as DomainRefusal: return APIError(.conflict, code: r.code, message: r.message)
         case let b as BrokerError where b.isRetryable:
-            return APIError(.serviceUnavailable, code: "unavailable", message: b.description, details: ["retryable": "true"])
+            return APIError(.serviceUnavailable, code: "unavailable", message: b.description, details: ["retryable": true])
         case let a as AlpacaError where Self.peerFailed(a):
             // Market data and the clock come from Alpaca too: its outage is a failing peer, not our bug.
-            return APIError(.serviceUnavailable, code: "unavailable", message: a.description, details: ["retryable": "true"])
+            return APIError(.serviceUnavailable, code: "unavailable", message: a.description, details: ["retryable": true])
         case let p as PGError where DatabaseRefusal(p) != nil:
             let refusal = DatabaseRefusal(p)!
             logger.error("database refused the request", metadata: ["path": "\(request.uri.path)", "error": "\(p)"])
             return APIError(
                 .serviceUnavailable, code: "database_unavailable", message: refusal.message,
-                details: ["sqlstate": p.sqlState ?? "", "retryable": "true"])
+                details: ["sqlstate": .string(p.sqlState ?? ""), "retryable": true])
         case let h as HTTPError:
             switch h.status {
             case .notFound: return .notFound("no route for \(request.method) \(request.uri.path)")

@@ -45,7 +45,7 @@ struct TradeRoutes {
         case .awaitingApproval(let id): return try JSONBody.response(["status": "awaiting_approval", "approval_id": id.rawValue], status: .accepted)
         case .denied(let reasons):
             throw APIError(.unprocessableContent, code: "risk_denied", message: "risk denied the trade: \(reasons.joined(separator: ", "))",
-                details: ["reasons": reasons.joined(separator: ",")])
+                details: ["reasons": .strings(reasons)])
         }
     }
 
