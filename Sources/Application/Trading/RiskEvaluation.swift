@@ -20,6 +20,14 @@ public struct RiskEvaluation: Sendable {
     public struct Inputs: Sendable {
         public var account: AccountSnapshot
         public var dailyBars: [Symbol: [Bar]]
+        /// The candidates' quotes at the decision: where each entry stands against the market (`EntryPlan`).
+        public var snapshots: [Symbol: MarketSnapshot] = [:]
+
+        /// The price an entry of `side` would meet now: the ask for a buy, the bid for a sell, else the last.
+        public func marketPrice(_ symbol: Symbol, side: PositionSide) -> Price? {
+            guard let s = snapshots[symbol] else { return nil }
+            return (side == .long ? s.ask : s.bid) ?? s.lastPrice
+        }
     }
 
     func inputs(for symbols: [Symbol], held: [Symbol], now: Date) async throws -> Inputs {
@@ -29,7 +37,8 @@ public struct RiskEvaluation: Sendable {
         }
         let all = Array(Set(symbols + held))
         let bars = try await system.market.dailyBars(for: all, from: NYDate(now).adding(days: -45), asOf: now)
-        return Inputs(account: account, dailyBars: bars)
+        let snapshots = try await system.market.snapshots(for: symbols, asOf: now)
+        return Inputs(account: account, dailyBars: bars, snapshots: snapshots)
     }
 
     public func evaluate(
@@ -57,7 +66,8 @@ public struct RiskEvaluation: Sendable {
             approvalID: approvalID, cycleID: cycle.cycleID, signalID: input.signalID, proposal: input.proposal,
             entryType: system.configuration.entryType, timeInForce: system.configuration.entryTimeInForce, clientOrderID: client,
             riskPerTrade: cycle.riskPerTrade, maxPositions: cycle.maxPositions, account: inputs.account, correlations: correlations, tradable: security?.tradable ?? false,
-            shortable: security?.shortable ?? false, supervised: cycle.sessionMode == .supervised, now: context.now, session: session)
+            shortable: security?.shortable ?? false, supervised: cycle.sessionMode == .supervised, now: context.now, session: session,
+            marketPrice: inputs.marketPrice(symbol, side: input.proposal.side), entryStyle: .breakout)
         let outcome: DeciderRunner.Outcome<Risk>
         do {
             outcome = try await system.runner.run(Risk.self, desk.stream(date), context: context) { _ in .evaluate(evaluation) }

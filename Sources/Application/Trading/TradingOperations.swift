@@ -79,7 +79,7 @@ public struct TradingOperations: Sendable {
             approvalID: approvalID, cycleID: nil, signalID: nil, proposal: proposal, entryType: system.configuration.entryType,
             timeInForce: system.configuration.entryTimeInForce, clientOrderID: client, requestedQuantity: r.quantity.map(Quantity.init),
             account: inputs.account, tradable: security?.tradable ?? false, shortable: security?.shortable ?? false, supervised: !human, now: now,
-            session: session)
+            session: session, marketPrice: inputs.marketPrice(symbol, side: side))
         let outcome: DeciderRunner.Outcome<Risk>
         do {
             outcome = try await system.runner.run(Risk.self, desk.stream(date), context: context) { _ in .evaluate(evaluation) }

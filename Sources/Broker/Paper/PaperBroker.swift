@@ -27,6 +27,9 @@ public final class PaperBroker: Broker {
     /// The broker's clock.
     public var now: Date { book.withLock { $0.now } }
 
+    /// The cash the broker started with.
+    public var startingCash: Money { book.withLock { $0.configuration.startingCash } }
+
     /// Moves the clock forward to `time` (earlier times are ignored), filling working orders against
     /// the feed, activating bracket legs, and expiring `day` orders if the session's close is passed.
     /// Returns the executions that happened, oldest first (they are also in the `fills` feed).
@@ -36,6 +39,9 @@ public final class PaperBroker: Broker {
     /// Starts the next regular session (call it before the next day's first `advance`): orders
     /// accepted while closed start working at its open; `day` orders expire at its close.
     public func beginSession(_ session: PaperSession) { book.withLock { $0.begin(session) } }
+
+    /// Takes back the ledger's positions, cash and open orders after a restart (see `PaperAdoption`).
+    public func adopt(_ adoption: PaperAdoption) { book.withLock { $0.adopt(adoption) } }
 
     public func submit(_ intent: OrderIntent) async throws(BrokerError) -> BrokerSubmitOutcome {
         try book.withLock { (b: inout PaperBook) throws(BrokerError) in try b.submit(intent) }

@@ -48,8 +48,8 @@ enum EventCatalogue {
 
         entry(Risk.DayOpened.self, .risk) { .risk(.dayOpened($0)) },
         entry(Risk.ParametersChanged.self, .risk) { .risk(.parametersChanged($0)) },
-        entry(Risk.Approved.self, .risk, upcasters: [Upcasters.riskDecisionV1toV2]) { .risk(.approved($0)) },
-        entry(Risk.Denied.self, .risk, upcasters: [Upcasters.riskDecisionV1toV2]) { .risk(.denied($0)) },
+        entry(Risk.Approved.self, .risk, upcasters: [Upcasters.riskDecisionV1toV2, Upcasters.riskDecisionV2toV3]) { .risk(.approved($0)) },
+        entry(Risk.Denied.self, .risk, upcasters: [Upcasters.riskDecisionV1toV2, Upcasters.riskDecisionV2toV3]) { .risk(.denied($0)) },
         entry(Risk.ApprovalReleased.self, .risk) { .risk(.approvalReleased($0)) },
         entry(Risk.FillRecorded.self, .risk) { .risk(.fillRecorded($0)) },
         entry(Risk.MarksRecorded.self, .risk) { .risk(.marksRecorded($0)) },

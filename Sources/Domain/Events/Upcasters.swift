@@ -42,4 +42,11 @@ public enum Upcasters {
         guard case .object = v1 else { throw UpcastError("risk decision v1 is not an object") }
         return v1
     }
+
+    /// `risk.approved`/`risk.denied` v3 add `inputs.market_price` (the market an entry was planned
+    /// against, `EntryPlan`); a v2 decision reads with it absent, which re-decides exactly as it was decided.
+    public static let riskDecisionV2toV3 = Upcaster(from: 2) { v2 in
+        guard case .object = v2 else { throw UpcastError("risk decision v2 is not an object") }
+        return v2
+    }
 }

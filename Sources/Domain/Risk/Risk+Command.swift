@@ -90,13 +90,21 @@ extension Risk {
         public var now: Date
         /// Today's session from the exchange calendar; nil on a closed day.
         public var session: TradingSession?
+        /// The ask (long) or bid (short), else the last price, at the decision: where the entry stands
+        /// against the market (`EntryPlan`). Nil: the proposal's scan price.
+        public var marketPrice: Price?
+        /// A pattern signal's breakout level, or a limit (manual trades): see `EntryPlan`.
+        public var entryStyle: EntryStyle
 
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, proposal: TradeProposal, entryType: OrderType = .limit,
             timeInForce: TimeInForce = .day, clientOrderID: ClientOrderID, requestedQuantity: Quantity? = nil,
             riskPerTrade: DecimalValue? = nil, maxPositions: Int? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [],
-            tradable: Bool = true, shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?
+            tradable: Bool = true, shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?,
+            marketPrice: Price? = nil, entryStyle: EntryStyle = .limit
         ) {
+            self.marketPrice = marketPrice
+            self.entryStyle = entryStyle
             self.supervised = supervised
             self.approvalID = approvalID
             self.cycleID = cycleID

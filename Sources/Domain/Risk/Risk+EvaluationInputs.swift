@@ -25,6 +25,10 @@ extension Risk {
         public var tradable: Bool
         public var shortable: Bool
         public var session: TradingSession?
+        /// The market price the entry was planned against (absent on decisions recorded before `EntryPlan`).
+        public var marketPrice: Price?
+        /// `breakout` for a pattern signal's entry; absent: a limit (every decision recorded before `EntryPlan`).
+        public var entryStyle: EntryStyle?
 
         public init(_ e: Evaluation) {
             symbol = e.proposal.symbol
@@ -45,6 +49,8 @@ extension Risk {
             tradable = e.tradable
             shortable = e.shortable
             session = e.session
+            marketPrice = e.marketPrice ?? e.proposal.features.price
+            entryStyle = e.entryStyle == .limit ? nil : e.entryStyle
         }
 
         /// The evaluation these inputs came from, for the decision `approvalID` taken at `now`.
@@ -60,7 +66,8 @@ extension Risk {
                 approvalID: approvalID, cycleID: cycleID, signalID: signalID, proposal: proposal, entryType: entryType,
                 timeInForce: timeInForce, clientOrderID: clientOrderID, requestedQuantity: requestedQuantity, riskPerTrade: riskPerTrade,
                 maxPositions: maxPositions, account: account, correlations: correlations, tradable: tradable, shortable: shortable,
-                supervised: supervised, now: now, session: session)
+                supervised: supervised, now: now, session: session, marketPrice: marketPrice,
+                entryStyle: entryStyle ?? .limit)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -71,6 +78,8 @@ extension Risk {
             case requestedQuantity = "requested_quantity"
             case riskPerTrade = "risk_per_trade"
             case maxPositions = "max_positions"
+            case marketPrice = "market_price"
+            case entryStyle = "entry_style"
         }
     }
 }

@@ -153,8 +153,9 @@ extension Risk {
     /// `risk.approved`: carries the exact order intent that may be sent, and nothing else may.
     public struct Approved: DomainEvent {
         public static let eventType = "risk.approved"
-        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then).
-        public static let schemaVersion = 2
+        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then). v3 adds
+        /// `inputs.market_price` and plans the entry against it (`EntryPlan`).
+        public static let schemaVersion = 3
         public var approvalID: ApprovalID
         public var cycleID: CycleID?
         public var signalID: SignalID?
@@ -197,8 +198,9 @@ extension Risk {
     /// `risk.denied`: every failed rule with its limit and actual value.
     public struct Denied: DomainEvent {
         public static let eventType = "risk.denied"
-        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then).
-        public static let schemaVersion = 2
+        /// v2 adds `inputs`; v1 events read with `inputs` nil (not recorded then). v3 adds
+        /// `inputs.market_price` and plans the entry against it (`EntryPlan`).
+        public static let schemaVersion = 3
         public var approvalID: ApprovalID
         public var cycleID: CycleID?
         public var signalID: SignalID?

@@ -14,6 +14,7 @@ public enum RiskReasonCode: String, Sendable, Codable, CaseIterable {
     case symbolAlreadyOpen = "symbol_already_open"
     case maxPositions = "max_positions"
     case maxDailyTrades = "max_daily_trades"
+    case entryBeyondStop = "entry_beyond_stop"
     case stopLossMissing = "stop_loss_missing"
     case stopLossWrongSide = "stop_loss_wrong_side"
     case stopLossTooWide = "stop_loss_too_wide"

@@ -21,9 +21,13 @@ extension Risk {
         let equity = e.account.equity.amount
 
         // Prices go on legal ticks before anything is measured, so the approval measures what is sent.
-        let entry = OrderIntent.roundLimit(proposal.entry, side: side.entrySide)
+        let level = OrderIntent.roundLimit(proposal.entry, side: side.entrySide)
         let stop = proposal.stop.roundedToTick(.nearest)
         let target = OrderIntent.roundLimit(proposal.target, side: side.exitSide)
+        // Judged at the expected fill (EntryPlan): a breakout waits for its level and pays at most its cap.
+        let plan = EntryPlan.plan(
+            side: side, entry: level, stop: stop, market: e.marketPrice ?? proposal.features.price, preferred: e.entryType, style: e.entryStyle)
+        let entry = plan.expectedFill
         let riskPerShare = (entry.value - stop.value) * sign
         let rewardPerShare = (target.value - entry.value) * sign
         let rewardRisk: Decimal? = riskPerShare > 0 ? DecimalText.round(rewardPerShare / riskPerShare, scale: 4, .down) : nil
@@ -64,6 +68,9 @@ extension Risk {
             v.append(RiskViolation(.maxDailyTrades, limit: Decimal(p.maxDailyTrades), actual: Decimal(s.tradesToday)))
         }
 
+        if stop.value > 0, plan.marketBeyond(stop: stop, side: side), let market = plan.marketPrice {
+            v.append(RiskViolation(.entryBeyondStop, limit: stop.value, actual: market.value, detail: "the market is already at or through the stop"))
+        }
         if stop.value <= 0 {
             if p.requireStopLoss { v.append(RiskViolation(.stopLossMissing)) }
         } else if riskPerShare <= 0 {
@@ -117,8 +124,8 @@ extension Risk {
         }
 
         let intent = OrderIntent(
-            clientOrderID: e.clientOrderID, symbol: symbol, positionSide: side, purpose: .entry, quantity: quantity, type: e.entryType,
-            limitPrice: e.entryType == .market ? nil : entry, timeInForce: e.timeInForce, orderClass: .bracket, takeProfit: target,
+            clientOrderID: e.clientOrderID, symbol: symbol, positionSide: side, purpose: .entry, quantity: quantity, type: plan.type,
+            limitPrice: plan.limitPrice, stopPrice: plan.stopPrice, timeInForce: e.timeInForce, orderClass: .bracket, takeProfit: target,
             stopLoss: stop)
         let intentProblems = intent.violations().filter { $0 != .quantityNotPositive }
         if !intentProblems.isEmpty {

@@ -42,11 +42,17 @@ struct TradeEstimate: Sendable {
         let points = path.points
         var i = path.firstIndex(after: decidedAt)
         var entry: Fill?
+        // A stop or stop-limit entry (a breakout, `EntryPlan`) waits for its trigger, then works as a market or limit order.
+        var triggered = intent.stopPrice == nil || !(intent.type == .stop || intent.type == .stopLimit)
         while i < points.count {
             let p = points[i]
             i += 1
             guard p.position > decisionPosition else { continue }
             if p.at >= flattenAt { break }
+            if !triggered, let trigger = intent.stopPrice?.value {
+                guard long ? p.last >= trigger : p.last <= trigger else { continue }
+                triggered = true
+            }
             if let limit = intent.limitPrice?.value {
                 if long ? p.last <= limit : p.last >= limit {
                     entry = Fill(at: p.at, price: limit)
