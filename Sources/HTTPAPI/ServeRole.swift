@@ -69,11 +69,6 @@ public enum ServeRole {
         // A restart over the same ledger continues its day: ids must not repeat the first run's.
         let head = try await store.head().maxPosition
         let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
-        if head > 0 {
-            // The simulated exchange did not forget what it held because this process died.
-            let orders = try await PaperRestart.restore(sim.world, system: sim.system)
-            logger.notice("paper broker took back the ledger's book", metadata: ["open_orders": "\(orders)"])
-        }
         try await bootstrapPrincipals(sim.system.log, logger: logger)
         try await sim.driver.open()
         try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {

@@ -55,6 +55,11 @@ public final class SimulatedClockDriver: Sendable {
             let day = sessions.last { $0.open <= start } ?? sessions[0]
             if day != sessions[0] { world.broker.beginSession(PaperSession(open: day.open, close: day.close)) }
             logger.notice("resuming the simulated clock where the ledger stands", metadata: ["at": "\(start)", "date": "\(day.date)"])
+            // The simulated exchange did not forget what it held because this process died.
+            // From the last minute the ledger finished: the tick at `start` looks at the minute before it, as the
+            // process that died would have.
+            let orders = try await PaperRestart.restore(world, system: system, at: max(day.open, start.addingTimeInterval(-60)))
+            logger.notice("the paper broker took back the ledger's book", metadata: ["orders": "\(orders)"])
         }
         try await tick(at: start)
     }

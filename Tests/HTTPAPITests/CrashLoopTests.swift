@@ -68,6 +68,9 @@ import Testing
 
         let all = logs.joined(separator: "\n")
         #expect(logs.dropFirst().allSatisfy { $0.contains("resuming the simulated clock where the ledger stands") }, "every restart resumed")
+        // A kill caught resting breakout entries or open positions: the restarted paper broker took them back
+        // (the simulated exchange does not forget an order because our process died).
+        #expect(logs.dropFirst().contains { $0.range(of: #"orders=[1-9][0-9]* .*took back the ledger's book"#, options: .regularExpression) != nil }, "\(all.suffix(2000))")
         #expect(!all.contains("out_of_order") && !all.contains("Fatal error") && !all.contains("simulated minute failed"), "\(all.suffix(3000))")
         // No client order id was requested twice, and every cycle that started has an outcome.
         let twice = try await LiveDrill.rows(

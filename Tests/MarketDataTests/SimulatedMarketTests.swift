@@ -63,7 +63,7 @@ struct SimulatedMarketTests {
         let market = SimulatedMarket(seed: 5, symbolCount: 2000, now: Self.close)
         let news = try await market.news(for: market.symbols, since: Self.day.at(hour: 0, minute: 0), asOf: Self.close)
         let catalysts = news.filter { $0.id.rawValue.hasSuffix("-c") }
-        #expect(catalysts.count > 30 && catalysts.count < 100, "≈ 3 % of 2,000 symbol-sessions: \(catalysts.count)")
+        #expect(catalysts.count > 60 && catalysts.count < 150, "≈ 5 % of 2,000 symbol-sessions: \(catalysts.count)")
         #expect(news.allSatisfy { $0.receivedAt <= Self.close && $0.publishedAt <= $0.receivedAt })
         let snaps = try await market.snapshots(for: market.symbols, asOf: Self.close)
         func absMove(_ s: Symbol) -> Double? {

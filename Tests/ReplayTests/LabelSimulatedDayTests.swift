@@ -70,6 +70,6 @@ import Testing
         #expect(decoded == a.csv)
 
         #expect(plain.rows == 1200)
-        #expect(plain.csvSHA256 == "55b29a2ac77be622b6f8d7025addc646d21c0f95e5ab08d829f0e82174e5c2d5", "rows \(plain.rows) sha \(plain.csvSHA256)")
+        #expect(plain.csvSHA256 == "bc74deeee7447742d8acd13dfada6fa4b00fd5ebcc358b82eb227e8d3a1f4341", "rows \(plain.rows) sha \(plain.csvSHA256)")
     }
 }

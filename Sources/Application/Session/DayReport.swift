@@ -22,6 +22,9 @@ public struct DayReport: Sendable, Codable, Hashable {
     public var cyclesCompleted = 0
     public var cyclesFailed = 0
     public var candidates = 0
+    /// Candidates that passed each funnel stage, summed over the day's scans (`scan.completed`), keyed by
+    /// the stage's name (universe, catalyst, technical, pattern, final).
+    public var funnel: [String: Int] = [:]
     public var signals = 0
     public var approvals = 0
     public var denials = 0
@@ -63,6 +66,8 @@ public struct DayReport: Sendable, Codable, Hashable {
             case .cycle(.completed): r.cyclesCompleted += 1
             case .cycle(.failed): r.cyclesFailed += 1
             case .cycle(.candidateEvaluated): r.candidates += 1
+            case .cycle(.scanCompleted(let s)):
+                for c in s.stageCounts { r.funnel[c.stage.rawValue, default: 0] += c.passed }
             case .cycle(.signalGenerated): r.signals += 1
             case .risk(.approved): r.approvals += 1
             case .risk(.denied(let d)):

@@ -36,8 +36,12 @@ public struct PaperAdoption: Sendable {
     public var positions: [Symbol: NetPosition]
     public var cash: Money
     public var orders: [Order]
+    /// Where the restarted clock resumes: the broker looks at prices only from here on (the minutes before
+    /// were seen by the process that died, and their fills are in the ledger).
+    public var at: Date
 
-    public init(positions: [Symbol: NetPosition], cash: Money, orders: [Order]) {
+    public init(positions: [Symbol: NetPosition], cash: Money, orders: [Order], at: Date) {
+        self.at = at
         self.positions = positions
         self.cash = cash
         self.orders = orders
@@ -49,6 +53,7 @@ extension PaperBook {
     /// id. An open leg's entry comes too even when it is filled, so the group cancels as one. An order the
     /// book already has is left alone.
     mutating func adopt(_ a: PaperAdoption) {
+        now = max(now, a.at)
         positions = a.positions.filter { !$0.value.isFlat }
         cash = a.cash
         let entries = a.orders.filter { $0.parent == nil }
@@ -67,7 +72,7 @@ extension PaperBook {
             // (a stop-loss leg shows `held` then too, waiting for its trigger); before that it waits, as it did.
             let entryFilled = o.parent.flatMap { orderIndex[$0] }.map { orders[$0].status == .filled } ?? false
             let waiting = o.parent == nil ? (held || !isInSession(now)) : !entryFilled
-            order.activeSince = waiting ? nil : now
+            order.activeSince = waiting ? nil : a.at
             order.evaluations = 1
             insert(order)
             if let parent = o.parent, let p = orderIndex[parent] { orders[p].legs.append(o.id) }

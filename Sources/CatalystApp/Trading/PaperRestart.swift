@@ -7,7 +7,7 @@ import Foundation
 /// ledger recorded (see `PaperAdoption`). Cash is the starting cash less what today's buys cost plus what
 /// today's sells brought, from the ledger's fills.
 public enum PaperRestart {
-    static func adoption(system: TradingSystem, startingCash: Money) async throws -> PaperAdoption {
+    static func adoption(system: TradingSystem, startingCash: Money, at: Date) async throws -> PaperAdoption {
         let orders = try await system.directory.recentOrders()
         var cash = startingCash.amount
         var positions: [Symbol: NetPosition] = [:]
@@ -31,13 +31,14 @@ public enum PaperRestart {
                     id: id, intent: o.intent, status: BrokerOrderStatus(rawValue: o.status.rawValue) ?? .new, filledQuantity: o.filledQuantity,
                     filledNotional: o.filledNotional.amount, createdAt: o.requestedAt, parent: parent, takeProfitLeg: o.legRole == .takeProfit))
         }
-        return PaperAdoption(positions: positions, cash: Money(cash), orders: adopted)
+        return PaperAdoption(positions: positions, cash: Money(cash), orders: adopted, at: at)
     }
 
-    /// Gives the world's paper broker the ledger's book; returns how many orders it took back.
+    /// Gives the world's paper broker the ledger's book as of `at`, where the clock resumes; returns how
+    /// many orders it took back.
     @discardableResult
-    public static func restore(_ world: SimulatedWorld, system: TradingSystem) async throws -> Int {
-        let adoption = try await adoption(system: system, startingCash: world.broker.startingCash)
+    public static func restore(_ world: SimulatedWorld, system: TradingSystem, at: Date) async throws -> Int {
+        let adoption = try await adoption(system: system, startingCash: world.broker.startingCash, at: at)
         world.broker.adopt(adoption)
         return adoption.orders.count
     }

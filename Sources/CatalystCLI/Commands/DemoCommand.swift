@@ -14,9 +14,12 @@ struct Demo: CatalystCommand {
 
     func execute() async throws {
         let run = try Session.Run.parse(["--simulate", "--symbols", "\(symbols)", "--seed", "\(seed)"])
-        try await run.execute()
+        let report = try await run.runDay()
         let target = try DatabaseTarget.resolve()
         print("""
+
+            See the day on the dashboard: .build/debug/catalyst serve --simulate --date \(report.date) --seed \(seed) --symbols \(symbols)
+              then open http://127.0.0.1:5006/ (the ledger already holds the day, so serve only shows it; Ctrl-C stops it).
 
             The day is in the ledger (\(target.displayURL)). Look at it with:
               .build/debug/catalyst db psql -- -c 'SELECT cycle_id, cycle_state, mode, candidates_found, orders_total, realized_pnl, pipeline_stage FROM v_trade_pipeline_status ORDER BY started_at DESC LIMIT 5'

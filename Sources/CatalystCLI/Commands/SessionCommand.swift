@@ -26,7 +26,10 @@ struct Session: AsyncParsableCommand {
         @Option(help: "Symbols in the simulated universe.") var symbols: Int = 4000
         @Flag(help: "Print the day report as JSON.") var json = false
 
-        func execute() async throws {
+        func execute() async throws { _ = try await runDay() }
+
+        /// Runs the day, prints its report and returns it.
+        func runDay() async throws -> DayReport {
             guard simulate else { throw ValidationError("only --simulate is supported here; live trading runs under `catalyst serve`") }
             let day = try date.map { text -> NYDate in
                 guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
@@ -56,6 +59,7 @@ struct Session: AsyncParsableCommand {
             } else {
                 DayReportPrinter.print(report)
             }
+            return report
         }
     }
 }
@@ -75,11 +79,13 @@ enum DayReportPrinter {
             Day report \(r.date)
               cycles      \(r.cycles) started, \(r.cyclesCompleted) completed, \(r.cyclesFailed) failed
               candidates  \(r.candidates) evaluated, \(r.signals) signals
+              funnel      \(FunnelStage.allCases.map { "\($0.rawValue) \(r.funnel[$0.rawValue] ?? 0)" }.joined(separator: " → ")) (summed over the day's scans)
               risk        \(r.approvals) approved, \(r.denials) denied
             """)
         for (reason, n) in r.denialsByReason.sorted(by: { $0.value > $1.value }) { Swift.print("                  \(n) × \(reason)") }
         Swift.print("  orders      \(r.ordersRequested) requested: " + r.ordersByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         Swift.print("  fills       \(r.fills) executions, \(r.positionsOpened) positions opened")
+        Swift.print("  round trips \(r.closedPositions.count) closed positions")
         for p in r.closedPositions {
             Swift.print("    \(p.symbol.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.side) \(p.quantity) @ \(p.entryPrice) → \(p.exitPrice ?? "?")  P&L \(p.realizedPnL)  (\(p.exitReason))")
         }

@@ -20,6 +20,9 @@ struct DayPlan: Sendable {
     /// final minute; prices on ticks. The day's high and low are anchors.
     let anchors: [(minute: Int, price: Double)]
     let catalyst: SimulatedCatalyst?
+    /// Minute ranges of the in-play legs (the poles of a momentum staircase), traded on heavier volume
+    /// than the flags between them; empty on ordinary days.
+    let surges: [ClosedRange<Int>]
     /// Chatter that moves nothing: (receivedAt, headline, summary).
     let chatter: (Date, String, String)?
     /// Minute from which the feed sends nothing more today (0: nothing at all); nil for a normal day.
@@ -42,8 +45,17 @@ struct DayPlanner: Sendable {
     static let decay = 0.95
 
     enum Salt: UInt64 {
-        case shock = 0x11, catalyst = 0x22, day = 0x33, path = 0x44, chatter = 0x55, outage = 0x66
+        case shock = 0x11, catalyst = 0x22, day = 0x33, path = 0x44, chatter = 0x55, outage = 0x66, momentum = 0x77
     }
+
+    /// Share of good-news names that stay in play after the first reaction and trend for the rest of the
+    /// morning and midday in steps (gap-and-go), instead of drifting into the close. Roughly half of
+    /// US news gappers hold and extend their gap in the first hours while the other half fade it (the
+    /// day-trading literature's "gap and go" vs "gap fill" split is close to even), so 0.5.
+    static let continuationShare = 0.5
+    /// Of a pre-market catalyst's move, the share already in the opening print of a name that then
+    /// trends: the rest comes during the session. An ordinary gap keeps 0.8 of the move.
+    static let continuationGapShare = 0.5
 
     func rng(_ s: SimulatedSymbol, _ day: Int, _ salt: Salt) -> Xoshiro256 {
         Xoshiro256(seed: SplitMix64.derive(seed, UInt64(s.index), UInt64(bitPattern: Int64(day)), salt.rawValue))
@@ -112,8 +124,13 @@ struct DayPlanner: Sendable {
         let cat = catalyst(s, n, session)
         let move = log(close / previousClose)
         let jump = cat?.impact ?? 0
-        // The open gaps by most of a pre-market catalyst and a share of the ordinary move.
-        let gap = (cat != nil && cat!.minute == nil ? 0.8 * jump : 0) + 0.3 * (move - jump) + 0.2 * sigma * r.gaussian()
+        // Its own generator, so ordinary days and the draws below are the same whatever this decides.
+        var mr = rng(s, n, .momentum)
+        let trends = (cat?.impact ?? 0) > 0 && mr.unit() < Self.continuationShare
+        // The open gaps by most of a pre-market catalyst (half of it when the name then trends in the
+        // session) and a share of the ordinary move.
+        let gapShare = trends ? Self.continuationGapShare : 0.8
+        let gap = (cat != nil && cat!.minute == nil ? gapShare * jump : 0) + 0.3 * (move - jump) + 0.2 * sigma * r.gaussian()
         let open = Tick.round(previousClose * exp(gap))
         var anchors: [(Int, Double)] = [(0, open)]
         func add(_ m: Int, _ p: Double) {
@@ -145,6 +162,38 @@ struct DayPlanner: Sendable {
             let lo = min(open, close) * exp(-sigma * (0.15 + 0.35 * abs(r.gaussian())))
             for (m, p) in [(a, lo), (b, hi)].sorted(by: { $0.0 < $1.0 }) { add(m, p) }
         }
+        var surges: [ClosedRange<Int>] = []
+        if trends {
+            // In play: after the first reaction, a staircase of 3–5 legs. Each leg is a pole of 7–15
+            // minutes up by 1–1.6 daily σ (at least 2.5 %, the size a day trader calls a leg on a news
+            // name, at most 7 %) on heavy volume, then a flag of 10–20 minutes that gives back 25–42 % of
+            // the pole on lighter volume and steadies, then up to 40 minutes of sideways base before the
+            // next leg. Bull flags and breakouts appear at each step, spread over the session, as on real
+            // momentum days. The legs stop 45 minutes before the close, and the path then goes to the
+            // day's close wherever the level model put it (in-play names often fade into the close).
+            var t = anchors.last!.0
+            var level = anchors.last!.1
+            for _ in 0..<mr.int(3...5) {
+                let pole = mr.int(7...15)
+                let flag = mr.int(10...20)
+                let base = mr.int(0...40)
+                guard t + pole + flag < last - 45 else { break }
+                let h = min(max(sigma * mr.uniform(1.0, 1.6), 0.025), 0.07)
+                let giveBack = mr.uniform(0.25, 0.42)
+                let top = level * exp(h)
+                add(t + pole, top)
+                add(t + pole + flag / 2, top * exp(-giveBack * h))
+                level = top * exp(-0.7 * giveBack * h)
+                add(t + pole + flag, level)
+                surges.append((t + 1)...(t + pole))
+                t += pole + flag
+                if base > 0, t + base < last - 45 {
+                    add(t + base, level * exp(0.1 * h * mr.gaussian()))
+                    level = anchors.last!.1
+                    t = anchors.last!.0
+                }
+            }
+        }
         anchors.append((last, close))
         let prices = anchors.map(\.1)
 
@@ -160,7 +209,7 @@ struct DayPlanner: Sendable {
         let outage: Int? = u < outageRate * 0.4 ? 0 : (u < outageRate ? or.int(30...max(31, last - 30)) : nil)
         return DayPlan(
             session: session, dayNumber: n, minutes: minutes, previousClose: previousClose, open: open, close: close,
-            high: prices.max()!, low: prices.min()!, volume: max(volume, 100), anchors: anchors, catalyst: cat,
+            high: prices.max()!, low: prices.min()!, volume: max(volume, 100), anchors: anchors, catalyst: cat, surges: surges,
             chatter: chatter, outageFrom: outage, seed: SplitMix64.derive(seed, UInt64(s.index), UInt64(bitPattern: Int64(n)), Salt.path.rawValue)
         )
     }

@@ -62,6 +62,8 @@ enum MinutePath {
             var w = activity(i) * exp(0.35 * r.gaussian())
             let since = i - newsMinute
             if since >= 0 && since < 120 { w *= 1 + 12 * exp(-Double(since) / 20) }
+            // The legs of an in-play name trade on about three times the volume of the flags between them.
+            if plan.surges.contains(where: { $0.contains(i) }) { w *= 3 }
             weights[i] = w
             total += w
         }
