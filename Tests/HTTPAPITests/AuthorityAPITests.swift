@@ -132,7 +132,9 @@ import Testing
             }
             let symbol = try #require(row?["symbol"])
             let price = try #require(row.flatMap { $0["price"] }.flatMap { Double($0) })
-            let trade: [String: Any] = ["symbol": symbol, "side": "long", "quantity": 10, "entry": price, "stop": price * 0.96, "target": price * 1.12]
+            // Enough shares to clear the $500 minimum position value, whatever the symbol's price.
+            let shares = Int((600 / price).rounded(.up))
+            let trade: [String: Any] = ["symbol": symbol, "side": "long", "quantity": shares, "entry": price, "stop": price * 0.96, "target": price * 1.12]
 
             let peer = try await MCPStdioTests.Peer.initialized(environment: [
                 "DATABASE_URL": h.db.conninfo, "CATALYST_API_URL": h.url.absoluteString, "CATALYST_API_KEY": h.keys.agent, "CATALYST_LOG_LEVEL": "critical",

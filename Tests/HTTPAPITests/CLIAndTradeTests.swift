@@ -100,7 +100,9 @@ import Testing
             let symbol = try #require(row?["symbol"], "\(sample)")
             let price = try #require(row.flatMap { $0["price"] }.flatMap { Decimal(string: $0) })
             func p(_ x: Decimal) -> String { "\(NSDecimalNumber(decimal: x).doubleValue)" }
-            let body = #"{"symbol": "\#(symbol)", "side": "long", "quantity": 10, "entry": \#(p(price)), "stop": \#(p(price * Decimal(string: "0.96")!)), "target": \#(p(price * Decimal(string: "1.12")!))}"#
+            // Enough shares to clear the $500 minimum position value, whatever the symbol's price.
+            let shares = NSDecimalNumber(decimal: 600 / price).intValue + 1
+            let body = #"{"symbol": "\#(symbol)", "side": "long", "quantity": \#(shares), "entry": \#(p(price)), "stop": \#(p(price * Decimal(string: "0.96")!)), "target": \#(p(price * Decimal(string: "1.12")!))}"#
             let trade = try await h.post("/api/v1/trades", body, headers: APIHarness.bearer(h.keys.agent))
             // This seed and day: risk approves, and an agent's request waits for a human.
             try #require(trade.status == 202, "\(trade.text)")
