@@ -72,6 +72,25 @@ import Testing
         for (symbol, _) in symbols { #expect(try await h.position(symbol).open == nil) }
     }
 
+    /// An entry still resting at the flatten (a breakout that has not triggered, here a limit far below the
+    /// market) is canceled then: no position may open after the flatten and be carried overnight.
+    @Test func anEntryStillRestingAtTheFlattenIsCanceled() async throws {
+        let h = try await SimHarness.make(hour: 15, minute: 30)
+        let (symbol, price) = try #require(try await h.liquidSymbols(1).first)
+        let resting = try h.placed(try await h.restingTrade(symbol, price))
+        try await h.runMinutes(to: SimHarness.date.at(hour: 15, minute: 44))
+        #expect(try await h.order(resting.orderID)?.status.isTerminal == false, "it rests until the flatten")
+        try await h.runMinutes(to: SimHarness.date.at(hour: 15, minute: 47))
+        let after = try #require(try await h.order(resting.orderID))
+        #expect(after.status == .canceled && after.filledQuantity.isZero, "\(after.status)")
+        let cancel = try await h.events().contains { r in
+            if case .order(.cancelRequested(let c)) = r.event { return c.reason.contains("flatten") && r.stream == "order-\(resting.orderID.rawValue)" }
+            return false
+        }
+        #expect(cancel, "the cancel says why")
+        #expect(try await h.position(symbol).open == nil)
+    }
+
     /// Against the fake (whose legs never trigger by themselves): a price through the stop while the
     /// bracket's legs are working leaves the exit to the broker; once the legs are gone the fallback
     /// closes the position.

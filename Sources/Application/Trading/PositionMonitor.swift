@@ -27,6 +27,7 @@ public struct PositionMonitor: Sendable {
         let now = context.now
         let date = system.tradingDate(now)
         var tick = Tick()
+        try await cancelRestingEntriesAfterFlatten(context: context)
         let book = try await RiskDesk(system: system).ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))
         let held = book.positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted()
         let watched = system.observations.due(on: date, at: now)
@@ -98,6 +99,20 @@ public struct PositionMonitor: Sendable {
             }
         }
         throw ApplicationError.contention(stream: "marks")
+    }
+
+    /// No position may open after the flatten: an entry still resting then (a breakout that has not
+    /// triggered) is canceled, or it could fill after the flatten and be carried overnight.
+    func cancelRestingEntriesAfterFlatten(context: CommandContext) async throws {
+        let now = context.now
+        guard let session = try await system.market.clock(asOf: now).session,
+            now >= session.close.addingTimeInterval(-Double(system.configuration.flattenMinutesBeforeClose) * 60)
+        else { return }
+        for o in try await system.directory.openOrders()
+        where o.intent.purpose.isOpening && o.parentOrderID == nil && o.brokerOrderID != nil && !o.cancelRequested {
+            try await OrderCancellation(system: system).cancel(
+                o.orderID, reason: "flatten before the close: no new position", context: context.followUp(commandID: system.ids.uuid()))
+        }
     }
 
     /// Stop/target fallback (only when no exit order is working), max hold, and end of day.
