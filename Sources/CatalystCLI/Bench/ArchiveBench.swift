@@ -134,6 +134,9 @@ struct ArchiveBench: CatalystCommand {
     private func seed(_ store: PostgresEventStore, count: Int, seed: UInt64) async throws {
         let writers = 4
         let base = Date(timeIntervalSince1970: 1_795_000_000)
+        // Progress from the first writer's share (the writers advance together).
+        let bar = ProgressLine("seeding the log", unit: "events")
+        defer { bar.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {
@@ -147,6 +150,7 @@ struct ArchiveBench: CatalystCommand {
                         _ = try await store.append(to: stream, expected: .any, events: gen.make(stream: stream, count: n, at: base))
                         written += n
                         k += 1
+                        if w == 0 { bar.update(done: written * writers, total: count) }
                     }
                 }
             }

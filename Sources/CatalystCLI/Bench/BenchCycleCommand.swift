@@ -37,10 +37,8 @@ struct BenchCycleCommand: AsyncParsableCommand {
 
         var times: [Double] = []
         var totalEvents = 0
-        let bar = ProgressLine("cycles", unit: "cycles")
-        defer { bar.finish() }
+        // Each cycle prints its own line as it ends: that is this command's progress.
         for i in 0..<cycles {
-            bar.update(done: i, total: cycles)
             let at = first.addingTimeInterval(Double(i * every * 60))
             guard world.session.contains(at) else { break }
             world.setTime(at)

@@ -15,9 +15,12 @@ struct ReadBench: CatalystCommand {
     func execute() async throws {
         let db = try await BenchDatabase.fresh()
         let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: 2, name: "bench"))
+        let bar = ProgressLine("appending the log to read", unit: "events")
         for b in 0..<(events / 1000) {
             _ = try await store.append(to: "read-\(b)", expected: .noStream, events: BenchEvents.make(stream: "read-\(b)", count: 1000))
+            bar.update(done: (b + 1) * 1000, total: events / 1000 * 1000)
         }
+        bar.finish()
         for run in 1...3 {
             let sw = Stopwatch()
             var cursor = LogCursor.start
