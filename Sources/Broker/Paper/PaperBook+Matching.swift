@@ -187,7 +187,10 @@ extension PaperBook {
 
         let number = String(fills.count + 1)
         let run = configuration.incarnation == 0 ? "" : String(configuration.incarnation, radix: 16) + "-"
-        let execution = ExecutionID(rawValue: "paper-exec-" + run + String(repeating: "0", count: max(0, 8 - number.count)) + number)
+        // The start day is part of the id, as in order ids: a paper broker per simulated day must not hand out
+        // yesterday's execution ids, or a position stream that saw one would take today's fill as a retry.
+        let day = String(max(0, Int(configuration.start.timeIntervalSince1970 / 86_400)), radix: 16)
+        let execution = ExecutionID(rawValue: "paper-exec-" + day + "-" + run + String(repeating: "0", count: max(0, 8 - number.count)) + number)
         fillIndex[execution] = fills.count
         fills.append(
             BrokerFill(

@@ -52,3 +52,27 @@ import Testing
         }
     }
 }
+
+/// A paper broker per simulated day: its execution ids must not repeat yesterday's, or a position stream
+/// that recorded yesterday's `paper-exec-…00000001` takes today's as a retry and drops the fill (seen: the
+/// third round trip of a symbol over three demo days stayed open in the ledger while the broker was flat).
+@Suite struct PaperExecutionIDTests {
+    @Test func executionIDsDifferFromDayToDayAndRunToRun() async throws {
+        func fills(day: Int, incarnation: UInt64 = 0) async throws -> [ExecutionID] {
+            let shift = Double(day) * 86_400
+            let open = Fixture.open.addingTimeInterval(shift)
+            let tape = PaperBrokerPropertyTests.walk(Array(repeating: 1, count: 30)).map { ($0.0.addingTimeInterval(shift), $0.1) }
+            let b = PaperBroker(
+                configuration: PaperConfiguration(
+                    seed: 7, partialFillRate: 0, start: open, session: PaperSession(open: open, close: open.addingTimeInterval(6.5 * 3600)),
+                    incarnation: incarnation),
+                feed: TapeFeed([Fixture.aaa: tape]))
+            _ = try await b.submit(Fixture.entry("d\(day)-\(incarnation)", qty: 10))
+            b.advance(to: open.addingTimeInterval(120))
+            return b.allFills.map(\.executionID)
+        }
+        let monday = try await fills(day: 0), tuesday = try await fills(day: 1), rerun = try await fills(day: 0, incarnation: 9)
+        #expect(monday.count == 1 && tuesday.count == 1 && rerun.count == 1)
+        #expect(Set(monday).isDisjoint(with: tuesday) && Set(monday).isDisjoint(with: rerun), "\(monday) \(tuesday) \(rerun)")
+    }
+}
