@@ -105,11 +105,14 @@ public struct PositionMonitor: Sendable {
     /// triggered) is canceled, or it could fill after the flatten and be carried overnight.
     func cancelRestingEntriesAfterFlatten(context: CommandContext) async throws {
         let now = context.now
-        guard let session = try await system.market.clock(asOf: now).session,
+        // The ledger first: the market's clock is asked only when an entry is resting.
+        let resting = try await system.directory.openOrders().filter {
+            $0.intent.purpose.isOpening && $0.parentOrderID == nil && $0.brokerOrderID != nil && !$0.cancelRequested
+        }
+        guard !resting.isEmpty, let session = try await system.market.clock(asOf: now).session,
             now >= session.close.addingTimeInterval(-Double(system.configuration.flattenMinutesBeforeClose) * 60)
         else { return }
-        for o in try await system.directory.openOrders()
-        where o.intent.purpose.isOpening && o.parentOrderID == nil && o.brokerOrderID != nil && !o.cancelRequested {
+        for o in resting {
             try await OrderCancellation(system: system).cancel(
                 o.orderID, reason: "flatten before the close: no new position", context: context.followUp(commandID: system.ids.uuid()))
         }
