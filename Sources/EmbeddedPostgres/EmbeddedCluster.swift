@@ -111,7 +111,7 @@ public struct EmbeddedCluster: Sendable {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try tools.prepareOwnership(of: dir)
         }
-        if !fm.fileExists(atPath: logFile.path) { fm.createFile(atPath: logFile.path, contents: nil) }
+        if !fm.fileExists(atPath: logFile.path) { _ = fm.createFile(atPath: logFile.path, contents: nil) }
         try tools.prepareOwnership(of: logFile)
         logger?.info("creating embedded PostgreSQL cluster", metadata: ["home": "\(home.path)"])
     }

@@ -67,7 +67,7 @@ public struct PostgresTools: Sendable {
         case .exited(let c): code = c
         case .signaled(let s): code = 128 + s
         }
-        return Outcome(exitCode: code, output: (result.standardOutput ?? "") + (result.standardError ?? ""))
+        return Outcome(exitCode: code, output: result.standardOutput + result.standardError)
     }
 
     /// Runs `tool` and throws unless it exits 0.

@@ -111,7 +111,7 @@ public actor CycleRunner {
             } catch {
                 logger.error("cycle failed", metadata: ["cycle": "\(cycleID)", "error": "\(error)"])
             }
-            await self.finished(cycleID)
+            self.finished(cycleID)
         }
     }
 

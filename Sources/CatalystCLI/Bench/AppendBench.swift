@@ -109,7 +109,7 @@ struct AppendBench: CatalystCommand {
                 try c.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (LIKE events \(like))")
                 try c.execute("ALTER TABLE \(table) ALTER COLUMN payload SET COMPRESSION lz4")
                 let sw = Stopwatch()
-                try c.transaction {
+                _ = try c.transaction {
                     try c.copyIn("COPY \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN") { w in
                         for (i, e) in rows.enumerated() {
                             w.field(e.streamID)

@@ -47,7 +47,7 @@ struct Projections: AsyncParsableCommand {
             let target = try DatabaseTarget.resolve()
             let files = try ProjectFiles.locate()
             try await target.requireMigrated(files: files)
-            let projections = try all ? ProjectionCatalog.all() : [try ProjectionCatalog.named(name!)]
+            let projections = all ? ProjectionCatalog.all() : [try ProjectionCatalog.named(name!)]
             let logger = Logger(label: "catalyst.rebuild")
             for engine in try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: LogWaker(conninfo: nil), logger: logger) {
                 let started = Date()

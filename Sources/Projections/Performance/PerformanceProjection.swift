@@ -72,7 +72,7 @@ public struct PerformanceProjection: Projection {
             days[key]!.fees += fee
         }
 
-        for (recorded, event) in decoded {
+        for (_, event) in decoded {
             switch event {
             case .risk(.dayOpened(let d)):
                 let key = day(d.account.rawValue, d.date.description)
