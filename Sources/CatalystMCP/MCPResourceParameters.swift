@@ -79,13 +79,9 @@ struct MCPResourceParameters {
 
     func date() throws -> String? {
         guard let text = values["date"] else { return nil }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), year >= 1, (1...12).contains(month),
-            let days = Calendar(identifier: .gregorian).range(
-                of: .day, in: .month, for: DateComponents(calendar: Calendar(identifier: .gregorian), year: year, month: month).date ?? Date()),
-            days.contains(day)
-        else { throw MCPResources.Failure.badParameter("date", "must be a date YYYY-MM-DD, not \"\(text)\"") }
+        guard text.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) }), NYDate(text) != nil else {
+            throw MCPResources.Failure.badParameter("date", "must be a date YYYY-MM-DD, not \"\(text)\"")
+        }
         return text
     }
 }

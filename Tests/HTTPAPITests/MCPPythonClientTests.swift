@@ -8,17 +8,8 @@ import Testing
 /// malformed answer fails here even where our own JSON-RPC tests would accept it. Skipped with a message
 /// when the SDK is not installed (tools/install-deps.sh --test installs it into tools/.venv).
 @Suite(.serialized) struct MCPPythonClientTests {
-    static let python = TestCluster.repositoryRoot.appendingPathComponent("tools/.venv/bin/python").path
-    static var hasSDK: Bool {
-        guard FileManager.default.isExecutableFile(atPath: python) else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", "import mcp"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
+    static let python = PythonVenv.python.path
+    static let hasSDK = PythonVenv.imports("mcp")
 
     @Test(.enabled(if: hasSDK, "needs the MCP Python SDK in tools/.venv (tools/install-deps.sh --test)"))
     func theOfficialPythonClientPassesEveryCheck() async throws {

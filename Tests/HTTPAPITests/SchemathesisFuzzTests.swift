@@ -8,20 +8,9 @@ import Testing
 /// `tools/.venv` (`tools/fuzz-api` creates it on first use; `tools/install-deps.sh --test` too).
 @Suite struct SchemathesisFuzzTests {
     static let root = TestCluster.repositoryRoot
-    static let venvPython = root.appendingPathComponent("tools/.venv/bin/python")
 
     /// Whether schemathesis imports in the tool's venv (the test never installs anything itself).
-    static let available: Bool = {
-        guard FileManager.default.isExecutableFile(atPath: venvPython.path) else { return false }
-        let p = Process()
-        p.executableURL = venvPython
-        p.arguments = ["-c", "import schemathesis"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let available = PythonVenv.imports("schemathesis")
 
     @Test(.enabled(if: available, "schemathesis is not installed in tools/.venv: run tools/fuzz-api once, or tools/install-deps.sh --test"))
     func theAPIWithstandsSchemathesis() async throws {

@@ -67,7 +67,7 @@ public struct CycleExecution: Sendable {
             var approved: [Risk.Approved] = []
             let evaluator = RiskEvaluation(system: system)
             let book = try await RiskDesk(system: system).ensureOpen(system.tradingDate(now), context: context.followUp(commandID: system.ids.uuid()))
-            let held = book.positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted { $0.rawValue < $1.rawValue }
+            let held = book.heldSymbols
             let riskInputs = inputs.isEmpty ? nil : try await evaluator.inputs(for: inputs.map(\.proposal.symbol), held: held, now: now)
             for input in inputs {
                 let step = context.followUp(commandID: system.ids.uuid(), now: system.clock.now())

@@ -29,7 +29,7 @@ public struct PositionMonitor: Sendable {
         var tick = Tick()
         try await cancelRestingEntriesAfterFlatten(context: context)
         let book = try await RiskDesk(system: system).ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))
-        let held = book.positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted()
+        let held = book.heldSymbols
         let watched = system.observations.due(on: date, at: now)
         let symbols = Array(Set(held).union(watched.flatMap(\.1))).sorted()
         guard !symbols.isEmpty else { return tick }

@@ -48,8 +48,7 @@ public struct RiskEvaluation: Sendable {
         let desk = RiskDesk(system: system)
         let risk = try await desk.ensureOpen(date, context: context)
         let symbol = input.proposal.symbol
-        // In symbol order: the correlations are recorded with the decision, and a dictionary's order is per process.
-        let held = risk.positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted { $0.rawValue < $1.rawValue }
+        let held = risk.heldSymbols
         let inputs: Inputs
         if let given { inputs = given } else { inputs = try await self.inputs(for: [symbol], held: held, now: context.now) }
         let correlations = held.filter { $0 != symbol }.compactMap { other -> SymbolCorrelation? in

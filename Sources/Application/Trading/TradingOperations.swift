@@ -73,7 +73,7 @@ public struct TradingOperations: Sendable {
         let date = system.tradingDate(now)
         let desk = RiskDesk(system: system)
         let book = try await desk.ensureOpen(date, context: context.followUp(commandID: system.ids.uuid()))
-        let inputs = try await RiskEvaluation(system: system).inputs(for: [symbol], held: book.positions.values.filter { !$0.net.isFlat }.map(\.symbol), now: now)
+        let inputs = try await RiskEvaluation(system: system).inputs(for: [symbol], held: book.heldSymbols, now: now)
         let security = try await system.securities.security(symbol)
         let evaluation = Risk.Evaluation(
             approvalID: approvalID, cycleID: nil, signalID: nil, proposal: proposal, entryType: system.configuration.entryType,

@@ -70,6 +70,9 @@ extension Risk {
         public var unrealizedPnL: Money { positions.values.reduce(.zero) { $0 + $1.unrealized } }
         public var dailyPnL: Money { realizedPnL + unrealizedPnL }
         public var openPositionCount: Int { positions.values.filter { !$0.net.isFlat }.count }
+        /// The symbols held (not flat), in symbol order: anything recorded from them must not depend on a
+        /// dictionary's order, which differs from process to process.
+        public var heldSymbols: [Symbol] { positions.values.filter { !$0.net.isFlat }.map(\.symbol).sorted() }
         public var tradesToday: Int { approvals - releasedUnfilled }
         public var portfolioExposure: Money {
             positions.values.reduce(.zero) { $0 + $1.exposure } + pending.values.reduce(.zero) { $0 + $1.exposure }

@@ -12,7 +12,7 @@ extension FakeTradingState.Book {
             ("updated_at", time(o.updatedAt)), ("submitted_at", time(o.createdAt)), ("filled_at", time(o.filledAt)),
             ("expired_at", time(o.expiredAt)), ("canceled_at", time(o.canceledAt)), ("failed_at", time(o.failedAt)),
             ("replaced_at", time(o.replacedAt)), ("replaced_by", o.replacedBy.map(JSONValue.string) ?? .null),
-            ("replaces", o.replaces.map(JSONValue.string) ?? .null), ("asset_id", .string(assetID(o.symbol))),
+            ("replaces", o.replaces.map(JSONValue.string) ?? .null), ("asset_id", .string(Self.assetID(o.symbol))),
             ("symbol", .string(o.symbol)), ("asset_class", .string("us_equity")), ("notional", .null), ("qty", dec(o.quantity)),
             ("filled_qty", dec(o.filledQuantity)), ("filled_avg_price", dec(o.averagePrice)),
             ("order_class", .string(o.orderClass == "simple" ? "" : o.orderClass)), ("order_type", .string(o.type)),
@@ -45,7 +45,7 @@ extension FakeTradingState.Book {
         let unrealized = marketValue - p.costBasis
         let plpc = p.costBasis == 0 ? Decimal(0) : unrealized / abs(p.costBasis)
         return .object([
-            ("asset_id", .string(assetID(p.symbol))), ("symbol", .string(p.symbol)), ("exchange", .string("NASDAQ")),
+            ("asset_id", .string(Self.assetID(p.symbol))), ("symbol", .string(p.symbol)), ("exchange", .string("NASDAQ")),
             ("asset_class", .string("us_equity")), ("asset_marginable", .bool(true)), ("qty", wire.decimal(p.quantity)),
             ("avg_entry_price", wire.decimal(p.averageEntryPrice)), ("side", .string(p.quantity < 0 ? "short" : "long")),
             ("market_value", wire.decimal(marketValue)), ("cost_basis", wire.decimal(p.costBasis)), ("unrealized_pl", wire.decimal(unrealized)),
@@ -72,10 +72,7 @@ extension FakeTradingState.Book {
         ])
     }
 
-    /// A stable UUID-shaped asset id per symbol.
-    func assetID(_ symbol: String) -> String { Self.assetID(symbol) }
-
-    /// The one asset id of a symbol: orders, positions and `/v2/assets` all answer it.
+    /// The one stable, UUID-shaped asset id of a symbol: orders, positions and `/v2/assets` all answer it.
     static func assetID(_ symbol: String) -> String {
         var h: UInt64 = 1_469_598_103_934_665_603
         for b in symbol.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Closing positions (trading.md §3.5): `DELETE /v2/positions/{symbol}` sends a market order for the whole
@@ -17,7 +18,7 @@ extension FakeTradingState {
             quantity = q
         } else if let percentage {
             guard let p = Self.decimal(percentage), p > 0, p <= 100 else { return .error(422, 40_010_001, "percentage must be > 0 and ≤ 100") }
-            quantity = (quantity * p / 100).rounded(scale: 9)
+            quantity = DecimalText.round(quantity * p / 100, scale: 9, .down)
         }
         let body: [String: Any] = [
             "symbol": symbol, "qty": "\(quantity)", "side": held > 0 ? "sell" : "buy", "type": "market", "time_in_force": "day",
@@ -37,14 +38,5 @@ extension FakeTradingState {
             return .object(entry)
         }
         return Answer(status: 207, body: .array(results))
-    }
-}
-
-extension Decimal {
-    fileprivate func rounded(scale: Int) -> Decimal {
-        var value = self
-        var result = Decimal()
-        NSDecimalRound(&result, &value, scale, .down)
-        return result
     }
 }

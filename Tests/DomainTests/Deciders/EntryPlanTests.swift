@@ -93,10 +93,10 @@ import Testing
             count: 300, input: Gen.int(in: 200...20_000), Gen.int(in: 5...100), Gen.int(in: -150...50), Gen.int(in: 15...40)
         ) { cents, riskBP, marketBP, rewardTenths in
             let entry = Price(Decimal(cents) / 100)
-            let r = (entry.value * Decimal(riskBP) / 1000).rounded2
+            let r = DecimalText.round(entry.value * Decimal(riskBP) / 1000, scale: 2)
             let stop = Price(entry.value - max(r, Decimal(string: "0.02")!))
-            let target = Price((entry.value + (entry.value - stop.value) * Decimal(rewardTenths) / 10).rounded2)
-            let market = Price((entry.value * (1 + Decimal(marketBP) / 1000)).rounded2)
+            let target = Price(DecimalText.round(entry.value + (entry.value - stop.value) * Decimal(rewardTenths) / 10, scale: 2))
+            let market = Price(DecimalText.round(entry.value * (1 + Decimal(marketBP) / 1000), scale: 2))
             var p = T.proposal("PROP", entry: "\(entry.value)", stop: "\(stop.value)", target: "\(target.value)", atr: nil)
             p.features.price = market
             var e = F.evaluation("ap-prop", p, riskPerTrade: DecimalValue("0.01"))
@@ -119,14 +119,5 @@ import Testing
                 #expect(a.intent.type == .limit && a.intent.limitPrice == entry && fill == entry)
             }
         }
-    }
-}
-
-extension Decimal {
-    fileprivate var rounded2: Decimal {
-        var v = self
-        var out = Decimal()
-        NSDecimalRound(&out, &v, 2, .plain)
-        return out
     }
 }
