@@ -20,10 +20,13 @@ demo: build
 	$(CATALYST) migrate
 	$(CATALYST) demo
 
-# Installs what is missing, builds and runs every test against PostgreSQL clusters the tests start.
+# Checks the doc references, installs what is missing, builds (a compiler warning from our code fails
+# the build), then runs the fast application target without a database and every other test against
+# PostgreSQL clusters the tests start.
 test:
+	@tools/check-doc-refs
 	@tools/install-deps.sh --test
-	$(SWIFT) build --build-tests
+	tools/build-checked.sh $(SWIFT)
 	SWIFT=$(SWIFT) tools/run-tests.sh
 
 # Benchmarks (release build); see docs/performance.md.

@@ -19,7 +19,7 @@ public struct ExitOrderCancellation: Sendable, Hashable {
     }
 
     /// True when no exit order is left working, so a closing order will not be refused for shares
-    /// held by open orders ("insufficient qty available", trading.md §3.2) nor double-exit.
+    /// held by open orders ("insufficient qty available", docs/alpaca.md §Orders) nor double-exit.
     public var isComplete: Bool { unconfirmed.isEmpty }
     /// True when some exit filled meanwhile and the position must be re-read.
     public var positionChanged: Bool { !filled.isEmpty }

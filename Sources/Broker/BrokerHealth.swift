@@ -3,7 +3,7 @@ import Foundation
 /// How the connection to the broker is doing, for the watchdog's BROKER_API_ERROR check and for
 /// `/health`. Read it any time: it is a snapshot, not a live view.
 public struct BrokerHealth: Sendable, Hashable, Codable {
-    /// The circuit breaker's state (trading.md §2.5: stop hammering a failing venue, probe it later).
+    /// The circuit breaker's state: after repeated failures, stop sending to the broker; probe it later.
     public enum CircuitState: String, Sendable, Hashable, Codable {
         /// Requests flow.
         case closed

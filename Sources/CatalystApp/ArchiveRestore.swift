@@ -52,9 +52,7 @@ public enum ArchiveRestore {
         let start = ContinuousClock.now
         var warned = false
         while true {
-            let invisible = try await session.withConnection { c in
-                try c.query("SELECT count(*) FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())").int64(0, 0) ?? 0
-            }
+            let invisible = try await session.withConnection { c in try PostgresEventStore.head(on: c).invisibleEvents }
             if invisible == 0 { return }
             if ContinuousClock.now - start > timeout {
                 throw CatalystError.refused(

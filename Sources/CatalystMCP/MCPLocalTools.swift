@@ -1,6 +1,6 @@
 import Foundation
 
-/// The MCP tools that are roles of this binary rather than API commands (seeds §9.3.3): the watchdog,
+/// The MCP tools that are roles of this binary rather than API commands (docs/claude-desktop.md): the watchdog,
 /// the activity log and the training-set export. Each runs `catalyst doctor check`, `catalyst doctor
 /// log` or `catalyst replay label` as a child process of the same executable, so the tool and the
 /// command line share one implementation, one validation and one exit-code contract.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The prompts of Claude's primary functions (seed 000 §9.3.2 and §9.7.2): each one names the resources it
+/// The prompts of Claude's primary functions (docs/origins.md §MCP): each one names the resources it
 /// reads, embeds their answers as read when the prompt is fetched, and says what to compute. A prompt
 /// alone, pasted into any model with its embedded data, is a complete analysis request.
 public struct MCPPrompts: Sendable {
@@ -32,36 +32,36 @@ public struct MCPPrompts: Sendable {
     public static let specs: [Spec] = [
         .init(
             name: "losing_trades", title: "Why did the last trades lose?",
-            description: "Performance analysis (seed §9.3.2, 1): the last losing closed trades with the catalysts they were entered on.",
+            description: "Performance analysis: the last losing closed trades with the catalysts they were entered on.",
             arguments: [.init(name: "count", description: "How many losing trades (1-50, default 5).", required: false)]),
         .init(
             name: "training_dataset", title: "Labelled dataset for a pattern",
-            description: "ML training data (seed §9.3.2, 2; §9.7.3): closed trades of one pattern with their entry features and outcomes.",
+            description: "ML training data: closed trades of one pattern with their entry features and outcomes.",
             arguments: [
                 .init(name: "pattern", description: "One of \(patterns).", required: true),
                 .init(name: "limit", description: "How many trades (1-1000, default 100).", required: false),
             ]),
         .init(
             name: "manual_intervention", title: "Close a position or stop trading",
-            description: "Manual trade intervention (seed §9.3.2, 3): what the agent may do when news changes, and what needs a human.",
+            description: "Manual trade intervention: what the agent may do when news changes, and what needs a human.",
             arguments: [
                 .init(name: "reason", description: "Why (recorded with the action).", required: true),
                 .init(name: "symbol", description: "The position to close; without it, the whole book is considered.", required: false),
             ]),
         .init(
             name: "risk_optimization", title: "Optimal risk per trade",
-            description: "Strategy parameter optimization (seed §9.3.2, 4; §9.7.2, 2): win rate, payoff and Kelly fraction from closed trades.",
+            description: "Strategy parameter optimization: win rate, payoff and Kelly fraction from closed trades.",
             arguments: [
                 .init(name: "pattern", description: "Only this pattern (\(patterns)); default all.", required: false),
                 .init(name: "limit", description: "How many recent trades (1-1000, default 100).", required: false),
             ]),
         .init(
             name: "system_health", title: "System health",
-            description: "System health monitoring (seed §9.3.2, 5): cycles, risk denials, the day's report and the trade pipeline.",
+            description: "System health monitoring: cycles, risk denials, the day's report and the trade pipeline.",
             arguments: [.init(name: "hours", description: "How far back (1-168 hours, default 24).", required: false)]),
         .init(
             name: "pattern_performance", title: "Pattern performance",
-            description: "Pattern performance analysis (seed §9.7.2, 1): win rate, average R and profit factor of one pattern.",
+            description: "Pattern performance analysis: win rate, average R and profit factor of one pattern.",
             arguments: [
                 .init(name: "pattern", description: "One of \(patterns).", required: true),
                 .init(name: "days", description: "Trades opened within the last N days (1-3650, default 30).", required: false),

@@ -10,8 +10,8 @@ struct MCPResourceParameters {
     let declared: [String]
     private let values: [String: String]
 
-    /// The seeds write the P&L sign as `pnl<0` / `pnl>0` (seed 000 §9.3.2); those spellings mean
-    /// `pnl=negative` / `pnl=positive`, also percent-encoded.
+    /// The original system wrote the P&L sign as `pnl<0` / `pnl>0` (docs/origins.md §MCP); those
+    /// spellings mean `pnl=negative` / `pnl=positive`, also percent-encoded.
     static func normalized(_ uri: String) -> String {
         var text = uri
         for (from, to) in [("pnl<0", "pnl=negative"), ("pnl%3C0", "pnl=negative"), ("pnl%3c0", "pnl=negative"), ("pnl>0", "pnl=positive"), ("pnl%3E0", "pnl=positive"), ("pnl%3e0", "pnl=positive")] {

@@ -1,10 +1,11 @@
+import EventStore
 import Foundation
-import PostgresClient
+import Projections
 
-/// The seeds' MCP resources (functional spec §3), each one SQL query over a projection view answered as
-/// JSON. Resources without parameters are listed by `resources/list`; those with parameters are URI
-/// templates (RFC 6570, `resources/templates/list`) with the filters Claude's five functions read (seed
-/// 000 §9.3.2, §9.7.2): `positions://history?pattern=bull_flag&days=30`, `status=closed`, `pnl<0`,
+/// The original system's MCP resources (docs/origins.md §MCP), each one query of a read model
+/// (`Projections/…/…Query.swift`) or one page of the event store, answered as JSON. Resources without parameters are listed by `resources/list`; those with parameters
+/// are URI templates (RFC 6570, `resources/templates/list`) with the filters Claude's five functions read
+/// (docs/origins.md §MCP): `positions://history?pattern=bull_flag&days=30`, `status=closed`, `pnl<0`,
 /// `trading-cycle://history?hours=24` …
 public struct MCPResources: Sendable {
     public struct Entry: Sendable {
@@ -13,34 +14,25 @@ public struct MCPResources: Sendable {
         public var description: String
     }
 
-    /// What "the last N days / hours" is measured back from. Live, the wall clock. On the simulated market
-    /// the ledger's days are not today, so it is the ledger's latest activity (the newest cycle start,
-    /// position open or close); every answer that uses it says so in its description.
-    public enum ReferenceClock: Sendable {
-        case wall
-        case ledger
+    /// What "the last N days / hours" is measured back from: the wall clock live, the ledger's latest
+    /// activity on the simulated market (its days are not today); every answer that uses it says so in
+    /// its description.
+    public typealias ReferenceClock = ReadReference
 
-        var sql: String {
-            switch self {
-            case .wall: "now()"
-            case .ledger:
-                "coalesce(greatest((SELECT max(started_at) FROM v_cycles), (SELECT max(coalesce(closed_at, opened_at)) FROM v_positions)), now())"
-            }
-        }
-    }
-
-    let conninfo: String
+    let views: ViewReader
+    let store: PostgresEventStore
     let account: String
     let clock: ReferenceClock
 
     public init(conninfo: String, account: String = "sim", clock: ReferenceClock = .wall) {
-        self.conninfo = conninfo
+        self.views = ViewReader(conninfo: conninfo)
+        self.store = PostgresEventStore(conninfo: conninfo, connections: 1)
         self.account = account
         self.clock = clock
     }
 
-    /// Listed by `resources/list`: those with no parameters, and the seeds' key resources (seed 000
-    /// §9.3.4) at their defaults; the ones with parameters are also templates.
+    /// Listed by `resources/list`: those with no parameters, and the original system's key resources
+    /// (docs/origins.md §MCP) at their defaults; the ones with parameters are also templates.
     public static let catalog: [Entry] = [
         .init(uri: "trading-cycle://current", name: "Current cycle", description: "The running cycle, else the latest, with its funnel."),
         .init(uri: "trading-cycle://performance", name: "Performance", description: "Performance by period: day, week, month, all."),
@@ -112,106 +104,64 @@ public struct MCPResources: Sendable {
         let key = "\(scheme)://\(components.host ?? "")"
         guard Self.catalog.contains(where: { $0.uri == key }) || Self.parameters[key] != nil else { throw Failure.unknown(uri) }
         let q = try MCPResourceParameters(resource: key, declared: Self.parameters[key] ?? [], items: components.queryItems ?? [])
-        let latestCycle = "(SELECT cycle_id FROM v_cycles ORDER BY started_at DESC LIMIT 1)"
-        let latestDay = "(SELECT max(trading_date) FROM v_risk_state WHERE account = $1)"
         switch key {
         case "trading-cycle://current":
-            return try await row(
-                "SELECT c.*, to_jsonb(f) - 'cycle_id' AS funnel FROM v_cycles c LEFT JOIN v_candidate_funnel f USING (cycle_id) ORDER BY (c.status = 'running') DESC, c.started_at DESC LIMIT 1")
+            return try await row(CyclesQuery.current())
         case "trading-cycle://history":
             let limit = try q.int("limit", default: 50, in: 1...1000)
-            let hours = try q.span("hours", max: 8760)
-            return try await rows(
-                "SELECT * FROM v_cycles WHERE ($1::int IS NULL OR started_at >= \(clock.sql) - make_interval(hours => $1::int)) ORDER BY started_at DESC LIMIT \(limit)",
-                [hours.map(String.init)])
+            return try await rows(CyclesQuery.history(limit: limit, withinHours: try q.span("hours", max: 8760), reference: clock))
         case "trading-cycle://performance":
-            return try await rows("SELECT * FROM v_performance WHERE account = $1 ORDER BY period, period_start DESC", [account])
+            return try await rows(ReportsQuery.performance(account: account))
         case "market-scan://latest":
-            return try await row(
-                "SELECT c.cycle_id, c.started_at, c.status, to_jsonb(f) - 'cycle_id' AS funnel, (SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') FROM (SELECT symbol, final_rank, composite_score, pattern, catalyst, risk_decision FROM v_candidates WHERE cycle_id = c.cycle_id AND is_finalist ORDER BY final_rank) x) AS finalists FROM v_cycles c LEFT JOIN v_candidate_funnel f USING (cycle_id) ORDER BY c.started_at DESC LIMIT 1")
+            return try await row(CyclesQuery.latestScan())
         case "market-scan://candidates":
-            let limit = try q.int("limit", default: 50, in: 1...1000)
-            return try await rows("SELECT * FROM v_candidates WHERE cycle_id = coalesce($1, \(latestCycle)) LIMIT \(limit)", [q["cycle_id"]])
+            return try await rows(CandidatesQuery.ofCycle(q["cycle_id"], limit: try q.int("limit", default: 50, in: 1...1000)))
         case "positions://active":
-            return try await rows("SELECT * FROM v_positions_current")
+            return try await rows(PositionsQuery.active())
         case "positions://history":
-            return try await positionHistory(q)
+            return try await rows(PositionsQuery.history(try Self.historyFilter(q), reference: clock))
         case "positions://summary":
-            return try await row(
-                "SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'closed') AS closed, coalesce(sum(unrealized_pnl) FILTER (WHERE status = 'open'), 0) AS unrealized_pnl, coalesce(sum(realized_pnl), 0) AS realized_pnl, count(*) FILTER (WHERE status = 'closed' AND realized_pnl > 0) AS wins, count(*) FILTER (WHERE status = 'closed' AND realized_pnl < 0) AS losses FROM v_positions")
+            return try await row(PositionsQuery.summary())
         case "news://catalysts":
+            // With a symbol and no cycle: that symbol's catalysts across cycles (docs/origins.md §MCP: the news of each losing trade).
             let limit = try q.int("limit", default: 50, in: 1...1000)
-            let symbol = try q.symbol()
-            // With a symbol and no cycle: that symbol's catalysts across cycles (seed 000 §9.3.2: the news of each losing trade).
-            let cycle = q["cycle_id"] != nil || symbol == nil ? "cycle_id = coalesce($1::text, \(latestCycle))" : "($1::text IS NULL OR cycle_id = $1)"
-            return try await rows(
-                "SELECT cycle_id, symbol, as_of, catalyst, catalyst_strength, catalyst_score, sentiment, news_ids, stage_reached, pattern FROM v_candidates WHERE \(cycle) AND ($2::text IS NULL OR symbol = $2) AND catalyst IS NOT NULL ORDER BY as_of DESC NULLS LAST, catalyst_score DESC NULLS LAST LIMIT \(limit)",
-                [q["cycle_id"], symbol])
+            return try await rows(CandidatesQuery.catalysts(cycleID: q["cycle_id"], symbol: try q.symbol(), limit: limit))
         case "risk://limits":
-            return try await row(
-                "SELECT account, trading_date, max_daily_loss, warning_fraction, max_positions, max_daily_trades, parameters_hash FROM v_risk_state WHERE account = $1 ORDER BY trading_date DESC LIMIT 1",
-                [account])
+            return try await row(RiskQuery.limits(account: account))
         case "risk://violations":
-            return try await rows("SELECT * FROM v_risk_denials WHERE account = $1 AND trading_date = coalesce($2::date, \(latestDay))", [account, try q.date()])
+            return try await rows(RiskQuery.denials(account: account, date: try q.date()))
         case "risk://exposure":
-            return try await row(
-                "SELECT (SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') FROM v_risk_exposure_by_symbol s WHERE s.account = $1 AND s.trading_date = \(latestDay)) AS by_symbol, (SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') FROM v_risk_exposure_by_sector s WHERE s.account = $1 AND s.trading_date = \(latestDay)) AS by_sector",
-                [account])
+            return try await row(RiskQuery.exposure(account: account))
         case "reports://daily":
-            return try await row(
-                "SELECT d AS date, (SELECT to_jsonb(p) FROM v_performance_daily p WHERE p.account = $1 AND p.trading_date = d) AS performance, (SELECT to_jsonb(r) FROM v_risk_state r WHERE r.account = $1 AND r.trading_date = d) AS risk, (SELECT count(*) FROM v_cycles c WHERE c.trading_date = d) AS cycles FROM (SELECT coalesce($2::date, \(latestDay)) AS d) x",
-                [account, try q.date()])
+            return try await row(ReportsQuery.daily(account: account, date: try q.date()))
         case "reports://weekly", "reports://monthly":
-            let period = key == "reports://weekly" ? "week" : "month"
-            return try await row(
-                "SELECT * FROM v_performance WHERE account = $1 AND period = '\(period)' AND coalesce($2::date, \(latestDay)) BETWEEN period_start AND period_end",
-                [account, try q.date()])
+            return try await row(ReportsQuery.period(key == "reports://weekly" ? .week : .month, account: account, date: try q.date()))
         case "doctor://pipeline":
-            return try await rows("SELECT * FROM v_trade_pipeline_status LIMIT \(try q.int("limit", default: 50, in: 1...50))")
+            return try await rows(DoctorQuery.pipeline(limit: try q.int("limit", default: 50, in: 1...50)))
         case "events://stream":
             let stream = String(components.path.drop { $0 == "/" })
             guard !stream.isEmpty else { throw Failure.badParameter("id", "events://stream/{id} needs a stream id") }
             let after = try q.int("after", default: 0, in: 0...Int.max)
-            return try await rows(
-                "SELECT global_position, stream_version, event_type, occurred_at, payload, metadata FROM events WHERE stream_id = $1 AND global_position > $2::bigint ORDER BY global_position LIMIT \(try q.int("limit", default: 50, in: 1...1000))",
-                [stream, String(after)])
+            let page = try await store.jsonPage(stream: stream, afterPosition: Int64(after), limit: try q.int("limit", default: 50, in: 1...1000))
+            return String(decoding: page.events, as: UTF8.self)
         default:
             throw Failure.unknown(uri)
         }
     }
 
-    /// `positions://history`: each position with what it was entered on (its candidate row: pattern,
-    /// catalyst, scores, indicators) and the R it achieved (realized P&L over the initial risk).
-    func positionHistory(_ q: MCPResourceParameters) async throws -> String {
-        let limit = try q.int("limit", default: 50, in: 1...1000)
-        let status = try q.oneOf("status", ["closed", "open", "all"]) ?? "closed"
-        let pnl = try q.oneOf("pnl", ["negative", "positive"])
-        let sign = pnl.map { $0 == "negative" ? "< 0" : "> 0" }
-        let sql = """
-            SELECT p.*, c.pattern, c.pattern_confidence, c.catalyst, c.catalyst_strength, c.catalyst_score, c.sentiment, c.composite_score,
-                   c.relative_volume, c.gap_percent, c.rsi_14, c.macd_hist, c.atr_14, c.signal_entry, c.signal_stop, c.signal_target,
-                   CASE WHEN p.initial_risk > 0 THEN round(p.realized_pnl / p.initial_risk, 3) END AS r_multiple
-            FROM v_positions p LEFT JOIN v_candidates c ON c.cycle_id = p.cycle_id AND c.symbol = p.symbol
-            WHERE ($1::text = 'all' OR p.status = $1)
-              AND ($2::text IS NULL OR c.pattern = $2)
-              AND ($3::int IS NULL OR p.opened_at >= \(clock.sql) - make_interval(days => $3::int))
-              AND ($4::text IS NULL OR p.symbol = $4)
-              \(sign.map { "AND p.realized_pnl + coalesce(p.unrealized_pnl, 0) \($0)" } ?? "")
-            ORDER BY coalesce(p.closed_at, p.opened_at) DESC LIMIT \(limit)
-            """
-        return try await rows(sql, [status, try q.pattern(), try q.span("days", max: 3650).map(String.init), try q.symbol()])
+    /// `positions://history`'s parameters as the read model's filter.
+    static func historyFilter(_ q: MCPResourceParameters) throws -> PositionsQuery.HistoryFilter {
+        var f = PositionsQuery.HistoryFilter()
+        f.limit = try q.int("limit", default: 50, in: 1...1000)
+        f.status = PositionsQuery.HistoryFilter.Status(rawValue: try q.oneOf("status", ["closed", "open", "all"]) ?? "closed") ?? .closed
+        f.outcome = try q.oneOf("pnl", ["negative", "positive"]).map { $0 == "negative" ? .negative : .positive }
+        f.pattern = try q.pattern()
+        f.days = try q.span("days", max: 3650)
+        f.symbol = try q.symbol()
+        return f
     }
 
-    func rows(_ sql: String, _ binds: [String?] = []) async throws -> String {
-        try await query("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(sql)) t", binds) ?? "[]"
-    }
+    func rows(_ query: ViewQuery) async throws -> String { String(decoding: try await views.rows(query), as: UTF8.self) }
 
-    func row(_ sql: String, _ binds: [String?] = []) async throws -> String {
-        try await query("SELECT to_jsonb(t)::text FROM (\(sql)) t LIMIT 1", binds) ?? "null"
-    }
-
-    func query(_ sql: String, _ binds: [String?]) async throws -> String? {
-        let values: [any PGBindable] = binds.map { $0.map { PGValue.text($0) } ?? PGValue.null }
-        return try await PGSession(conninfo: conninfo).withConnection { c in try c.query(sql, values).scalar }
-    }
+    func row(_ query: ViewQuery) async throws -> String { try await views.row(query).map { String(decoding: $0, as: UTF8.self) } ?? "null" }
 }

@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// The MCP tools (seeds §4): each is one POST to the running `catalyst serve` API, sent with the agent
+/// The MCP tools (docs/origins.md §MCP): each is one POST to the running `catalyst serve` API, sent with the agent
 /// principal's key (`Authorization: Bearer`), so the command it becomes is recorded as that agent. The
 /// API checks the agent's capabilities and refuses exactly as it does for cron and curl; a refusal
 /// comes back as a tool error whose text is the API's message. An agent cannot lift a halt (its

@@ -97,7 +97,7 @@ public struct ActivityLog: Sendable {
                 recordID: DoctorRecordID(rawValue: "probe"), at: context.now, issueType: e.issueType ?? "NONE", kind: .autoFix, command: "probe", target: nil,
                 decisionID: nil)
             let state = try await runner.log.load(Doctor.self, stream).state
-            do { _ = try Doctor.decide(.takeAction(probe, rule: rule), state) } catch { throw DomainRefusal(error) }
+            do { _ = try Doctor.decide(.takeAction(probe, rule: rule), state) } catch { throw CommandRejected(error) }
         }
         let decisionID = DoctorRecordID(rawValue: "dec-\(ids.uuid().uuidString.lowercased().prefix(13))")
         let decision = Doctor.DecisionRecorded(

@@ -4,6 +4,7 @@ import Domain
 import EventStore
 import Foundation
 import Logging
+import PostgresClient
 import Projections
 
 /// Turns a report's issues into actions: an allowed fix runs as a normal command through the
@@ -18,6 +19,8 @@ public struct DoctorFixer: Sendable {
     let runner: DeciderRunner
     let rules: DoctorRules
     let system: TradingSystem?
+    /// The database of the projections, for the fix that asks one to rebuild.
+    let views: PGPool?
     let logger: Logger
     /// Who the fixes and records are by: Doctor's agent principal when `catalyst doctor` has its key.
     public let actor: Actor
@@ -25,10 +28,11 @@ public struct DoctorFixer: Sendable {
     public static let unauthenticated = Actor(.doctor, name: "claude")
 
     public init(
-        log: EventLog, rules: DoctorRules, system: TradingSystem?, actor: Actor = DoctorFixer.unauthenticated,
+        log: EventLog, rules: DoctorRules, system: TradingSystem?, views: PGPool?, actor: Actor = DoctorFixer.unauthenticated,
         logger: Logger = Logger(label: "catalyst.doctor")
     ) {
         self.log = log
+        self.views = views
         self.runner = DeciderRunner(log: log)
         self.rules = rules
         self.system = system
@@ -36,8 +40,8 @@ public struct DoctorFixer: Sendable {
         self.logger = logger
     }
 
-    public init(system: TradingSystem, rules: DoctorRules) {
-        self.init(log: system.log, rules: rules, system: system, logger: system.logger)
+    public init(system: TradingSystem, rules: DoctorRules, views: PGPool?) {
+        self.init(log: system.log, rules: rules, system: system, views: views, logger: system.logger)
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -87,7 +91,7 @@ public struct DoctorFixer: Sendable {
             recordID: actionID, at: now, issueType: issue.type, kind: .autoFix, command: fix.command.rawValue, target: fix.target, decisionID: nil)
         do {
             _ = try await runner.run(Doctor.self, stream, context: context) { _ in .takeAction(action, rule: rule.domainRule) }
-        } catch let refusal as DomainRefusal {
+        } catch let refusal as any CommandRefusal {
             // Rate-limited or cooling down: defer, and say so in the log.
             let decision = Doctor.DecisionRecorded(
                 recordID: recordID("dec", context), at: now, issueType: issue.type, severity: issue.severity, decision: "defer",
@@ -161,7 +165,8 @@ public struct DoctorFixer: Sendable {
             _ = try await Reconciler(system: system).run(.manual, context: context)
         case .rebuildProjection:
             let name = fix.target
-            try await system.log.store.pool.withConnection { c in try ProjectionStatusReport.requestRebuild(name: name, on: c) }
+            guard let views else { throw DoctorFixError.noProjectionDatabase }
+            try await views.withConnection { c in try ProjectionStatusReport.requestRebuild(name: name, on: c) }
         }
     }
 
@@ -170,7 +175,7 @@ public struct DoctorFixer: Sendable {
     }
 }
 
-/// What Doctor never fixes, whatever the rules file says (original-system.md §3.1): it never acts on an
+/// What Doctor never fixes, whatever the rules file says (docs/origins.md §Watchdog): it never acts on an
 /// orphan position (real money), never touches quantities or money amounts unattended, never lifts a
 /// halt, never changes risk parameters.
 public enum DoctorPolicy {
@@ -179,4 +184,10 @@ public enum DoctorPolicy {
         IssueType.brokerAPIError.rawValue, IssueType.brokerConnectionError.rawValue, IssueType.auditChainBroken.rawValue,
         IssueType.readerHorizonStalled.rawValue,
     ]
+}
+
+/// A fix that cannot run in this process.
+enum DoctorFixError: Error, CustomStringConvertible {
+    case noProjectionDatabase
+    var description: String { "no projection database is configured for this fixer" }
 }

@@ -2,7 +2,7 @@ import Application
 import Domain
 import Foundation
 
-/// One pass of the loop (original-system.md §3.1): check → record the run → apply the allowed fixes
+/// One pass of the original watchdog's loop (docs/origins.md §Watchdog): check → record the run → apply the allowed fixes
 /// and escalate the rest → check again to verify → record that run too. Returns the final report.
 public struct DoctorPass: Sendable {
     let check: DoctorCheck

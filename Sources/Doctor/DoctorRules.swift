@@ -32,7 +32,7 @@ public struct DoctorRules: Sendable, Equatable {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The original's values (original-system.md §3): 5 min stuck, 30 min stale cycle, 10 % quantity, 10 min marks.
+    /// The original's values (docs/origins.md §Watchdog): 5 min stuck, 30 min stale cycle, 10 % quantity, 10 min marks.
     public struct Thresholds: Sendable, Equatable, Codable {
         public var stuckOrderMinutes: Double = 5
         public var staleCycleMinutes: Double = 30

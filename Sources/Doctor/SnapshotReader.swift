@@ -5,7 +5,7 @@ import PostgresClient
 import Projections
 
 /// Reads a snapshot's ledger side from the projected views (the same views Doctor Claude's read-only
-/// role sees) plus projection status and the audit chain. The clock is an input, never read here.
+/// role sees, through `WatchdogQuery`) plus projection status and the audit chain. The clock is an input, never read here.
 public struct SnapshotReader: Sendable {
     /// Projections whose lag and failures are checked.
     public var projectionNames: [String]
@@ -22,7 +22,7 @@ public struct SnapshotReader: Sendable {
         let now = PGTimestamp.format(s.now)
         // A view that does not exist yet belongs to a projection never built: its part of the snapshot
         // stays empty, and the projection check reports it (rather than the whole check failing).
-        func has(_ view: String) throws -> Bool { try c.query("SELECT to_regclass($1) IS NOT NULL", ["public." + view]).bool(0, 0) == true }
+        func has(_ view: String) throws -> Bool { try WatchdogQuery.viewExists(view).result(on: c).bool(0, 0) == true }
         if try has("v_trade_pipeline_status") {
             s.pipeline = try pipeline(today, c)
             s.cycles = try cycles(today, c)
@@ -47,7 +47,7 @@ public struct SnapshotReader: Sendable {
     }
 
     func pipeline(_ today: String, _ c: PGConnection) throws -> [String: String?]? {
-        let r = try c.query(#"SELECT * FROM v_trade_pipeline_status WHERE "date" = $1::date ORDER BY started_at DESC, cycle_id DESC LIMIT 1"#, [today])
+        let r = try WatchdogQuery.latestPipeline(on: today).result(on: c)
         guard r.rowCount > 0 else { return nil }
         var row: [String: String?] = [:]
         for i in 0..<r.columnCount { row[r.columnName(i)] = r.string(0, i) }
@@ -56,16 +56,7 @@ public struct SnapshotReader: Sendable {
 
     /// Open orders, and opening orders of the last day that filled (for UNLINKED_ORDER).
     func orders(_ now: String, _ c: PGConnection) throws -> [DoctorSnapshot.OrderRow] {
-        let r = try c.query(
-            """
-            SELECT o.order_id, o.symbol, o.side, o.order_purpose, o.status, o.broker_order_id, o.quantity, o.filled_qty, o.requested_at,
-                   o.submitted_at, o.terminal_at IS NOT NULL, o.leg_role, o.position_id, o.cycle_id,
-                   EXISTS (SELECT 1 FROM v_positions p WHERE p.order_ids ? o.order_id OR p.entry_order_id = o.order_id)
-            FROM v_orders o
-            WHERE o.terminal_at IS NULL
-               OR (o.order_purpose IN ('entry', 'scale_in') AND o.filled_qty > 0 AND o.requested_at > $1::timestamptz - interval '24 hours')
-            ORDER BY o.requested_at, o.order_id
-            """, [now])
+        let r = try WatchdogQuery.orders(now: now).result(on: c)
         return (0..<r.rowCount).map { i in
             DoctorSnapshot.OrderRow(
                 orderID: r.string(i, 0)!, symbol: r.string(i, 1)!, side: r.string(i, 2)!, purpose: r.string(i, 3)!, status: r.string(i, 4)!,
@@ -76,7 +67,7 @@ public struct SnapshotReader: Sendable {
     }
 
     func positions(_ c: PGConnection) throws -> [DoctorSnapshot.PositionRow] {
-        let r = try c.query("SELECT position_id, symbol, side, quantity, last_mark_at, updated_at FROM v_positions_current ORDER BY symbol")
+        let r = try WatchdogQuery.openPositions().result(on: c)
         return (0..<r.rowCount).map { i in
             let q = r.decimal(i, 3) ?? 0
             return DoctorSnapshot.PositionRow(
@@ -86,19 +77,14 @@ public struct SnapshotReader: Sendable {
     }
 
     func cycles(_ today: String, _ c: PGConnection) throws -> [DoctorSnapshot.CycleRow] {
-        let r = try c.query(
-            #"SELECT cycle_id, cycle_state, started_at, last_activity FROM v_trade_pipeline_status WHERE "date" = $1::date ORDER BY started_at"#, [today])
+        let r = try WatchdogQuery.cycles(on: today).result(on: c)
         return (0..<r.rowCount).map { i in
             DoctorSnapshot.CycleRow(cycleID: r.string(i, 0)!, status: r.string(i, 1)!, startedAt: r.date(i, 2)!, lastActivity: r.date(i, 3))
         }
     }
 
     func risk(_ today: String, _ c: PGConnection) throws -> DoctorSnapshot.RiskRow? {
-        let r = try c.query(
-            """
-            SELECT halted, halt_reason, halted_by, daily_pnl, max_daily_loss, warning_fraction
-            FROM v_risk_state WHERE trading_date = $1::date ORDER BY halted DESC, daily_pnl LIMIT 1
-            """, [today])
+        let r = try WatchdogQuery.risk(on: today).result(on: c)
         guard r.rowCount > 0 else { return nil }
         return DoctorSnapshot.RiskRow(
             halted: r.bool(0, 0) ?? false, haltReason: r.string(0, 1), haltedBy: r.string(0, 2), dailyPnL: r.decimal(0, 3) ?? 0,
@@ -106,12 +92,7 @@ public struct SnapshotReader: Sendable {
     }
 
     func rejections(_ now: String, _ c: PGConnection) throws -> [String: Int] {
-        let r = try c.query(
-            """
-            SELECT reason, count(*) FROM v_risk_denials d, jsonb_array_elements_text(d.reasons) AS reason
-            WHERE d.decided_at > $1::timestamptz - interval '1 hour' AND d.decided_at <= $1::timestamptz
-            GROUP BY reason
-            """, [now])
+        let r = try WatchdogQuery.denialReasons(now: now).result(on: c)
         var out: [String: Int] = [:]
         for i in 0..<r.rowCount { out[r.string(i, 0)!] = r.int(i, 1) ?? 0 }
         return out

@@ -7,7 +7,7 @@ import PostgresClient
 ///
 /// Reader order is `(tx_id, global_position)` below the oldest in-flight transaction (see `LogCursor`).
 /// Writers take no global lock; the only lock an append takes is the head row of each stream it writes.
-public final class PostgresEventStore: Sendable {
+public final class PostgresEventStore: EventStore {
     public let pool: PGPool
     let notifier: AppendNotifier?
     let logger: Logger
@@ -59,13 +59,7 @@ public final class PostgresEventStore: Sendable {
 
     /// The store's identity: stays fixed for the life of the log; changes on a restore into a new store.
     public func identity() async throws -> StoreIdentity {
-        try await pool.withConnection { c in
-            let r = try c.query("SELECT store_id::text, system_identifier FROM event_store_identity")
-            guard r.rowCount == 1, let id = r.uuid(0, 0), let sys = r.string(0, 1) else {
-                throw PGError(.decoding, message: "event_store_identity is missing; run `catalyst migrate`")
-            }
-            return StoreIdentity(storeID: id, systemIdentifier: sys)
-        }
+        try await pool.withConnection { c in try Self.identity(on: c) }
     }
 }
 

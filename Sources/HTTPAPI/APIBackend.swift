@@ -7,11 +7,16 @@ import PostgresClient
 import Projections
 import Synchronization
 
-/// What the routes call: the trading system (commands), the database (projection views, read by SQL),
-/// the projections whose lag `/health` reports, and the cycles running in the background.
+/// What the routes call: the trading system (commands), the read models (`views`, through the query
+/// types of `Projections`), the event store (the `/events` pages), the projections whose lag `/health`
+/// reports, and the cycles running in the background.
 public final class APIBackend: Sendable {
     public let system: TradingSystem
     public let pool: PGPool
+    /// The read models' queries run here.
+    public let views: ViewReader
+    /// The log, for the event pages and the store's head.
+    public let store: PostgresEventStore
     public let projections: [String]
     public let cycles: CycleRunner
     public let logger: Logger
@@ -24,12 +29,14 @@ public final class APIBackend: Sendable {
     public let policy: AuthorityPolicy
     let counters = RequestCounters()
 
-    public init(system: TradingSystem, projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
+    public init(system: TradingSystem, store: PostgresEventStore, projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
         self.system = system
         self.directory = PrincipalDirectory(log: system.log)
         self.gate = AuthorityGate(log: system.log, directory: directory, logger: logger)
         self.policy = policy
-        self.pool = system.log.store.pool
+        self.store = store
+        self.pool = store.pool
+        self.views = ViewReader(pool: store.pool)
         self.projections = projections
         self.cycles = CycleRunner(system: system, logger: logger)
         self.logger = logger
@@ -56,36 +63,14 @@ public final class APIBackend: Sendable {
     /// first requests do not meet missing views. Throws after `timeout`.
     public func waitUntilReady(timeout: Duration = .seconds(120)) async throws {
         let deadline = ContinuousClock.now + timeout
-        let names = "{" + projections.joined(separator: ",") + "}"
         while true {
-            let live = Int(try await scalar("SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", [names]) ?? "0") ?? 0
+            let live = Int(try await views.value(ProjectionStatusReport.liveCount(names: projections)) ?? "0") ?? 0
             if live >= projections.count { return }
             if ContinuousClock.now >= deadline { throw APIStartupError.projectionsNotReady(live: live, of: projections.count) }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
 
-    /// Rows of a query as one JSON array, built by PostgreSQL (`jsonb_agg`): the view's column names are
-    /// the API's field names, numerics stay exact decimals.
-    func rows(_ sql: String, _ binds: [String] = []) async throws -> Data {
-        let text: String? = try await pool.withConnection { c in
-            try c.query("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(sql)) t", binds.map { $0 as any PGBindable }).scalar
-        }
-        return Data((text ?? "[]").utf8)
-    }
-
-    /// The first row of a query as a JSON object, or nil.
-    func row(_ sql: String, _ binds: [String] = []) async throws -> Data? {
-        let text: String? = try await pool.withConnection { c in
-            try c.query("SELECT to_jsonb(t)::text FROM (\(sql)) t LIMIT 1", binds.map { $0 as any PGBindable }).scalar
-        }
-        return text.map { Data($0.utf8) }
-    }
-
-    /// One scalar value.
-    func scalar(_ sql: String, _ binds: [String] = []) async throws -> String? {
-        try await pool.withConnection { c in try c.query(sql, binds.map { $0 as any PGBindable }).scalar }
-    }
 }
 
 /// Cycles started through the API run in the background (the start answers at once, as the seeds'

@@ -66,7 +66,7 @@ struct OpsRoutes {
                 h.status = "unhealthy"
                 h.problems.append("reader horizon stalled: " + TransactionIDCheck.Violation(reading: ids).description)
             }
-            if let last = try await backend.scalar("SELECT extract(epoch FROM max(started_at))::float8 FROM v_cycles").flatMap(Double.init) {
+            if let last = try await backend.views.value(CyclesQuery.latestStartEpoch()).flatMap(Double.init) {
                 h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last)
             }
         } catch {
@@ -101,12 +101,10 @@ struct OpsRoutes {
         if let rows = try? await backend.pool.withConnection({ c in try ProjectionStatusReport.load(names: names, on: c) }) {
             metric("catalyst_projection_lag_events", "Events not yet applied by each projection.", "gauge", rows.map { ("{projection=\"\($0.name)\"}", String($0.lagEvents)) })
         }
-        if let open = try? await backend.scalar("SELECT count(*) FROM v_positions_current") {
+        if let open = try? await backend.views.value(PositionsQuery.openCount()) {
             metric("catalyst_positions_open", "Open positions.", "gauge", [("", open)])
         }
-        if let risk = try? await backend.pool.withConnection({ c in
-            try c.query("SELECT daily_pnl::text, halted::text FROM v_risk_state WHERE account = $1 LIMIT 1", [account]).dictionaries().first
-        }) {
+        if let risk = try? await backend.views.table(RiskQuery.dayLine(account: account)).first {
             metric("catalyst_daily_pnl", "Today's realized plus unrealized P&L (account currency).", "gauge", [("", risk["daily_pnl"] ?? "0")])
             metric("catalyst_trading_halted", "1 while trading is halted.", "gauge", [("", risk["halted"] == "true" || risk["halted"] == "t" ? "1" : "0")])
         }

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import MarketData
 import Projections
+import ServiceLifecycle
 
 /// `catalyst serve`: the HTTP API with every projector running in the same process. With `--simulate`,
 /// over the simulated market and the paper broker on a simulated clock that starts at the session open.
@@ -48,7 +49,7 @@ public enum ServeRole {
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
-            system: system, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
+            system: system, store: store, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
         let driver = SimulatedClockDriver(
             world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
@@ -56,12 +57,7 @@ public enum ServeRole {
 
     static func lastTradingDay() -> NYDate { NYSECalendar().previousSession(before: NYDate(Date())).date }
 
-    /// Only the server's task may end the serving group; the others wait here once done.
-    static func parkUntilCancelled() async {
-        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-    }
-
-    /// Runs until SIGINT/SIGTERM cancels the task: projectors, the simulated clock and the server.
+    /// Runs until SIGINT/SIGTERM shuts it down gracefully: projectors, the simulated clock and the server.
     public static func runSimulated(_ options: Options, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
         try options.server.validate()
         try await target.requireMigrated(files: files, logger: logger)
@@ -87,7 +83,7 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         try await bootstrapPrincipals(system.log, logger: logger)
-        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
+        let backend = APIBackend(system: system, store: store, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
     }
@@ -99,24 +95,11 @@ public enum ServeRole {
         }
     }
 
-    /// Runs a projector until cancelled, starting it again `retryAfter` after a failure: a database that
-    /// was briefly unable to write (disk full, restarted, read-only) must not leave the API serving
-    /// frozen projections until someone restarts the process. A projection failed on an event says so
-    /// in `projection_status` and is retried from that event, never past it.
-    public static func keepRunning(_ engine: ProjectorEngine, retryAfter: Duration = .seconds(5), logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                try await engine.run()
-                return
-            } catch {
-                logger.error("projector stopped; starting it again", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"])
-                try? await Task.sleep(for: retryAfter)
-            }
-        }
-    }
-
-    /// Every projector, the clock (`duties`) and the server in one task group. The server ends the group
-    /// (on a signal or a failure to bind); the rest stop with it.
+    /// Every projector, the clock (`duties`) and the server, as one `ServiceGroup` that SIGTERM and SIGINT
+    /// shut down gracefully: the server first (no new connections, requests in flight finish), then the
+    /// clock, then the projectors after their current batch. A projector that fails is started again
+    /// after a pause (`ProjectorService`): a database briefly unable to write must not leave the API
+    /// serving frozen projections. A server that cannot start ends the group with its error.
     static func serve(
         _ options: Options, backend: APIBackend, target: DatabaseTarget, files: ProjectFiles, logger: Logger,
         duties: @escaping @Sendable () async -> Void
@@ -124,26 +107,40 @@ public enum ServeRole {
         let waker = LogWaker(conninfo: target.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
         let server = APIServer(configuration: options.server, backend: backend, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for engine in engines {
-                group.addTask {
-                    await keepRunning(engine, logger: logger)
-                    await parkUntilCancelled()
-                }
-            }
-            group.addTask {
-                await duties()
-                await parkUntilCancelled()
-            }
-            group.addTask {
-                try await backend.waitUntilReady()
-                try await server.run { port in
-                    logger.notice("catalyst serve listening", metadata: ["url": "http://\(options.server.host):\(port)", "venue": "\(backend.venue)"])
-                }
-            }
-            try await group.next()
-            group.cancelAll()
+        let group = RoleServiceGroup.make(
+            projectors: engines, retryInterval: .seconds(5),
+            services: [
+                // The clock: done before the group (a simulated run past its last day), it waits for the shutdown.
+                .init(service: RoleWork("duties") { await duties(); try await gracefulShutdown() }, successTerminationBehavior: .ignore),
+                .init(
+                    service: APIService(server: server, backend: backend, host: options.server.host, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
+            ], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            await waker.stop()
+            throw error
         }
         await waker.stop()
+    }
+}
+
+/// The HTTP server of `serve` as a service: it starts once every projection is live, so the first
+/// requests never meet a missing view, and it shuts down gracefully with the group.
+struct APIService: Service, CustomStringConvertible {
+    let server: APIServer
+    let backend: APIBackend
+    let host: String
+    let logger: Logger
+    /// What service-lifecycle logs (never the backend, which holds the trading system's configuration).
+    var description: String { "APIService(\(host))" }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await backend.waitUntilReady() }
+        if Task.isShuttingDownGracefully { return }
+        try await server.run { port in
+            logger.notice("catalyst serve listening", metadata: ["url": "http://\(host):\(port)", "venue": "\(backend.venue)"])
+        }
     }
 }

@@ -2,6 +2,7 @@ import Application
 import Domain
 import Foundation
 import Hummingbird
+import Projections
 
 /// The mutating endpoints: start and stop cycles (the cron lines), the kill switch, the human resume,
 /// and supervised approvals. Each decodes its body, calls one application service, encodes the answer.
@@ -53,7 +54,7 @@ struct WorkflowRoutes {
         if let given = body.cycleID {
             id = given
         } else {
-            guard let running = try await backend.scalar("SELECT cycle_id FROM v_cycles WHERE status = 'running' ORDER BY started_at DESC LIMIT 1") else {
+            guard let running = try await backend.views.value(CyclesQuery.runningCycleID()) else {
                 throw APIError(.conflict, code: "no_running_cycle", message: "no cycle is running")
             }
             id = running

@@ -1,4 +1,5 @@
 import Domain
+import CivilTime
 import Foundation
 
 /// The CSV rendering of label rows: a fixed header, one line per row, `\n` line ends, empty cells for
@@ -68,23 +69,13 @@ public enum LabelCSV {
         var secs = micros / 1_000_000
         var frac = micros % 1_000_000
         if frac < 0 { frac += 1_000_000; secs -= 1 }
-        var days = secs / 86_400
-        var rem = secs % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
-        // Civil from days (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (y, m, d, rem) = CivilDay.split(seconds: Int(secs))
+        let (year, month, day) = (Int64(y), Int64(m), Int64(d))
+        let secondOfDay = Int64(rem)
         func p(_ v: Int64, _ w: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
-        return "\(p(year, 4))-\(p(month, 2))-\(p(day, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(frac, 6))Z"
+        return "\(p(year, 4))-\(p(month, 2))-\(p(day, 2))T\(p(secondOfDay / 3600, 2)):\(p(secondOfDay % 3600 / 60, 2)):\(p(secondOfDay % 60, 2)).\(p(frac, 6))Z"
     }
 }

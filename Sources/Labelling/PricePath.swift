@@ -124,7 +124,7 @@ enum OutcomeCalculator {
             guard upTouched || downTouched else { continue }
             o.t1 = p.at
             if upTouched && downTouched {
-                // Both barriers inside one interval: pessimistic, the stop counts first (§5.2 item 7).
+                // Both barriers inside one interval: pessimistic, the stop counts first (as freqtrade does).
                 o.ambiguous = true
                 o.label = side == .long ? -1 : 1
             } else {

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// A bound parameter in PostgreSQL's text format. SQL text and values always travel separately: nothing
@@ -188,28 +189,9 @@ public enum PGTimestamp {
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-    // Howard Hinnant's civil-from-days algorithms: exact proleptic Gregorian arithmetic without Calendar.
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) { CivilDay.date(z0) }
 
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int { CivilDay.number(year: y0, month: m, day: d) }
 }
 
 /// Builds a PostgreSQL array literal (`{"a","b",NULL}`) byte by byte, escaping `"` and `\`.

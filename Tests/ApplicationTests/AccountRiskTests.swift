@@ -3,6 +3,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// Limits are per account and trading day, on one risk stream with an expected version: never per
 /// cycle (the original checked `current_positions < max_positions` per cycle), and two concurrent
 /// decisions cannot both take the last room under a limit.

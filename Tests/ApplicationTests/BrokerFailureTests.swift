@@ -5,6 +5,8 @@ import FakeAlpaca
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// Broker failures against the fake Alpaca server over real HTTP: refusals are recorded with the
 /// broker's message, failures are retried without ever creating a second order, unknown outcomes are
 /// resolved by the client order id, and an outage leaves the order to reconciliation. Nothing is lost

@@ -3,6 +3,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// A cycle records every step: its stages in order, every stage-1 candidate and every stage-1
 /// rejection, signals only for finalists, and exactly one risk decision per signal.
 @Suite struct CycleRecordingTests {

@@ -5,6 +5,8 @@ import FakeAlpaca
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// The daily loss limit reached by realized losses (fills, taken in by reconciliation), against the fake
 /// Alpaca server where the test sets every execution price.
 @Suite(.serialized) struct DailyLossByFillsTests {

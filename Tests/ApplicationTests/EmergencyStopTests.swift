@@ -4,6 +4,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// The kill switch and the daily loss limit: halt, cancel everything, close everything with market
 /// orders priced by their real fills; the halt outlives cycles and days until a named human resumes.
 @Suite struct EmergencyStopTests {
@@ -172,10 +174,12 @@ import Testing
         }
         #expect(try await h.risk().halt != nil)
         #expect(try await desk.resume(note: "agreed", makerChecker: true, context: h.context(bob)) == .resumed)
-        let resumed = try await h.db.session().withConnection { c in
-            try c.query(
-                "SELECT metadata->>'principal_id' AS checker, payload->'maker'->'principal'->>'id' AS maker FROM events WHERE event_type = 'risk.trading_resumed'"
-            ).dictionaries()
+        // As stored: the checker is the command's principal, the maker is named in the payload.
+        let resumed = try await h.store.readAllToEnd().filter { $0.eventType == "risk.trading_resumed" }.map { e -> [String: String] in
+            let metadata = try JSONSerialization.jsonObject(with: e.metadata) as? [String: Any]
+            let payload = try JSONSerialization.jsonObject(with: e.payload) as? [String: Any]
+            let maker = (payload?["maker"] as? [String: Any])?["principal"] as? [String: Any]
+            return ["checker": metadata?["principal_id"] as? String ?? "", "maker": maker?["id"] as? String ?? ""]
         }
         #expect(resumed.count == 1 && resumed.first?["checker"] == "bob" && resumed.first?["maker"] == "alice", "\(resumed)")
     }

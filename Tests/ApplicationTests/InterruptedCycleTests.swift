@@ -3,6 +3,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// A process that dies mid-cycle (or loses its database so that not even the failure is recorded)
 /// leaves the cycle running. The next process's start-up reconciliation fails it with the reason;
 /// finished cycles are untouched, and the same cron slot still starts nothing new.
@@ -16,7 +18,7 @@ import Testing
 
         // The restarted process: same database, a new trading system (another id seed: a real restart
         // draws fresh random ids; a seeded generator would replay the first process's ids).
-        let restarted = try await SimHarness.make(hour: 10, minute: 1, seed: 99, reconciled: false, db: h.db)
+        let restarted = try await SimHarness.make(hour: 10, minute: 1, seed: 99, reconciled: false, store: h.store)
         let report = try await restarted.reconcileAtStartup()
         #expect(report.interruptedCycles == [orphan.cycleID])
         let state = try await restarted.system.log.load(Cycle.self, .cycle(orphan.cycleID)).state

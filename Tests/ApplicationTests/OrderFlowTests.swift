@@ -5,6 +5,8 @@ import EventStore
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// Orders and fills on the paper broker: recorded before sent, positions only from fills, each
 /// execution once, sides and ticks as approved.
 @Suite struct OrderFlowTests {

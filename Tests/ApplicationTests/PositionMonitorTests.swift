@@ -6,6 +6,8 @@ import FakeAlpaca
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// The once-a-minute watch: marks with the risk book in one batch, the maximum hold time, the flatten
 /// before the close, and the stop/target fallback only when no exit order is working.
 @Suite struct PositionMonitorTests {

@@ -2,9 +2,12 @@ import Application
 import Broker
 import CatalystTestKit
 import Domain
+import EventStore
 import FakeAlpaca
 import Foundation
 import Testing
+
+@testable import ApplicationTestKit
 
 /// Reconciliation against the fake Alpaca server: nothing trades before the start-up run passed, and
 /// every difference with the broker becomes an explicit event.
@@ -95,9 +98,9 @@ import Testing
     /// Fills that happened while the process was down are ingested by the start-up run, each recorded as
     /// a MISSING_FILL resolved by an `ingested_fill` adjustment; the position is opened from them.
     @Test func fillsThatHappenedWhileDownAreIngestedAtStartup() async throws {
-        let db = try await TestDatabase.create()
+        let store = try await TestStores.fresh()
         let state = FakeTradingState(now: AlpacaAppHarness.start)
-        let entry = try await AlpacaAppHarness.run(db: db, state: state) { h in
+        let entry = try await AlpacaAppHarness.run(store: store, state: state) { h in
             _ = try await h.trade()
             return try await h.entry()
         }
@@ -106,7 +109,7 @@ import Testing
         try state.fill(try entry.brokerID(), quantity: 4, price: try entry.limit())
         state.advance(seconds: 60)
         try state.fill(try entry.brokerID(), price: try entry.limit() - Decimal(string: "0.01")!)
-        try await AlpacaAppHarness.run(db: db, state: state, reconciled: false) { h in
+        try await AlpacaAppHarness.run(store: store, state: state, reconciled: false) { h in
             let report = try await h.reconcile(.startup)
             #expect(report.passed && h.system.gate.isOpen)
             #expect(report.ingestedFills == 2)

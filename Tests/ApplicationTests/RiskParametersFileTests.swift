@@ -5,6 +5,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// `config/risk_parameters.yaml`, watched: a valid edit takes effect as `risk.parameters_changed` with
 /// the new values and hash; an invalid one is refused naming the line and key, and the last good
 /// limits stay in force.

@@ -4,6 +4,8 @@ import Foundation
 import MarketData
 import Testing
 
+@testable import ApplicationTestKit
+
 /// StartCycle: typed refusals that name the field, the exchange calendar, the halt, and idempotency.
 @Suite struct StartCycleTests {
     static func field(of error: any Error) -> String? {

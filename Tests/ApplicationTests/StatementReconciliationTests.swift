@@ -7,13 +7,14 @@ import FakeAlpaca
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// `audit statement` reconciled against the broker: the day's executions at the fake Alpaca server
 /// (read through the real client, page by page) against the fills in the ledger.
 @Suite struct StatementReconciliationTests {
     @Test func theStatementAgreesWithTheBrokerAndEveryDifferenceIsNamed() async throws {
-        let db = try await TestDatabase.create()
         let state = FakeTradingState(now: AlpacaAppHarness.start)
-        try await AlpacaAppHarness.run(db: db, state: state) { h in
+        try await AlpacaAppHarness.run(state: state) { h in
             _ = try await h.trade()
             let entry = try await h.entry()
             state.advance(seconds: 60)
@@ -23,7 +24,7 @@ import Testing
             h.setTime(AlpacaAppHarness.start.addingTimeInterval(180))
             _ = try await h.reconcile()
             let day = NYDate(h.now)
-            let statement = try await AuditStatement.load(date: day, store: h.db.eventStore())
+            let statement = try await AuditStatement.load(date: day, store: h.store)
             #expect(statement.fills.count == 2)
 
             // Page size 1: the paging of the activities feed is exercised too.

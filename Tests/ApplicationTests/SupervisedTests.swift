@@ -3,6 +3,8 @@ import Domain
 import Foundation
 import Testing
 
+@testable import ApplicationTestKit
+
 /// Supervised mode: approvals wait for a human; a grant places exactly the approved order, a denial
 /// or five minutes of silence give the room back; every outcome is an event.
 @Suite struct SupervisedTests {

@@ -57,6 +57,9 @@ public enum TestCluster {
     }
 
     static func start(suffix: String) async throws -> EmbeddedCluster {
+        // The fast targets run with this set (tools/run-tests.sh): a test there that reaches for a database
+        // fails loudly instead of quietly making the target slow again.
+        if ProcessInfo.processInfo.environment["CATALYST_TEST_NO_CLUSTER"] != nil { throw NoClusterAllowed() }
         let tools = try PostgresTools.locate()
         if suffix.isEmpty { await reapStaleClusters(tools: tools) }
         let home = URL(fileURLWithPath: "/tmp/catalyst-test-\(getpid())\(suffix)")
@@ -180,4 +183,9 @@ public struct TestDatabase: Sendable {
         let pool = PGPool(conninfo: conninfo, size: connections, name: name)
         return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold)
     }
+}
+
+/// A test of a target that must run without a database cluster asked for one.
+public struct NoClusterAllowed: Error, CustomStringConvertible {
+    public var description: String { "CATALYST_TEST_NO_CLUSTER is set: this test target must run without a PostgreSQL cluster" }
 }

@@ -85,7 +85,7 @@ public final class SmallDisk: Sendable {
     /// Writes `directory/filler` until the volume is full (ENOSPC), in 1 MiB and then 4 KiB pieces.
     public static func fillVolume(_ directory: URL) throws {
         let filler = directory.appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
         let handle = try FileHandle(forWritingTo: filler)
         defer { try? handle.close() }
         try handle.seekToEnd()

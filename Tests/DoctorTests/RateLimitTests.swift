@@ -60,7 +60,7 @@ extension DoctorDatabaseTests {
         e.issueType = "ORPHAN_POSITION"
         e.action = "close it"
         e.actionType = "command"
-        await #expect(throws: DomainRefusal.self) { try await activity.log(e, rules: h.rules, context: h.context()) }
+        await #expect(throws: CommandRejected<Doctor.Rejection>.self) { try await activity.log(e, rules: h.rules, context: h.context()) }
         // Nothing was written for the refused entry.
         #expect(try await h.doctorEvents().isEmpty)
         var ok = ActivityLog.Entry()

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Domain
 
-/// The original system's production failures (original-system.md §8), each pinned by a test.
+/// The original system's production failures (docs/origins.md §Production failures), each pinned by a test.
 @Suite struct RegressionTests {
     // MARK: "Every long submitted as a sell" (2025-12-04, 81 positions)
 

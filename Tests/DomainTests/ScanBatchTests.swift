@@ -3,7 +3,7 @@ import Testing
 
 @testable import Domain
 
-/// A 4,000-symbol universe must stay appendable as one batch (DESIGN.md §3): many small events, none
+/// A 4,000-symbol universe must stay appendable as one batch (docs/architecture.md §The event store): many small events, none
 /// huge. Also reports encode/decode throughput of the codec (debug build, so only indicative).
 @Suite struct ScanBatchTests {
     static func report(candidates: Int, universe: Int) -> Cycle.ScanReport {

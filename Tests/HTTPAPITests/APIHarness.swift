@@ -69,7 +69,7 @@ struct APIHarness: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // As under `catalyst serve`: a projector that stops (its database could not write) starts again.
             let log = logger
-            for engine in engines { group.addTask { await ServeRole.keepRunning(engine, retryAfter: .seconds(1), logger: log) } }
+            for engine in engines { group.addTask { try? await ProjectorService(engine: engine, retryInterval: .seconds(1), logger: log).run() } }
             try await sim.backend.waitUntilReady()
             await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
             try await server.withRunning { url in

@@ -179,8 +179,9 @@ struct LiveServe: Sendable {
         logger.logLevel = .critical
         let files = ProjectFiles(root: project)
         let config = try TradingAssembly.config(files, logger: logger)
-        let system = try TradingAssembly.live(store: db.eventStore(connections: 4), config: config, files: files, environment: environment, logger: logger)
-        let backend = APIBackend(system: system, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
+        let store = db.eventStore(connections: 4)
+        let system = try TradingAssembly.live(store: store, config: config, files: files, environment: environment, logger: logger)
+        let backend = APIBackend(system: system, store: store, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
         let server = APIServer(configuration: .init(host: "127.0.0.1", port: 0), backend: backend, logger: logger)
@@ -188,7 +189,7 @@ struct LiveServe: Sendable {
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             let log = logger
-            for engine in engines { group.addTask { await ServeRole.keepRunning(engine, retryAfter: .seconds(1), logger: log) } }
+            for engine in engines { group.addTask { try? await ProjectorService(engine: engine, retryInterval: .seconds(1), logger: log).run() } }
             try await backend.waitUntilReady()
             try await server.withRunning { url in try await body(LiveServe(url: url, driver: driver, keys: keys)) }
             group.cancelAll()

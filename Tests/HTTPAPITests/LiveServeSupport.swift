@@ -155,7 +155,7 @@ final class ServeProcess: @unchecked Sendable {
             throw DrillFailure("\(MCPStdioTests.binary.path) is missing: run `swift build` first")
         }
         log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = MCPStdioTests.binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -126,7 +126,8 @@ import Testing
             let refused = try await peer.request(7, "tools/call", ["name": "emergency_stop", "arguments": [:] as [String: Any]])
             let refusal = try #require(refused["result"] as? [String: Any])
             #expect(refusal["isError"] as? Bool == true)
-            #expect((((refusal["content"] as? [[String: Any]])?.first?["text"] as? String) ?? "").contains("reason"))
+            let refusalText = ((refusal["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(refusalText.contains("reason"))
             let unknown = try await peer.request(8, "resources/read", ["uri": "nothing://here"])
             #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32602, "\(unknown)")
             let badLimit = try await peer.request(9, "resources/read", ["uri": "trading-cycle://history?limit=lots"])

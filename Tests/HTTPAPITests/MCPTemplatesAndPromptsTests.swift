@@ -2,7 +2,7 @@ import CatalystTestKit
 import Foundation
 import Testing
 
-/// Claude's five functions over MCP (seed 000 §9.3.2, §9.7.2): URI templates for the parameterised
+/// Claude's five functions over MCP (docs/origins.md §MCP): URI templates for the parameterised
 /// resources, their filters applied (and refused with -32602 when malformed), and prompts that embed what
 /// they read. The positions are written straight into the read model so each filter has something to cut.
 @Suite(.serialized) struct MCPTemplatesAndPromptsTests {
@@ -71,7 +71,7 @@ import Testing
                 #expect(losers.compactMap { $0["symbol"] as? String } == ["LOSA", "LOSB", "ABCL"], "\(uri): \(losers)")
                 #expect(losers.first?["r_multiple"] as? Double == -1.013, "\(losers.first ?? [:])")
             }
-            // §9.7.2: one pattern, the last 30 days (the ABCD loser is 40 days old, and not a bull flag).
+            // Pattern performance (docs/origins.md §MCP): one pattern, the last 30 days (the ABCD loser is 40 days old, and not a bull flag).
             let flags = try Self.rows(try await peer.request(6, "resources/read", ["uri": "positions://history?pattern=bull_flag&days=30"]))
             #expect(Set(flags.compactMap { $0["symbol"] as? String }) == ["LOSA", "LOSB", "WINA"])
             #expect(flags.allSatisfy { $0["pattern"] as? String == "bull_flag" })

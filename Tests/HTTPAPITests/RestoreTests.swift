@@ -172,7 +172,7 @@ import Testing
     static func prepareCopy(_ h: Home, settings: [String] = []) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: h.url.appendingPathComponent("run"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        fm.createFile(atPath: h.url.appendingPathComponent("postgres.log").path, contents: nil)
+        _ = fm.createFile(atPath: h.url.appendingPathComponent("postgres.log").path, contents: nil)
         let conf = h.url.appendingPathComponent("pgdata/postgresql.conf")
         let handle = try FileHandle(forWritingTo: conf)
         try handle.seekToEnd()

@@ -44,8 +44,8 @@ import FoundationNetworking
             let dir = FileManager.default.temporaryDirectory
             out = dir.appendingPathComponent("secrets-\(UUID().uuidString).out")
             err = dir.appendingPathComponent("secrets-\(UUID().uuidString).err")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
             process.executableURL = MCPStdioTests.binary
             process.arguments = arguments
             var env = ProcessInfo.processInfo.environment
@@ -60,7 +60,7 @@ import FoundationNetworking
         }
 
         var output: String {
-            (try? String(contentsOf: out, encoding: .utf8) ?? "").map { $0 + "\n" + ((try? String(contentsOf: err, encoding: .utf8)) ?? "") } ?? ""
+            ((try? String(contentsOf: out, encoding: .utf8)) ?? "") + "\n" + ((try? String(contentsOf: err, encoding: .utf8)) ?? "")
         }
 
         /// The URL `catalyst serve` logs once it listens (nil if it exited first, or after a

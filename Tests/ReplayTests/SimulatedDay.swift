@@ -6,9 +6,10 @@ import EventStore
 import Foundation
 import Logging
 
-/// One simulated trading day run in-process, exactly as the golden master runs it (SimulatedWorld, the
-/// paper broker, `TradingAssembly.simulated`, `SimulatedSession`, the repository's config and crontab),
-/// on a smaller universe, into a fresh test database. Built once per test process and shared.
+@testable import ApplicationTestKit
+
+/// One simulated trading day run in-process, exactly as the golden master runs it (`SimulatedDayRun`), on
+/// a smaller universe, into a fresh test database. Built once per test process and shared.
 struct SimulatedDay: Sendable {
     static let date = NYDate("2025-03-14")!
     static let seed: UInt64 = 13
@@ -25,18 +26,7 @@ struct SimulatedDay: Sendable {
     static func run() async throws -> SimulatedDay {
         let db = try await TestDatabase.create()
         let store = db.eventStore()
-        let files = ProjectFiles(root: TestCluster.repositoryRoot)
-        var logger = Logger(label: "replay-day")
-        logger.logLevel = .critical
-        let config = try TradingAssembly.config(files, logger: logger)
-        let world = try SimulatedWorld(date: date, seed: seed, symbolCount: symbols)
-        let system = TradingAssembly.simulated(world: world, store: store, config: config, logger: logger)
-        let crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8)
-        let schedule = try CronSchedule.parse(crontab, on: date.isoWeekday)
-        let session = SimulatedSession(
-            system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
-        _ = try await session.run(.init(session: world.session, schedule: schedule, speed: nil))
-        let report = try await DayReport.load(date: date, store: store, codec: system.log.codec)
+        let report = try await SimulatedDayRun.run(date: date, seed: seed, symbols: symbols, store: store)
         return SimulatedDay(db: db, store: store, report: report)
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Strategy
 
-/// Indicator values checked against externally published vectors (trading.md §6.2): the TA-Lib
+/// Indicator values checked against externally published vectors: the TA-Lib
 /// regression series recomputed to 6 decimals, and Achelis' worked examples as carried by Tulip's
 /// `tests/atoz.txt` (published to 3–4 decimals, so compared at that precision).
 struct TALibVectorTests {
@@ -44,7 +44,7 @@ struct TALibVectorTests {
     }
 
     @Test func naiveMACDSeedingWouldDiffer() {
-        // Guards the convention: seeding the fast EMA at index 11 gives −2.1835 at index 33 (§6.3).
+        // Guards the convention: seeding the fast EMA at index 11 gives −2.1835 at index 33, not TA-Lib's −1.9738.
         let fast = MovingAverage.ema(d.close, period: 12)
         let slow = MovingAverage.ema(d.close, period: 26)
         let naive = fast[33] - slow[33]

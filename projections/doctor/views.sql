@@ -1,4 +1,4 @@
--- Doctor Claude's views, with the original names and meanings (original-system.md §1.3, §1.5). The
+-- Doctor Claude's views, with the original names and meanings (docs/origins.md §Watchdog). The
 -- windows (7 and 30 days) read the clock here, in the views, never in the fold.
 CREATE VIEW public.claude_activity_log AS
     SELECT log_id, logged_at, session_id, cycle_id, observation_type, observation_summary, issues_found, critical_count, warning_count,

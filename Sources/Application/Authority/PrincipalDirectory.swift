@@ -47,10 +47,7 @@ public final class PrincipalDirectory: Sendable {
 
     /// Every principal ever added, folded, by id.
     public func all() async throws -> [Principal.State] {
-        let ids = try await log.store.pool.withConnection { c -> [String] in
-            let r = try c.query("SELECT stream_id FROM streams WHERE starts_with(stream_id, 'principal-') ORDER BY stream_id")
-            return (0..<r.rowCount).compactMap { r.string($0, 0) }
-        }
+        let ids = try await log.store.streamIDs(prefix: "principal-", touchedWithin: nil).sorted()
         var out: [Principal.State] = []
         for raw in ids {
             guard let stream = StreamName(parsing: raw), stream.category == .principal else { continue }

@@ -28,7 +28,7 @@ public struct PrincipalService: Sendable {
         defer { directory.invalidate(id) }
         do {
             return try await DeciderRunner(log: log).run(Principal.self, Principal.stream(id), context: context) { _ in command(context.now) }.state
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
     }
 
     public func add(id: PrincipalID, name: String, kind: PrincipalKind, roles: Set<Role>, by actor: Actor) async throws -> Issued {

@@ -17,7 +17,8 @@ public struct DeciderRunner: Sendable {
         public var receipt: AppendReceipt?
     }
 
-    /// Runs `decide` against the stream's current state. `makeCommand` sees that state, so a handler can
+    /// Runs `decide` against the stream's current state; a refusal is thrown as the decider's own
+    /// rejection, `CommandRejected<D.Rejection>`. `makeCommand` sees that state, so a handler can
     /// read what it needs from it (and it is re-run after a conflict).
     public func run<D: Decider>(
         _ decider: D.Type, _ stream: StreamName, context: CommandContext, configHash: String? = nil,
@@ -30,7 +31,7 @@ public struct DeciderRunner: Sendable {
             do {
                 events = try D.decide(command, loaded.state)
             } catch {
-                throw DomainRefusal(error)
+                throw CommandRejected(error)
             }
             if events.isEmpty { return Outcome(events: [], state: loaded.state, receipt: nil) }
             var batch = LedgerBatch()
@@ -55,39 +56,4 @@ public struct DeciderRunner: Sendable {
         }
         throw ApplicationError.contention(stream: stream.rawValue)
     }
-}
-
-/// A decider's typed refusal, carried to the edges with a stable code.
-public struct DomainRefusal: Error, Sendable, CustomStringConvertible {
-    public let code: String
-    public let message: String
-    public let underlying: String
-
-    public init(_ error: any Error) {
-        self.underlying = "\(error)"
-        // `Order.Rejection: overfill(…)` reads better in a log than a bare case name.
-        let owner = String(reflecting: type(of: error)).split(separator: ".").dropFirst().joined(separator: ".")
-        self.message = owner.isEmpty ? "\(error)" : "\(owner): \(error)"
-        self.code = Self.code(of: error)
-    }
-
-    /// The enum case name in snake_case (e.g. `marketClosed(…)` → `market_closed`).
-    static func code(of error: any Error) -> String {
-        let text = "\(error)"
-        let head = text.prefix { $0.isLetter || $0.isNumber }
-        var out = ""
-        for ch in head {
-            if ch.isUppercase {
-                if !out.isEmpty { out.append("_") }
-                out.append(Character(ch.lowercased()))
-            } else {
-                out.append(ch)
-            }
-        }
-        return out.isEmpty ? "refused" : out
-    }
-
-    public var description: String { message }
-
-    public var asApplicationError: ApplicationError { .refused(code: code, message: message) }
 }

@@ -5,13 +5,13 @@ import Foundation
 /// The bridge between domain events and the store: loads a stream into a decider's state and appends
 /// batches of `LedgerEvent`s with ids, metadata and business time.
 public final class EventLog: Sendable {
-    public let store: PostgresEventStore
+    public let store: any EventStore
     public let codec: EventCodec
     public let ids: any IDGenerator
     public let codeVersion: String
     private let folded = FoldedStateCache()
 
-    public init(store: PostgresEventStore, codec: EventCodec = EventCodec(), ids: any IDGenerator = RandomIDGenerator(), codeVersion: String = CatalystVersion.current) {
+    public init(store: any EventStore, codec: EventCodec = EventCodec(), ids: any IDGenerator = RandomIDGenerator(), codeVersion: String = CatalystVersion.current) {
         self.store = store
         self.codec = codec
         self.ids = ids

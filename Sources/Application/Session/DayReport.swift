@@ -2,7 +2,6 @@ import Crypto
 import Domain
 import EventStore
 import Foundation
-import PostgresClient
 
 /// What happened on one trading day, folded from the day's events: the summary a session prints and the
 /// statistics the golden-master test pins.
@@ -130,15 +129,8 @@ public struct DayReport: Sendable, Codable, Hashable {
     }
 
     /// The day's events from the log (business time within the New York date), in log order.
-    public static func load(date: NYDate, store: PostgresEventStore, codec: EventCodec) async throws -> DayReport {
-        let from = date.at(hour: 0, minute: 0)
-        let to = date.adding(days: 1).at(hour: 0, minute: 0)
-        let events = try await store.pool.withConnection { c in
-            try PostgresEventStore.decodeRows(
-                c.query(
-                    "SELECT \(PostgresEventStore.columns) FROM events e WHERE e.occurred_at >= $1 AND e.occurred_at < $2 ORDER BY e.global_position",
-                    [from, to]))
-        }
+    public static func load(date: NYDate, store: any EventStore, codec: EventCodec) async throws -> DayReport {
+        let events = try await store.events(occurredFrom: date.at(hour: 0, minute: 0), before: date.adding(days: 1).at(hour: 0, minute: 0))
         return try build(date: date, events: events, codec: codec)
     }
 }

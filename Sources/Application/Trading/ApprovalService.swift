@@ -26,7 +26,7 @@ public struct ApprovalService: Sendable {
         let outcome: DeciderRunner.Outcome<Approval>
         do {
             outcome = try await system.runner.run(Approval.self, .approval(id), context: context) { _ in .grant(by: context.actor, at: context.now, note: note) }
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
         guard let approved = try await RiskEvaluation(system: system).approval(id, on: system.tradingDate(request.requestedAt)) else {
             throw ApplicationError.notFound("risk approval \(id)")
         }
@@ -42,7 +42,7 @@ public struct ApprovalService: Sendable {
         guard let request = state.request else { throw ApplicationError.notFound("approval \(id)") }
         do {
             _ = try await system.runner.run(Approval.self, .approval(id), context: context) { _ in .deny(by: context.actor, at: context.now, reason: reason) }
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
         try await release(id, date: system.tradingDate(request.requestedAt), reason: .supervisorDenied, context: context)
     }
 

@@ -105,7 +105,7 @@ public struct CycleExecution: Sendable {
             return summary
         } catch {
             let now = system.clock.now()
-            let code = (error as? ApplicationError)?.code ?? (error as? DomainRefusal)?.code ?? "error"
+            let code = (error as? ApplicationError)?.code ?? (error as? any CommandRefusal)?.code ?? "error"
             let failedStage = stage
             _ = try? await system.runner.run(Cycle.self, stream, context: context.followUp(commandID: system.ids.uuid())) { _ in
                 .fail(stage: failedStage, errorCode: code, message: "\(error)", at: now)

@@ -62,8 +62,8 @@ public struct CycleService: Sendable {
         let outcome: DeciderRunner.Outcome<Cycle>
         do {
             outcome = try await system.runner.run(Cycle.self, stream, context: context, configHash: system.configuration.configHash) { _ in .start(start) }
-        } catch let refusal as DomainRefusal {
-            throw Self.map(refusal)
+        } catch let refusal as CommandRejected<Cycle.Rejection> {
+            throw refusal.asApplicationError
         }
         return describe(outcome.state, cycleID: cycleID, alreadyStarted: outcome.events.isEmpty)
     }
@@ -81,23 +81,13 @@ public struct CycleService: Sendable {
             configuration: configuration)
     }
 
-    /// Maps the cycle decider's refusals to what the front ends answer.
-    static func map(_ refusal: DomainRefusal) -> ApplicationError {
-        let text = refusal.underlying
-        if text.hasPrefix("invalidField(field: \""), let end = text.dropFirst(21).firstIndex(of: "\"") {
-            let field = String(text.dropFirst(21)[..<end])
-            return .invalid(field: field, reason: text)
-        }
-        return refusal.asApplicationError
-    }
-
     /// Stops a running cycle (it finishes its current step; nothing new is placed).
     public func stop(_ cycleID: CycleID, reason: String, context: CommandContext) async throws -> Cycle.State {
         let now = context.now
         do {
             return try await system.runner.run(Cycle.self, .cycle(cycleID), context: context) { _ in .stop(reason: reason, by: context.actor, at: now) }.state
-        } catch let refusal as DomainRefusal {
-            throw Self.map(refusal)
+        } catch let refusal as CommandRejected<Cycle.Rejection> {
+            throw refusal.asApplicationError
         }
     }
 }

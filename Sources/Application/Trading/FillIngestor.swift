@@ -93,7 +93,7 @@ public struct FillIngestor: Sendable {
                 execution: Order.ExecutionReport(executionID: fill.executionID, quantity: fill.quantity, price: fill.price, at: fill.transactionTime),
                 brokerCumulativeQuantity: fill.cumulativeQuantity)
             let orderEvents: [Order.Event]
-            do { orderEvents = try Order.decide(.applyBrokerUpdate(update), order.state) } catch { throw DomainRefusal(error).asApplicationError }
+            do { orderEvents = try Order.decide(.applyBrokerUpdate(update), order.state) } catch { throw CommandRejected(error).asApplicationError }
             guard let execution = orderEvents.compactMap(Self.execution).first else { return .duplicate }
 
             let date = system.tradingDate(fill.transactionTime)
@@ -108,13 +108,13 @@ public struct FillIngestor: Sendable {
             do {
                 positionEvents = try Position.decide(
                     .applyFill(Position.Fill(account: system.account, execution: execution, order: record, sector: sector)), position.state)
-            } catch { throw DomainRefusal(error).asApplicationError }
+            } catch { throw CommandRejected(error).asApplicationError }
 
             let recorded = Risk.FillRecorded(
                 orderID: orderID, executionID: fill.executionID, approvalID: record.approvalID, symbol: fill.symbol, sector: sector, side: fill.side,
                 quantity: fill.quantity, price: fill.price, fee: execution.fee, filledAt: fill.transactionTime)
             let riskEvents: [Risk.Event]
-            do { riskEvents = try Risk.decide(.recordFill(recorded), riskLoaded.state) } catch { throw DomainRefusal(error).asApplicationError }
+            do { riskEvents = try Risk.decide(.recordFill(recorded), riskLoaded.state) } catch { throw CommandRejected(error).asApplicationError }
 
             var batch = LedgerBatch()
             batch.add(.order(orderID), expected: order.expected, orderEvents)

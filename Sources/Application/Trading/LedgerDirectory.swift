@@ -2,40 +2,25 @@ import Broker
 import Domain
 import EventStore
 import Foundation
-import PostgresClient
 
 /// Finds the streams the live workflow works on (open orders, pending approvals) and folds them, so
 /// every answer is as fresh as the log itself.
 ///
-/// It lists candidates from the stream heads (`streams`), which the database stamps with its own
-/// clock, over a window of recent wall time, then folds each stream and filters on business time. That
+/// It lists candidates from the stream heads, which the store stamps with its own clock, over a window of recent wall time, then folds each stream and filters on business time. That
 /// is enough for the operational loop of one trading day (a simulated day runs inside the window too);
 /// historical questions go to the projections.
 public struct LedgerDirectory: Sendable {
-    let pool: PGPool
     let log: EventLog
     /// How far back (wall time) stream heads are considered.
     public var window: TimeInterval = 36 * 3600
 
-    public init(pool: PGPool, log: EventLog) {
-        self.pool = pool
+    public init(log: EventLog) {
         self.log = log
     }
 
     /// Streams of a category touched within the window, oldest first.
     public func recentStreams(_ category: StreamCategory) async throws -> [StreamName] {
-        let window = self.window
-        let ids = try await pool.withConnection { c -> [String] in
-            let r = try c.prepared(
-                "dir_recent_streams",
-                """
-                SELECT stream_id FROM streams
-                WHERE updated_at >= clock_timestamp() - make_interval(secs => $2) AND starts_with(stream_id, $1)
-                ORDER BY created_at, stream_id
-                """, [category.rawValue + "-", window])
-            return (0..<r.rowCount).compactMap { r.string($0, 0) }
-        }
-        return ids.compactMap { StreamName(parsing: $0) }
+        try await log.store.streamIDs(prefix: category.rawValue + "-", touchedWithin: window).compactMap { StreamName(parsing: $0) }
     }
 
     /// Orders touched recently, folded.

@@ -52,13 +52,13 @@ public struct OrderPlacement: Sendable {
             let current = try await system.log.load(Order.self, stream)
             if let existing = current.state.order { return existing }
             let events: [Order.Event]
-            do { events = try Order.decide(.request(request), current.state) } catch { throw DomainRefusal(error).asApplicationError }
+            do { events = try Order.decide(.request(request), current.state) } catch { throw CommandRejected(error).asApplicationError }
             var batch = LedgerBatch()
             batch.add(stream, expected: .noStream, events)
             if case .requested(let requested)? = events.first {
                 for leg in Order.legRequests(for: requested, at: request.at) {
                     let legEvents: [Order.Event]
-                    do { legEvents = try Order.decide(.request(leg), .initial) } catch { throw DomainRefusal(error).asApplicationError }
+                    do { legEvents = try Order.decide(.request(leg), .initial) } catch { throw CommandRejected(error).asApplicationError }
                     batch.add(.order(leg.orderID), expected: .noStream, legEvents)
                 }
             }

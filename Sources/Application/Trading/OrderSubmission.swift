@@ -11,6 +11,8 @@ public struct OrderSubmission: Sendable {
     let system: TradingSystem
     /// Attempts for a submit that failed before anything reached the broker.
     var attempts = 3
+    /// The wait between them: 0.2 s, then 0.4 s (`RetryPolicy`).
+    static let retry = RetryPolicy(maxRetries: 2, base: 0.2, cap: 1.6)
 
     /// Submits the order if it has not been acknowledged yet; returns the order's record afterwards.
     func submitIfNeeded(_ record: Order.Record, context: CommandContext) async throws -> Order.Record {
@@ -31,7 +33,7 @@ public struct OrderSubmission: Sendable {
             case .failure(let error):
                 lastError = error
                 system.logger.warning("broker submit failed; retrying", metadata: ["order": "\(record.orderID)", "error": "\(error)"])
-                try await Task.sleep(for: .milliseconds(200 * (1 << attempt)))
+                try await Task.sleep(for: .seconds(Self.retry.delay(after: attempt + 1)))
             }
         }
         // Nothing reached the broker: the order stays `requested`; reconciliation submits it again later

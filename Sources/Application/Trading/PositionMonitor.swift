@@ -62,7 +62,7 @@ public struct PositionMonitor: Sendable {
             let loaded = try await system.log.load(Observation.self, stream)
             let record = Observation.CandidatePrices(cycleID: cycle, observedAt: context.now, prices: prices, source: source)
             let events: [Observation.Event]
-            do { events = try Observation.decide(.record(record), loaded.state) } catch { throw DomainRefusal(error).asApplicationError }
+            do { events = try Observation.decide(.record(record), loaded.state) } catch { throw CommandRejected(error).asApplicationError }
             batch.add(stream, expected: loaded.expected, events)
             count += prices.count
         }
@@ -89,7 +89,7 @@ public struct PositionMonitor: Sendable {
             let riskStream = StreamName.risk(account: system.account, date: date)
             let risk = try await system.log.load(Risk.self, riskStream)
             let riskEvents: [Risk.Event]
-            do { riskEvents = try Risk.decide(.recordMarks(marks, at: context.now), risk.state) } catch { throw DomainRefusal(error).asApplicationError }
+            do { riskEvents = try Risk.decide(.recordMarks(marks, at: context.now), risk.state) } catch { throw CommandRejected(error).asApplicationError }
             batch.add(riskStream, expected: risk.expected, riskEvents)
             switch try await system.log.append(batch, context: context) {
             case .appended, .alreadyAppended:

@@ -116,7 +116,7 @@ public struct Reconciler: Sendable {
                 let (new, next) = try Reconciliation.run(command, on: state)
                 events += new
                 state = next
-            } catch { throw DomainRefusal(error).asApplicationError }
+            } catch { throw CommandRejected(error).asApplicationError }
         }
         var batch = LedgerBatch()
         batch.add(stream, expected: .noStream, events)

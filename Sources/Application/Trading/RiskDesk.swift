@@ -94,7 +94,7 @@ public struct RiskDesk: Sendable {
             }
             for e in outcome.events { if case .parametersProposed(let p) = e { return .awaitingSecondHuman(raises: p.raises) } }
             return .changed(outcome.state.parameters)
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
     }
 
     /// The limits in force today (the file's until a day is opened).
@@ -130,6 +130,6 @@ public struct RiskDesk: Sendable {
                 .resume(by: context.actor, at: context.now, note: note, makerChecker: makerChecker)
             }.state
             return state.halt == nil ? .resumed : .awaitingSecondHuman
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
     }
 }

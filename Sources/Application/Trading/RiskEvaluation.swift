@@ -71,7 +71,7 @@ public struct RiskEvaluation: Sendable {
         let outcome: DeciderRunner.Outcome<Risk>
         do {
             outcome = try await system.runner.run(Risk.self, desk.stream(date), context: context) { _ in .evaluate(evaluation) }
-        } catch let refusal as DomainRefusal {
+        } catch let refusal as any CommandRefusal {
             throw refusal.asApplicationError
         }
         for e in outcome.events {

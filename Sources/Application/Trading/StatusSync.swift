@@ -83,7 +83,7 @@ public struct StatusSync: Sendable {
             replacedBy: replacedBy, replacedByBrokerOrderID: broker.replacedBy, reason: broker.rejectReason)
         do {
             _ = try await system.runner.run(Order.self, .order(record.orderID), context: context) { _ in .applyBrokerUpdate(update) }
-        } catch let refusal as DomainRefusal {
+        } catch let refusal as any CommandRefusal {
             system.logger.warning("broker status not applied", metadata: ["order": "\(record.orderID)", "broker": "\(broker.status)", "why": "\(refusal)"])
             return .refused(Drift(orderID: record.orderID, ours: record.status, broker: broker.status, reason: refusal.message))
         }

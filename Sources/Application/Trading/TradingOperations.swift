@@ -83,7 +83,7 @@ public struct TradingOperations: Sendable {
         let outcome: DeciderRunner.Outcome<Risk>
         do {
             outcome = try await system.runner.run(Risk.self, desk.stream(date), context: context) { _ in .evaluate(evaluation) }
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
         for e in outcome.events {
             if case .denied(let d) = e { return .denied(d.violations.map { "\($0.code.rawValue)" }) }
             if case .approved(let a) = e {
@@ -125,7 +125,7 @@ public struct TradingOperations: Sendable {
             outcome = try await system.runner.run(Position.self, stream, context: context) { _ in
                 .updateProtection(stop: newStop, target: newTarget, by: context.actor, at: now)
             }
-        } catch let refusal as DomainRefusal { throw refusal.asApplicationError }
+        } catch let refusal as any CommandRefusal { throw refusal.asApplicationError }
         try await OrderCancellation(system: system).cancelOpenExits(symbol: symbol, reason: "protection updated", context: context.followUp(commandID: system.ids.uuid()))
         return outcome.state
     }

@@ -4,7 +4,6 @@ import EventStore
 import Foundation
 import Logging
 import MarketData
-import PostgresClient
 import Strategy
 
 /// Where the current risk limits come from (the watched `config/risk_parameters.yaml`, or a fixed value
@@ -79,7 +78,7 @@ public final class TradingSystem: Sendable {
         self.clock = clock
         self.configuration = configuration
         self.riskParameters = riskParameters
-        self.directory = LedgerDirectory(pool: log.store.pool, log: log)
+        self.directory = LedgerDirectory(log: log)
         self.gate = TradingGate(open: !requireStartupReconciliation)
         self.logger = logger
     }

@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Alpaca's trading REST API (paper or live, trading.md §3) behind the `Broker` port.
+/// Alpaca's trading REST API (paper or live, docs/alpaca.md) behind the `Broker` port.
 ///
 /// ```swift
 /// if let config = try AlpacaTradingConfiguration.fromEnvironment() {
@@ -10,7 +10,7 @@ import Foundation
 /// }
 /// ```
 ///
-/// Idempotency and unknown outcomes (DESIGN.md §5):
+/// Idempotency and unknown outcomes (docs/operations.md §The trading workflow):
 /// - `client_order_id` is sent with every order. A 422 "client_order_id must be unique" means the
 ///   order exists: it is fetched and returned as `.alreadyExists`.
 /// - A timeout or a dropped connection after a POST, PATCH or DELETE throws `.outcomeUnknown`; the
@@ -233,9 +233,9 @@ public final class AlpacaBroker: Broker {
         return BrokerFillPage(fills: Self.orderedByCumulativeQuantity(out), cursor: out.isEmpty ? nil : token)
     }
 
-    /// Partial fills of one order in the same millisecond can be listed out of order (trading.md
-    /// §3.8): within each (order, time) group, put the executions in cumulative-quantity order, in
-    /// the slots the group occupied; everything else keeps the broker's order.
+    /// Partial fills of one order in the same millisecond can be listed out of order
+    /// (docs/alpaca.md §Account activities): within each (order, time) group, put the executions in
+    /// cumulative-quantity order, in the slots the group occupied; everything else keeps the broker's order.
     static func orderedByCumulativeQuantity(_ fills: [BrokerFill]) -> [BrokerFill] {
         struct Key: Hashable {
             var order: BrokerOrderID

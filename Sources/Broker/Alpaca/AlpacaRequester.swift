@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Sends requests to Alpaca under the client's rules: a rate limit, a circuit breaker, and retries
@@ -52,7 +53,7 @@ struct AlpacaRequester: Sendable {
                 case .answered(let r) where r.status == 429:
                     let after = Self.retryAfter(r, now: clock())
                     last = .rateLimited(retryAfterSeconds: after)
-                    if let after { wait = min(max(wait, after), configuration.retryMaxDelay) }
+                    wait = retry.delay(after: attempt, hint: after)
                 case .answered(let r) where r.status >= 500:
                     last = .unavailable("GET \(path): HTTP \(r.status) \(Self.message(r))")
                 case .answered(let r):
@@ -64,7 +65,7 @@ struct AlpacaRequester: Sendable {
                 // The breaker opened during our own retries: report what made it open.
                 throw .unavailable("GET \(path): circuit opened after repeated failures")
             }
-            guard attempt <= configuration.maxRetries else { throw last }
+            guard retry.mayRetry(after: attempt) else { throw last }
             try await sleep(wait)
         }
     }
@@ -90,7 +91,7 @@ struct AlpacaRequester: Sendable {
                 // Refused before processing: nothing happened, so sending again is safe.
                 let after = Self.retryAfter(r, now: clock())
                 last = .rateLimited(retryAfterSeconds: after)
-                if let after { wait = min(max(wait, after), configuration.retryMaxDelay) }
+                wait = retry.delay(after: attempt, hint: after)
             case .answered(let r) where r.status >= 500:
                 return .serverError("\(method) \(path): HTTP \(r.status) \(Self.message(r))")
             case .answered(let r):
@@ -100,15 +101,18 @@ struct AlpacaRequester: Sendable {
             case .failed(.noAnswer(let m)):
                 return .noAnswer("\(method) \(path): \(m)")
             }
-            guard attempt <= configuration.maxRetries else { throw last }
+            guard retry.mayRetry(after: attempt) else { throw last }
             try await sleep(wait)
         }
     }
 
-    /// base × 2^(attempt−1), capped.
-    func backoff(_ attempt: Int) -> TimeInterval {
-        min(configuration.retryMaxDelay, configuration.retryBaseDelay * pow(2, Double(max(0, attempt - 1))))
+    /// The client's retry rule (`RetryPolicy`) from its configuration.
+    var retry: RetryPolicy {
+        RetryPolicy(maxRetries: configuration.maxRetries, base: configuration.retryBaseDelay, cap: configuration.retryMaxDelay)
     }
+
+    /// base × 2^(attempt−1), capped.
+    func backoff(_ attempt: Int) -> TimeInterval { retry.delay(after: attempt) }
 
     private func sleep(_ seconds: TimeInterval) async throws(BrokerError) {
         guard seconds > 0 else { return }
@@ -140,9 +144,7 @@ struct AlpacaRequester: Sendable {
 
     /// Seconds until `X-Ratelimit-Reset` (epoch seconds) or `Retry-After`, when given.
     static func retryAfter(_ r: AlpacaHTTPResponse, now: Date) -> TimeInterval? {
-        if let reset = r.headers["x-ratelimit-reset"].flatMap(Double.init) { return max(0, reset - now.timeIntervalSince1970) }
-        if let after = r.headers["retry-after"].flatMap(Double.init) { return max(0, after) }
-        return nil
+        RetryPolicy.hint(rateLimitReset: r.headers["x-ratelimit-reset"], retryAfter: r.headers["retry-after"], now: now)
     }
 }
 

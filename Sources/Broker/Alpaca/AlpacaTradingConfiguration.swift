@@ -11,7 +11,7 @@ public struct AlpacaTradingConfiguration: Sendable, CustomStringConvertible {
     public var keyID: String
     public var secretKey: String
     /// Per-request and whole-transfer timeouts. They are set on the `URLSessionConfiguration`,
-    /// because URLSession on Linux ignores a request's own timeout (swift-notes.md §4).
+    /// because URLSession on Linux ignores a request's own timeout.
     public var requestTimeout: TimeInterval
     public var resourceTimeout: TimeInterval
     /// Extra attempts of a read after a 5xx, a 429, a timeout or a dropped connection, with

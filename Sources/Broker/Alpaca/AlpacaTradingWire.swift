@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Alpaca's trading wire format (trading.md §3.2–§3.8): money and quantities as decimal strings,
+/// Alpaca's trading wire format (docs/alpaca.md): money and quantities as decimal strings,
 /// timestamps RFC 3339 with up to 9 fractional digits and any offset. Decoders tolerate unknown keys
 /// and nulls; an unknown status or side is refused rather than guessed.
 enum AlpacaWire {
@@ -111,7 +111,7 @@ struct WireError: Decodable {
     var message: String?
 }
 
-/// The order entity (trading.md §3.2).
+/// The order entity (docs/alpaca.md §Orders).
 struct WireOrder: Decodable {
     var id: String
     var clientOrderId: String?
@@ -167,7 +167,7 @@ struct WireOrder: Decodable {
     }
 }
 
-/// A `FILL` account activity (trading.md §3.8). `qty` and `price` are this execution's.
+/// A `FILL` account activity (docs/alpaca.md §Account activities). `qty` and `price` are this execution's.
 struct WireFillActivity: Decodable {
     var id: String
     var activityType: String?
@@ -197,7 +197,7 @@ struct WireFillActivity: Decodable {
     }
 }
 
-/// The position entity (trading.md §3.5). Short quantities come back negative with `side: short`;
+/// The position entity (docs/alpaca.md §Positions). Short quantities come back negative with `side: short`;
 /// the sign is taken from `side` because some producers send magnitudes.
 struct WirePosition: Decodable {
     var symbol: String
@@ -223,7 +223,7 @@ struct WirePosition: Decodable {
     }
 }
 
-/// The account entity (trading.md §3.6): the fields risk decisions read.
+/// The account entity (docs/alpaca.md §Account): the fields risk decisions read.
 struct WireAccount: Decodable {
     var equity: Money
     var buyingPower: Money

@@ -5,7 +5,8 @@ import FoundationNetworking
 #endif
 
 /// One HTTP exchange with the broker. A protocol so that another client (async-http-client, libcurl)
-/// can replace URLSession if pinning or a private CA is ever needed (swift-notes.md §4).
+/// can replace URLSession if pinning or a private CA is ever needed: on Linux, URLSession trusts only
+/// the system's CA store.
 public protocol AlpacaTransport: Sendable {
     func send(_ request: AlpacaHTTPRequest) async throws(AlpacaTransportFailure) -> AlpacaHTTPResponse
 }
@@ -59,7 +60,7 @@ public struct URLSessionAlpacaTransport: AlpacaTransport {
 
     public init(configuration: AlpacaTradingConfiguration) {
         let c = URLSessionConfiguration.ephemeral
-        // On Linux only the session's timeouts are honoured (swift-notes.md §4).
+        // On Linux only the session's timeouts are honoured; a request's own timeout is ignored.
         c.timeoutIntervalForRequest = configuration.requestTimeout
         c.timeoutIntervalForResource = configuration.resourceTimeout
         c.httpAdditionalHeaders = [

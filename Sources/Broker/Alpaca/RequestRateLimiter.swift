@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// A client-side cap of `limit` requests in any rolling `window` (Alpaca: 200 per minute per
-/// account, trading.md §3.1), so a burst — a reconciliation pass over many orders — waits its turn
+/// account, docs/alpaca.md §Rate limit), so a burst — a reconciliation pass over many orders — waits its turn
 /// instead of drawing 429s that would also slow every other caller.
 ///
 /// Each request reserves a send time: now, or when the oldest of the last `limit` reservations

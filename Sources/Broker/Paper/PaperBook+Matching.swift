@@ -198,7 +198,7 @@ extension PaperBook {
                 quantity: quantity, price: price, cumulativeQuantity: o.filledQuantity, leavesQuantity: o.remaining, transactionTime: now))
 
         // A completely filled entry activates its legs: the take-profit works (`new`), the stop-loss
-        // waits for its trigger (`held`), as Alpaca shows them (trading.md §3.2).
+        // waits for its trigger (`held`), as Alpaca shows them (docs/alpaca.md §Orders).
         if o.status == .filled {
             for legID in o.legs {
                 guard let l = orderIndex[legID], orders[l].isOpen else { continue }

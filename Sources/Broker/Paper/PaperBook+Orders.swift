@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Submit, cancel and replace, with the refusals Alpaca would give (trading.md §3.2), so the paper
+/// Submit, cancel and replace, with the refusals Alpaca would give (docs/alpaca.md §Orders), so the paper
 /// broker exercises the same error paths as the real one.
 extension PaperBook {
     mutating func submit(_ requested: OrderIntent) throws(BrokerError) -> BrokerSubmitOutcome {
@@ -62,7 +62,7 @@ extension PaperBook {
         return .created(view(sequence))
     }
 
-    /// A bracket leg, held until the entry fills completely (trading.md §3.2).
+    /// A bracket leg, held until the entry fills completely (docs/alpaca.md §Orders).
     private func legOrder(of intent: OrderIntent, role: PaperLegRole, parent: BrokerOrderID) -> PaperOrder? {
         let (sequence, id) = nextOrderID()
         let type: OrderType

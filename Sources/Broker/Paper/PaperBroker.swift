@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Synchronization
 
-/// The default broker: Alpaca's paper-trading behaviour (trading.md §3.10) over a price feed, fully
+/// The default broker: Alpaca's paper-trading behaviour (docs/alpaca.md §Paper trading) over a price feed, fully
 /// deterministic — the same configuration (seed), feed and sequence of calls give the same orders,
 /// ids and fills on every run and machine. It reads no clock: time moves only by `advance(to:)`.
 ///

@@ -9,7 +9,7 @@ public struct PaperConfiguration: Sendable, Hashable {
     /// Adverse slippage applied to market orders and triggered stops, in basis points of the price.
     public var slippageBasisPoints: Decimal
     /// Share of fill events that fill only part of the remaining quantity (Alpaca paper: about 10 %,
-    /// trading.md §3.10). The remainder is evaluated again at the next `advance`.
+    /// docs/alpaca.md §Paper trading). The remainder is evaluated again at the next `advance`.
     public var partialFillRate: Double
     /// The account's cash at the start (Alpaca paper: $100,000).
     public var startingCash: Money

@@ -127,15 +127,8 @@ public struct AuditStatement: Sendable, Codable {
     static func cents(_ d: Decimal) -> String { DecimalText.format(DecimalText.round(d, scale: 2)) }
 
     /// The day's events from the log, as `DayReport` reads them (business time within the New York date).
-    public static func load(date: NYDate, store: PostgresEventStore, codec: EventCodec = EventCodec()) async throws -> AuditStatement {
-        let from = date.at(hour: 0, minute: 0)
-        let to = date.adding(days: 1).at(hour: 0, minute: 0)
-        let events = try await store.pool.withConnection { c in
-            try PostgresEventStore.decodeRows(
-                c.query(
-                    "SELECT \(PostgresEventStore.columns) FROM events e WHERE e.occurred_at >= $1 AND e.occurred_at < $2 ORDER BY e.global_position",
-                    [from, to]))
-        }
+    public static func load(date: NYDate, store: any EventStore, codec: EventCodec = EventCodec()) async throws -> AuditStatement {
+        let events = try await store.events(occurredFrom: date.at(hour: 0, minute: 0), before: date.adding(days: 1).at(hour: 0, minute: 0))
         return try build(date: date, events: events, codec: codec)
     }
 }

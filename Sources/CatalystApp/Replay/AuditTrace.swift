@@ -2,6 +2,7 @@ import Domain
 import EventStore
 import Foundation
 import PostgresClient
+import Projections
 
 /// `audit trace`: the causal chain of one order, cycle or workflow, in log order, each step with its
 /// actor and its correlation/causation/command ids. Keys are looked up in the `event_index` read model
@@ -82,15 +83,8 @@ public struct AuditTrace: Sendable {
 
     /// Events whose global position is indexed under `kind`/`key`, in log order.
     func indexed(_ kind: String, _ key: String) async throws -> [RecordedEvent] {
-        try await store.pool.withConnection { c in
-            let r = try c.query(
-                """
-                SELECT \(PostgresEventStore.columns) FROM events e
-                WHERE e.global_position IN (SELECT global_position FROM public.v_event_index WHERE key_kind = $1 AND key = $2)
-                ORDER BY e.global_position
-                """, [kind, key])
-            return try PostgresEventStore.decodeRows(r)
-        }
+        let positions = try await ViewReader(pool: store.pool).table(EventIndexQuery.positions(kind: kind, key: key)).compactMap { $0["global_position"].flatMap { Int64($0) } }
+        return try await store.events(atPositions: positions)
     }
 
     /// The position opened by `opened`, from that event to its close, and every order that changed it.

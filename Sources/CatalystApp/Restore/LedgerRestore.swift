@@ -81,10 +81,9 @@ public enum LedgerRestore {
         }
         try await target.requireMigrated(files: files, logger: logger)
         let (fromID, toID, events, head) = try await session.withConnection { c -> (String?, String, Int64, Int64) in
-            let from = try c.query("SELECT system_identifier FROM event_store_identity").string(0, 0)
+            let from = try? PostgresEventStore.identity(on: c).systemIdentifier
             let to = try c.query("SELECT system_identifier::text FROM pg_control_system()").string(0, 0) ?? "?"
-            let counts = try c.query("SELECT count(*), coalesce(max(global_position), 0) FROM events")
-            return (from, to, counts.int64(0, 0) ?? 0, counts.int64(0, 1) ?? 0)
+            return (from, to, try PostgresEventStore.eventCount(on: c), try PostgresEventStore.head(on: c).maxPosition)
         }
         let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
         let restored = Maintenance.Restored(

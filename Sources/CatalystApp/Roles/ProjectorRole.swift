@@ -11,11 +11,8 @@ public enum ProjectorRole {
         try await target.requireMigrated(files: files, logger: logger)
         let projections = try only.map { [try ProjectionCatalog.named($0)] } ?? ProjectionCatalog.all()
         let waker = LogWaker(conninfo: target.conninfo)
-        let services = try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: waker, logger: logger)
-            .map { ProjectorService(engine: $0, logger: logger) }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let engines = try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: waker, logger: logger)
+        let group = RoleServiceGroup.make(projectors: engines, logger: logger)
         logger.notice("projectors starting", metadata: ["projections": "\(projections.map(\.name).joined(separator: ","))"])
         try await group.run()
         await waker.stop()

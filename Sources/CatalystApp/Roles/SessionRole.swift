@@ -6,6 +6,7 @@ import Logging
 import MarketData
 import PostgresClient
 import Projections
+import ServiceLifecycle
 
 /// `catalyst session run --simulate`: one whole trading day on the simulated market with the paper
 /// broker, following the crontab's schedule at accelerated time, with every projector running in the
@@ -47,19 +48,25 @@ public enum SessionRole {
 
         let waker = LogWaker(conninfo: conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: conninfo, waker: waker, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for engine in engines {
-                group.addTask {
-                    do { try await engine.run() } catch { logger.error("projector stopped", metadata: ["projection": "\(engine.definition.name)", "error": "\(error)"]) }
-                }
-            }
+        // The session, then the projectors catching up with it, as the group's work: its end (or SIGTERM,
+        // which stops the day between two minutes) shuts the group down.
+        let work = RoleWork("session \(date)") {
             let session = SimulatedSession(
                 system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
             _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
             let head = try await store.head().maxPosition
             let waiter = ProjectionWaiter(pool: store.pool)
             for engine in engines { try await waiter.wait(for: engine.definition.name, toReach: head, timeout: .seconds(120)) }
-            group.cancelAll()
+        }
+        let group = RoleServiceGroup.make(
+            projectors: engines, retryInterval: .seconds(5),
+            services: [.init(service: work, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
+            logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            await waker.stop()
+            throw error
         }
         await waker.stop()
         var report = try await DayReport.load(date: date, store: store, codec: system.log.codec)
@@ -71,9 +78,7 @@ public enum SessionRole {
     /// day before today for a new ledger.
     static func nextSimulatedDate(store: PostgresEventStore, account: AccountID) async throws -> NYDate {
         let prefix = "risk-\(account.rawValue)-"
-        let last = try await store.pool.withConnection { c in
-            try c.query("SELECT max(stream_id) FROM streams WHERE starts_with(stream_id, $1)", [prefix]).scalar
-        }
+        let last = try await store.streamIDs(prefix: prefix, touchedWithin: nil).max()
         let calendar = NYSECalendar()
         if let last, let d = NYDate(String(last.dropFirst(prefix.count))) { return calendar.nextSession(after: d).date }
         return calendar.previousSession(before: NYDate(Date())).date

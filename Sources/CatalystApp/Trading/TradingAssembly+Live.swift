@@ -17,7 +17,7 @@ extension TradingAssembly {
     /// `APCA_API_SECRET_KEY`, `APCA_API_BASE_URL` — paper by default — and `APCA_DATA_BASE_URL`), the
     /// wall clock, random ids, and the sector map of `config/sectors.csv`.
     public static func live(
-        store: PostgresEventStore, config: Config, files: ProjectFiles, account: AccountID = AccountID(rawValue: "alpaca"),
+        store: any EventStore, config: Config, files: ProjectFiles, account: AccountID = AccountID(rawValue: "alpaca"),
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) throws -> TradingSystem {
         let found: AlpacaTradingConfiguration?

@@ -32,7 +32,7 @@ public enum TradingAssembly {
     /// The world's incarnation is mixed into the id stream: a process that resumes a day on a ledger that
     /// already holds events would otherwise reuse the first run's command ids.
     public static func simulated(
-        world: SimulatedWorld, store: PostgresEventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
+        world: SimulatedWorld, store: any EventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
     ) -> TradingSystem {
         // The id stream depends on the seed and the day, so successive simulated days never reuse ids.
         let day = world.session.date

@@ -64,7 +64,7 @@ struct AppendBench: CatalystCommand {
         let best = max(batched[100] ?? 0, batched[1000] ?? 0)
         print(String(format: "batched append vs raw COPY: %.0f%% of bare, %.0f%% of indexed", 100 * best / (Double(events) / raw.bare), 100 * best / (Double(events) / raw.indexed)))
 
-        let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try c.query("SELECT count(*) FROM events").int64(0, 0) ?? 0 }
+        let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try PostgresEventStore.eventCount(on: c) }
         let expected = singleEvents + 2 * events + writers * perWriter
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
     }

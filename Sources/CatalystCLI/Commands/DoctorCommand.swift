@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import MarketData
 import PostgresClient
+import Projections
 import ServiceLifecycle
 
 struct DoctorCommand: AsyncParsableCommand {
@@ -82,20 +83,11 @@ struct DoctorCommand: AsyncParsableCommand {
                 guard limit > 0 else { throw ValidationError("--limit must be positive") }
                 let target = try DatabaseTarget.resolve()
                 try await target.requireMigrated(files: try ProjectFiles.locate())
-                let n = limit
-                let rows = try await PGSession(conninfo: target.conninfo).withConnection { c -> [String] in
-                    guard try c.query("SELECT to_regclass('public.claude_activity_log') IS NOT NULL").bool(0, 0) == true else {
-                        throw CatalystError.refused("claude_activity_log does not exist yet: run `catalyst project` (the doctor projection) first")
-                    }
-                    let r = try c.query(
-                        """
-                        SELECT log_id::text || '  ' || to_char(logged_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI:SS') || '  ' ||
-                               concat_ws('  ', session_id, observation_type, decision, issue_type, issue_severity, action_detail, action_target,
-                                         action_result, coalesce(decision_reasoning, error_message))
-                        FROM claude_activity_log LIMIT $1
-                        """, [n])
-                    return (0..<r.rowCount).compactMap { r.string($0, 0) }
+                let views = ViewReader(conninfo: target.conninfo)
+                guard try await views.value(DoctorQuery.activityExists()) == "true" else {
+                    throw CatalystError.refused("claude_activity_log does not exist yet: run `catalyst project` (the doctor projection) first")
                 }
+                let rows = try await views.table(DoctorQuery.activityLines(limit: limit)).compactMap { $0["line"] }
                 if rows.isEmpty { print("(no activity)") }
                 for r in rows { print(r) }
                 return

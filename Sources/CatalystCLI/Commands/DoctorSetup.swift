@@ -81,7 +81,7 @@ struct DoctorSetup: Sendable {
         } else {
             FileHandle.standardError.write(Data("catalyst doctor: fixes disabled: no agent key (CATALYST_API_KEY or .catalyst/credentials/agent.key)\n".utf8))
         }
-        guard let principal else { return DoctorFixer(log: log, rules: rules, system: nil) }
-        return DoctorFixer(log: log, rules: rules, system: fixingSystem(log), actor: principal.actor)
+        guard let principal else { return DoctorFixer(log: log, rules: rules, system: nil, views: nil) }
+        return DoctorFixer(log: log, rules: rules, system: fixingSystem(log), views: PGPool(conninfo: target.conninfo, size: 1), actor: principal.actor)
     }
 }

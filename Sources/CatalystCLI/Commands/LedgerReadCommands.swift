@@ -1,21 +1,29 @@
 import ArgumentParser
 import CatalystApp
 import Foundation
+import EventStore
 import PostgresClient
+import Projections
 
 /// `catalyst positions`, `catalyst orders`, `catalyst events`: the read models straight from the
 /// database (`DatabaseTarget`), as a table or `--json` (the view's rows, column names as keys).
 enum LedgerRead {
-    /// The rows of a query as a JSON array built by PostgreSQL, plus the rows as dictionaries for the table.
-    static func query(_ sql: String, _ binds: [String] = []) async throws -> (json: String, rows: [[String: String]]) {
+    /// A read model's rows: the JSON array (`--json`) and the rows as PostgreSQL prints them (the table).
+    static func query(_ query: ViewQuery) async throws -> (json: String, rows: [[String: String]]) {
+        let views = ViewReader(conninfo: try await target().conninfo)
+        return (String(decoding: try await views.rows(query), as: UTF8.self), try await views.table(query))
+    }
+
+    static func target() async throws -> DatabaseTarget {
         let target = try DatabaseTarget.resolve()
         try await target.ensureAvailable()
-        return try await PGSession(conninfo: target.conninfo).withConnection { c in
-            let values = binds.map { $0 as any PGBindable }
-            let json = try c.query("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(sql)) t", values).scalar ?? "[]"
-            let rows = try c.query(sql, values).dictionaries()
-            return (json, rows)
-        }
+        return target
+    }
+
+    /// JSON rows as text cells, for the table.
+    static func textRows(_ json: Data) -> [[String: String]] {
+        let rows = (try? JSONSerialization.jsonObject(with: json)) as? [[String: Any]] ?? []
+        return rows.map { $0.mapValues { "\($0)" } }
     }
 
     static func printTable(_ rows: [[String: String]], columns: [String], empty: String) {
@@ -37,10 +45,7 @@ struct PositionsCommand: CatalystCommand {
 
     func execute() async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
-        let sql = closed
-            ? "SELECT * FROM v_positions WHERE status = 'closed' ORDER BY closed_at DESC NULLS LAST LIMIT \(limit)"
-            : "SELECT * FROM v_positions_current LIMIT \(limit)"
-        let r = try await LedgerRead.query(sql)
+        let r = try await LedgerRead.query(closed ? PositionsQuery.closed(limit: limit) : PositionsQuery.active(limit: limit))
         if json { return print(r.json) }
         LedgerRead.printTable(
             r.rows, columns: ["symbol", "side", "quantity", "avg_entry_price", "last_price", "unrealized_pnl", "realized_pnl", "stop_price", "target_price"],
@@ -56,12 +61,13 @@ struct OrdersCommand: CatalystCommand {
 
     func execute() async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
-        let r: (json: String, rows: [[String: String]])
-        switch status {
-        case nil: r = try await LedgerRead.query("SELECT * FROM v_orders_status ORDER BY requested_at DESC LIMIT \(limit)")
-        case "open": r = try await LedgerRead.query("SELECT * FROM v_orders_status WHERE NOT is_terminal ORDER BY requested_at DESC LIMIT \(limit)")
-        case let s?: r = try await LedgerRead.query("SELECT * FROM v_orders_status WHERE status = $1 ORDER BY requested_at DESC LIMIT \(limit)", [s])
-        }
+        let filter: OrdersQuery.Filter =
+            switch status {
+            case nil: .all
+            case "open": .open
+            case let s?: .status(s)
+            }
+        let r = try await LedgerRead.query(OrdersQuery.list(filter, limit: limit))
         if json { return print(r.json) }
         LedgerRead.printTable(
             r.rows, columns: ["order_id", "symbol", "side", "order_type", "order_purpose", "quantity", "filled_qty", "status", "requested_at"],
@@ -80,14 +86,20 @@ struct EventsCommand: CatalystCommand {
     func execute() async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         guard after >= 0 else { throw ValidationError("--after must be 0 or positive") }
-        var sql = "SELECT global_position, stream_id, stream_version, event_type, occurred_at, payload, metadata FROM events WHERE global_position > $1::bigint"
-        var binds = [String(after)]
+        let store = PostgresEventStore(conninfo: try await LedgerRead.target().conninfo, connections: 1)
+        let page: PostgresEventStore.JSONPage
         if let stream {
-            sql += " AND stream_id = $2"
-            binds.append(stream)
+            page = try await store.jsonPage(stream: stream, afterPosition: after, limit: limit)
+        } else {
+            // The whole log in reader order from the event at `after` (the store's cursor rule).
+            var cursor = LogCursor.start
+            if after > 0 {
+                guard let tx = try await store.transactionID(ofPosition: after) else { throw ValidationError("--after: no event at global position \(after)") }
+                cursor = LogCursor(transactionID: tx, position: after)
+            }
+            page = try await store.jsonPage(after: cursor, limit: limit)
         }
-        sql += " ORDER BY global_position LIMIT \(limit)"
-        let r = try await LedgerRead.query(sql, binds)
+        let r = (json: String(decoding: page.events, as: UTF8.self), rows: LedgerRead.textRows(page.events))
         if json { return print(r.json) }
         LedgerRead.printTable(r.rows, columns: ["global_position", "stream_id", "stream_version", "event_type", "occurred_at"], empty: "no events")
     }

@@ -53,12 +53,8 @@ struct Projections: AsyncParsableCommand {
                 let started = Date()
                 // A running projector holds the lock: ask it to rebuild; otherwise this process does it.
                 let session = PGSession(conninfo: target.conninfo)
-                let held = try await session.withConnection { c in
-                    try c.query(
-                        "SELECT NOT pg_try_advisory_lock(hashtext('catalyst:projection') & 2147483647, hashtext($1) & 2147483647)",
-                        [engine.definition.name]
-                    ).bool(0, 0) ?? false
-                }
+                let name = engine.definition.name
+                let held = try await session.withConnection { c in try ProjectionLock.isHeldElsewhere(name: name, on: c) }
                 await session.close()
                 if held {
                     try await PGSession(conninfo: target.conninfo).withConnection { c in try ProjectionStatusReport.requestRebuild(name: engine.definition.name, on: c) }
@@ -76,9 +72,7 @@ struct Projections: AsyncParsableCommand {
         private func waitUntilLive(_ name: String, since: Date, conninfo: String) async throws {
             let session = PGSession(conninfo: conninfo)
             while true {
-                let live = try await session.withConnection { c in
-                    try c.query("SELECT live_since FROM projection_status WHERE name = $1", [name]).date(0, 0)
-                }
+                let live = try await session.withConnection { c in try ProjectionStatusReport.liveSince(name: name, on: c) }
                 if let live, live > since { return }
                 try await Task.sleep(for: .milliseconds(200))
             }

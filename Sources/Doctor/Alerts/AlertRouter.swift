@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Which watchdog findings become alerts (original-system.md §3.1, §4.2): the daily-loss warning, a
+/// Which watchdog findings become alerts (docs/origins.md §Watchdog, §Alerts): the daily-loss warning, a
 /// halt, a missed cycle, and every CRITICAL issue or escalation. An alert's id is stable per issue,
 /// ids and New York date, so a finding that persists across passes alerts once a day, not every 5 minutes.
 public enum AlertRouter {

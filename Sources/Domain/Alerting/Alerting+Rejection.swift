@@ -2,5 +2,9 @@ import Foundation
 
 extension Alerting {
     /// Alerts never refuse a record: a sent email is a fact.
-    public enum Rejection: Error, Hashable, Sendable {}
+    public enum Rejection: DomainRejection, Hashable {}
+}
+
+extension Alerting.Rejection {
+    public var code: String { switch self {} }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Alerts of one New York date: each sent, suppressed or failed alert is an event. The limits (15 min
-/// cooldown per type, 20 per hour, critical bypasses both; original-system.md §4.2) are a pure
+/// cooldown per type, 20 per hour, critical bypasses both; docs/origins.md §Alerts) are a pure
 /// function of this state, `admission(…)`, that the sender consults before sending.
 public enum Alerting {
     public static func stream(_ date: NYDate) -> StreamName { .alerts(date) }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Approval {
-    public enum Rejection: Error, Hashable, Sendable {
+    public enum Rejection: DomainRejection, Hashable {
         case notRequested
         case differentRequest
         case humanRequired(Actor)
@@ -10,5 +10,20 @@ extension Approval {
         case expired(at: Date)
         case notYetExpired(expiresAt: Date)
         case invalidTimeout
+    }
+}
+
+extension Approval.Rejection {
+    /// The wire code of each refusal: written out, so renaming a case never changes what clients see.
+    public var code: String {
+        switch self {
+        case .notRequested: "not_requested"
+        case .differentRequest: "different_request"
+        case .humanRequired: "human_required"
+        case .alreadyDecided: "already_decided"
+        case .expired: "expired"
+        case .notYetExpired: "not_yet_expired"
+        case .invalidTimeout: "invalid_timeout"
+        }
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
 
 /// One trading cycle: scan → funnel → rank → risk → orders → fills → monitor → complete
-/// (DESIGN.md §5). Its stream also holds the scan (one event per candidate) and the signals, because
+/// (docs/operations.md §The trading workflow). Its stream also holds the scan (one event per candidate) and the signals, because
 /// they belong to the cycle and are appended in the same batches as its stage transitions.
 public enum Cycle {
     public static func stream(_ id: CycleID) -> StreamName { .cycle(id) }
 
     /// Stage-1 rejections are written in chunks of this many symbols, so that a 4,000-symbol universe
-    /// never yields one huge event (DESIGN.md §3: a scan must stay appendable as one batch).
+    /// never yields one huge event: the whole scan is still appended as one atomic batch
+    /// (docs/architecture.md §The event store).
     public static let universeRejectionChunkSize = 500
 }
 

@@ -1,11 +1,11 @@
-/// The shape every aggregate namespace has (style.md §10): pure `decide`, total `evolve`, an initial
+/// The shape every aggregate namespace has (Jérémie Chassaing's Decider pattern): pure `decide`, total `evolve`, an initial
 /// state. The runner (load → decide → append with expected version → re-decide on conflict) lives in
 /// the Application module; this protocol only lets it and the tests be generic over aggregates.
 public protocol Decider {
     associatedtype Command: Sendable
     associatedtype Event: Sendable & Equatable
     associatedtype State: Sendable & Equatable
-    associatedtype Rejection: Error & Equatable
+    associatedtype Rejection: DomainRejection
 
     static var initial: State { get }
     /// Applies a recorded event. Never validates and never fails: the event already happened.

@@ -20,7 +20,7 @@ public struct UpcastError: Error, CustomStringConvertible {
 public enum Upcasters {
     /// `cycle.started` v1 → v2. v1 followed the seeds' StartCycle request, whose `mode` mixed two things:
     /// aggressiveness (normal, aggressive, conservative) and session mode (autonomous, supervised;
-    /// original-system.md §9). v2 splits them into `mode` and `session_mode`.
+    /// docs/origins.md §Workflow request and cron). v2 splits them into `mode` and `session_mode`.
     public static let cycleStartedV1toV2 = Upcaster(from: 1) { v1 in
         guard case .object = v1, let mode = v1["mode"]?.stringValue else { throw UpcastError("cycle.started v1 has no mode") }
         var v2 = v1

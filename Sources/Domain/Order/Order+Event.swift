@@ -39,7 +39,7 @@ extension Order {
     }
 
     /// `order.requested`: the intent, recorded before the broker is called, so no broker order can
-    /// exist without an event (original-system.md §8 #3: orders were lost between broker and database).
+    /// exist without an event (docs/origins.md §Production failures: orders were lost between broker and database).
     public struct Requested: DomainEvent {
         public static let eventType = "order.requested"
         public static let schemaVersion = 1

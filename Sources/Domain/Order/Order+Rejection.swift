@@ -1,7 +1,7 @@
 import Foundation
 
 extension Order {
-    public enum Rejection: Error, Hashable, Sendable {
+    public enum Rejection: DomainRejection, Hashable {
         case notRequested
         case alreadyRequested(OrderID)
         case invalidIntent([IntentViolation])
@@ -32,5 +32,37 @@ extension Order {
         /// The same execution id was reported with a different quantity or price.
         case conflictingExecution(ExecutionID)
         case replacementUnknown
+    }
+}
+
+extension Order.Rejection {
+    /// The wire code of each refusal: written out, so renaming a case never changes what clients see.
+    public var code: String {
+        switch self {
+        case .notRequested: "not_requested"
+        case .alreadyRequested: "already_requested"
+        case .invalidIntent: "invalid_intent"
+        case .intentMismatch: "intent_mismatch"
+        case .orderIDNotDerivedFromApproval: "order_id_not_derived_from_approval"
+        case .humanGrantRequired: "human_grant_required"
+        case .grantMismatch: "grant_mismatch"
+        case .exitMismatch: "exit_mismatch"
+        case .exitExceedsPosition: "exit_exceeds_position"
+        case .legMismatch: "leg_mismatch"
+        case .alreadyAcknowledged: "already_acknowledged"
+        case .notAwaitingResolution: "not_awaiting_resolution"
+        case .unconfirmedAtBroker: "unconfirmed_at_broker"
+        case .notCancelable: "not_cancelable"
+        case .notReplaceable: "not_replaceable"
+        case .replaceIncreasesQuantity: "replace_increases_quantity"
+        case .replaceRequiresApproval: "replace_requires_approval"
+        case .brokerOrderIDMismatch: "broker_order_id_mismatch"
+        case .illegalTransition: "illegal_transition"
+        case .fillWithoutExecution: "fill_without_execution"
+        case .invalidExecution: "invalid_execution"
+        case .overfill: "overfill"
+        case .conflictingExecution: "conflicting_execution"
+        case .replacementUnknown: "replacement_unknown"
+        }
     }
 }

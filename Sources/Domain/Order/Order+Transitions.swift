@@ -3,7 +3,7 @@ import Foundation
 extension Order {
     /// The whitelist: for each status, the statuses a broker update may move it to. A fill is checked
     /// as a move to `partiallyFilled` or `filled`. Derived from Alpaca's status semantics
-    /// (trading.md §3.3) and Nautilus's table (§2.2). Three local moves are outside the table:
+    /// (docs/alpaca.md §Order statuses) and NautilusTrader's transition table. Three local moves are outside the table:
     /// requested → submit_unknown (timeout), submit_unknown → requested (lookup found nothing), and the
     /// restore of the previous status when a cancel or replace is rejected.
     public static let transitions: [Status: Set<Status>] = {

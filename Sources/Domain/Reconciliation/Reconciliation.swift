@@ -2,7 +2,7 @@ import Foundation
 
 /// One comparison of the ledger with the broker (at start-up, every minute, after a reconnect). Each
 /// discrepancy and each adjustment is an explicit event with the broker's evidence and the actor; the
-/// adjustment itself is a normal event in the order or position stream (DESIGN.md §5).
+/// adjustment itself is a normal event in the order or position stream (docs/operations.md §The trading workflow).
 public enum Reconciliation {
     public static func stream(account: AccountID, run: ReconciliationRunID) -> StreamName { .reconciliation(account: account, run: run) }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Every risk limit. Given as input (from `config/risk_parameters.yaml`); the defaults are the original
-/// system's conservative values (original-system.md §4.1), not the later "aggressive mode".
+/// system's conservative values (docs/origins.md §Risk limits), not the later "aggressive mode".
 public struct RiskParameters: Hashable, Sendable, Codable {
     public var maxDailyLoss: Money = Money(2000)
     /// Fraction of `maxDailyLoss` at which the warning is emitted (once per day).

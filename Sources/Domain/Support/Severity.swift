@@ -1,5 +1,5 @@
 /// Severity of a watchdog issue, a discrepancy or an alert. "Critical means the system already acted
-/// or a human must" (original-system.md §4.2).
+/// or a human must" (the original system's definition, docs/origins.md §Alerts).
 public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
     case info, warning, critical
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the broker said, kept verbatim enough for an auditor: the endpoint, when, the fields compared,
-/// and the raw response. Every reconciliation adjustment carries one (original-system.md §8 #6: ghost
+/// and the raw response. Every reconciliation adjustment carries one (docs/origins.md §Production failures: ghost
 /// fixes closed positions with invented prices and no evidence).
 public struct BrokerEvidence: Hashable, Sendable, Codable {
     /// E.g. `GET /v2/positions/AAPL`, `GET /v2/account/activities/FILL`.

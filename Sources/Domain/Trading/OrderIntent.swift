@@ -1,7 +1,7 @@
 import Foundation
 
 /// Exactly what will be sent to the broker for one order. A risk approval carries one; an order may
-/// only be requested with an intent equal to its approval's, field by field (original-system.md §8 #9:
+/// only be requested with an intent equal to its approval's, field by field (docs/origins.md §Production failures:
 /// "risk checked 100 shares, the trade sent 200").
 public struct OrderIntent: Hashable, Sendable, Codable {
     /// Our idempotency key with the broker. Nil only for bracket legs, whose ids the broker assigns.

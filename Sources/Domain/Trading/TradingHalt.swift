@@ -12,7 +12,7 @@ public enum HaltReason: String, Sendable, Codable, CaseIterable {
 }
 
 /// A halt in force. It carries over from one trading day to the next and is lifted only by a human
-/// resume (original-system.md §8 #10: the emergency stop was not sticky).
+/// resume (docs/origins.md §Production failures: the emergency stop was not sticky).
 public struct TradingHalt: Hashable, Sendable, Codable {
     public var reason: HaltReason
     public var by: Actor

@@ -37,11 +37,6 @@ extension PostgresEventStore {
         try appendWithFunction(try AppendPlan(request), on: c)
     }
 
-    /// Convenience for a single-stream batch.
-    public func append(to stream: String, expected: ExpectedVersion, events: [NewEvent], commandID: UUID? = nil) async throws -> AppendResult {
-        try await append(AppendRequest(stream: stream, expected: expected, events: events, commandID: commandID))
-    }
-
     private static let appendSQL = """
         SELECT positions::text, stream_versions::text, duplicate
         FROM append_events($1::uuid, $2::text[], $3::bigint[], $4::integer[], $5::uuid[], $6::text[], $7::text[],

@@ -1,3 +1,5 @@
+import CivilTime
+
 /// The archive's timestamp text, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, exactly six fractional digits):
 /// the same string the audit chain's canonical bytes use, so an auditor can hash archive lines directly.
 ///
@@ -16,7 +18,7 @@ enum ArchiveTimestamp {
         let fraction = Int(micros - seconds * 1_000_000)
         let days = Int(floorDiv(seconds, 86_400))
         let secOfDay = Int(seconds - Int64(days) * 86_400)
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilDay.date(days)
         // Constant divisors only (the compiler turns them into multiplications): this runs four times
         // per event in export and verify.
         func put2(_ v: Int) {
@@ -59,7 +61,7 @@ enum ArchiveTimestamp {
         let (mo, d, h, mi, s) = (two(5), two(8), two(11), two(14), two(17))
         let f = two(20) * 10_000 + two(22) * 100 + two(24)
         guard !bad, (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 60 else { return nil }
-        let days = Int64(days(fromCivil: y, mo, d))
+        let days = Int64(CivilDay.number(year: y, month: mo, day: d))
         return (days * 86_400 + Int64(h * 3600 + mi * 60 + s)) * 1_000_000 + Int64(f)
     }
 
@@ -70,27 +72,4 @@ enum ArchiveTimestamp {
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-    // Howard Hinnant's days-from-civil algorithms: exact proleptic Gregorian dates without Calendar.
-    private static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
-
-    private static func days(fromCivil y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }

@@ -5,13 +5,13 @@ import Foundation
 public struct LogFollower: AsyncSequence, Sendable {
     public typealias Element = [RecordedEvent]
 
-    let store: PostgresEventStore
+    let store: any EventStore
     let start: LogCursor
     let batchSize: Int
     let waker: LogWaker?
     let pollInterval: Duration
 
-    public init(store: PostgresEventStore, from start: LogCursor, batchSize: Int = 1000, waker: LogWaker?, pollInterval: Duration = .milliseconds(500)) {
+    public init(store: any EventStore, from start: LogCursor, batchSize: Int = 1000, waker: LogWaker?, pollInterval: Duration = .milliseconds(500)) {
         self.store = store
         self.start = start
         self.batchSize = batchSize

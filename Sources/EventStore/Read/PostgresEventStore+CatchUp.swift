@@ -26,28 +26,12 @@ extension PostgresEventStore {
         try await pool.withConnection { c in try Self.catchUpTarget(on: c) }
     }
 
-    /// True when an empty batch read after `cursor` means the reader has seen every event committed
-    /// before it took `target`.
-    public static func hasReached(_ target: UInt64, _ cursor: LogCursor) -> Bool { cursor.transactionID >= target }
-
-    /// How long a catching-up reader waits before asking again while the horizon is held back.
-    public static let catchUpPollSeconds = 0.02
-
-    /// `readAll(after:limit:)` that returns an empty batch only once `cursor` has reached `target`.
-    public func readAll(after cursor: LogCursor, limit: Int, reaching target: UInt64) async throws -> [RecordedEvent] {
-        while true {
-            let batch = try await readAll(after: cursor, limit: limit)
-            if !batch.isEmpty || Self.hasReached(target, cursor) { return batch }
-            try await Task.sleep(for: .seconds(Self.catchUpPollSeconds))
-        }
-    }
-
     /// The same on a connection the caller holds; it blocks the caller's thread while it waits.
     public static func readAll(after cursor: LogCursor, limit: Int, reaching target: UInt64, on c: PGConnection) throws -> [RecordedEvent] {
         while true {
             let batch = try readAll(after: cursor, limit: limit, on: c)
-            if !batch.isEmpty || hasReached(target, cursor) { return batch }
-            Thread.sleep(forTimeInterval: catchUpPollSeconds)
+            if !batch.isEmpty || LogCursor.hasReached(target, cursor) { return batch }
+            Thread.sleep(forTimeInterval: LogCursor.catchUpPollSeconds)
         }
     }
 }

@@ -8,7 +8,7 @@ extension PostgresEventStore {
         """
 
     /// The events of one stream from `version` (1-based, inclusive) in stream order.
-    public func readStream(_ streamID: String, from version: Int64 = 1, limit: Int = 100_000) async throws -> [RecordedEvent] {
+    public func readStream(_ streamID: String, from version: Int64, limit: Int) async throws -> [RecordedEvent] {
         try await pool.withConnection { c in
             let r = try c.prepared(
                 "es_read_stream",
@@ -44,15 +44,18 @@ extension PostgresEventStore {
     /// The cursor of the newest event a reader may see now, and how many events are not yet visible to
     /// readers because an older transaction is still open.
     public func head() async throws -> LogHead {
-        try await pool.withConnection { c in
-            let r = try c.query(
-                """
-                SELECT (SELECT max(global_position) FROM events),
-                       (SELECT count(*) FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())),
-                       pg_snapshot_xmin(pg_current_snapshot())::text
-                """)
-            return LogHead(maxPosition: r.int64(0, 0) ?? 0, invisibleEvents: r.int64(0, 1) ?? 0, horizon: UInt64(r.string(0, 2) ?? "0") ?? 0)
-        }
+        try await pool.withConnection { c in try Self.head(on: c) }
+    }
+
+    /// The same on a connection the caller holds.
+    public static func head(on c: PGConnection) throws -> LogHead {
+        let r = try c.query(
+            """
+            SELECT (SELECT max(global_position) FROM events),
+                   (SELECT count(*) FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())),
+                   pg_snapshot_xmin(pg_current_snapshot())::text
+            """)
+        return LogHead(maxPosition: r.int64(0, 0) ?? 0, invisibleEvents: r.int64(0, 1) ?? 0, horizon: UInt64(r.string(0, 2) ?? "0") ?? 0)
     }
 
     /// The latest business time (`occurred_at`) of a committed event within `[from, to]`, or nil: where a

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/v2/positions` (list, one, close one, close all), `/v2/account` and `/v2/account/activities/FILL` (trading.md §3.5, §3.6, §3.8).
+/// `/v2/positions` (list, one, close one, close all), `/v2/account` and `/v2/account/activities/FILL` (docs/alpaca.md §Positions, §Account, §Account activities).
 struct AccountRoutes: FakeAlpacaRouteGroup {
     let state: FakeTradingState
 

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// `/v2/clock` and `/v2/calendar` (trading.md §3.7): clock times carry New York offsets and the
+/// `/v2/clock` and `/v2/calendar` (docs/alpaca.md §Clock and calendar): clock times carry New York offsets and the
 /// clock's timestamp has 9 fractional digits; calendar times are New York wall-clock strings.
 struct ClockCalendarRoutes: FakeAlpacaRouteGroup {
     let state: FakeMarketDataState

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// `/v2/stocks/bars`, `/v2/stocks/snapshots` and `/v1beta1/news`, as Alpaca's market data API serves
-/// them (trading.md §3.9): multi-symbol bars grouped by symbol, sorted by symbol then time, paginated
+/// them (docs/alpaca.md §Market data): multi-symbol bars grouped by symbol, sorted by symbol then time, paginated
 /// across symbols with `next_page_token`; snapshots keyed by symbol; news newest first by default,
 /// at most 50 per page.
 struct MarketDataRoutes: FakeAlpacaRouteGroup {

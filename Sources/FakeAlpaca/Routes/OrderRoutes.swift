@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/v2/orders` (trading.md §3.2): submit, list, cancel all; by id: read, replace (PATCH), cancel;
+/// `/v2/orders` (docs/alpaca.md §Orders): submit, list, cancel all; by id: read, replace (PATCH), cancel;
 /// and the lookup by client order id.
 struct OrderRoutes: FakeAlpacaRouteGroup {
     let state: FakeTradingState

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Alpaca's trading entities written field by field, in the order Alpaca's documentation lists them
-/// (trading.md §3.2, §3.5, §3.6, §3.8): decimals as strings, timestamps with 9 fractional digits.
+/// (docs/alpaca.md §Orders, §Positions, §Account, §Account activities): decimals as strings,
+/// timestamps with 9 fractional digits.
 extension FakeTradingState.Book {
     func orderJSON(_ o: FakeOrder, legs: [FakeOrder]?) -> JSONValue {
         let w = wire

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the order routes do, with Alpaca's refusals (trading.md §3.2): 422 for invalid parameters,
+/// What the order routes do, with Alpaca's refusals (docs/alpaca.md §Orders): 422 for invalid parameters,
 /// sub-penny prices and duplicate `client_order_id`s; 403 for buying power and for selling shares
 /// held by open orders; 404 for unknown orders.
 extension FakeTradingState {

@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Closing positions (trading.md §3.5): `DELETE /v2/positions/{symbol}` sends a market order for the whole
+/// Closing positions (docs/alpaca.md §Positions): `DELETE /v2/positions/{symbol}` sends a market order for the whole
 /// position, or `qty` shares, or `percentage` of it, and answers that order; `DELETE /v2/positions`
 /// closes every position (after cancelling the open orders with `cancel_orders=true`) and answers 207
 /// with one entry per position, as Alpaca does.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The test's remote control: what the market and the broker do to orders, and what exists at the
-/// broker without our knowledge (trading.md §3.11).
+/// broker without our knowledge (docs/alpaca.md §Changes made outside our system).
 extension FakeTradingState {
     /// Executes `quantity` (default: all that is left) of an order at `price`, at the fake's clock:
     /// one activity with a new execution id, the order's cumulative quantity and average price, the

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -12,7 +13,7 @@ struct AlpacaHTTP: Sendable {
     init(configuration: AlpacaConfiguration) {
         self.configuration = configuration
         let c = URLSessionConfiguration.ephemeral
-        // On Linux only the session's timeouts are honoured (swift-notes.md §4).
+        // On Linux only the session's timeouts are honoured; a request's own timeout is ignored.
         c.timeoutIntervalForRequest = configuration.requestTimeout
         c.timeoutIntervalForResource = configuration.resourceTimeout
         c.httpAdditionalHeaders = ["APCA-API-KEY-ID": configuration.keyID, "APCA-API-SECRET-KEY": configuration.secretKey]
@@ -48,15 +49,15 @@ struct AlpacaHTTP: Sendable {
                     kind: .http(status: http.statusCode, code: body?.code, message: body?.message ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode)),
                     request: label
                 )
-                guard [429, 500, 502, 503, 504].contains(http.statusCode), attempt <= configuration.maxRetries else { throw failure }
-                retryAfter = Self.delay(after: http, attempt: attempt, base: configuration.retryDelay)
+                guard [429, 500, 502, 503, 504].contains(http.statusCode), retry.mayRetry(after: attempt) else { throw failure }
+                retryAfter = retry.delay(after: attempt, hint: http.statusCode == 429 ? Self.hint(http) : nil)
             } catch let e as AlpacaError {
                 throw e
             } catch {
-                guard attempt <= configuration.maxRetries else {
+                guard retry.mayRetry(after: attempt) else {
                     throw AlpacaError(kind: .transport(error.localizedDescription), request: label)
                 }
-                retryAfter = configuration.retryDelay * Double(attempt)
+                retryAfter = retry.delay(after: attempt)
             }
             do { try await Task.sleep(for: .seconds(retryAfter)) } catch {
                 throw AlpacaError(kind: .transport("cancelled"), request: label)
@@ -64,13 +65,14 @@ struct AlpacaHTTP: Sendable {
         }
     }
 
-    /// Backoff: Alpaca's `X-Ratelimit-Reset` (epoch seconds) when given and near, else linear.
-    static func delay(after response: HTTPURLResponse, attempt: Int, base: TimeInterval) -> TimeInterval {
-        if response.statusCode == 429, let reset = response.value(forHTTPHeaderField: "X-Ratelimit-Reset").flatMap(Double.init) {
-            let wait = reset - Date().timeIntervalSince1970
-            if wait > 0 && wait < 60 { return wait }
-        }
-        return base * Double(attempt)
+    /// The retry rule shared with the trading client (`RetryPolicy`): exponential from `retryDelay`,
+    /// capped at 8 s; a rate limit's reset is waited for, up to the cap.
+    var retry: RetryPolicy { RetryPolicy(maxRetries: configuration.maxRetries, base: configuration.retryDelay, cap: 8) }
+
+    static func hint(_ response: HTTPURLResponse) -> TimeInterval? {
+        RetryPolicy.hint(
+            rateLimitReset: response.value(forHTTPHeaderField: "X-Ratelimit-Reset"), retryAfter: response.value(forHTTPHeaderField: "Retry-After"),
+            now: Date())
     }
 
     static func escape(_ s: String) -> String {

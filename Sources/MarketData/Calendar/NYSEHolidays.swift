@@ -1,3 +1,4 @@
+import CivilTime
 /// NYSE holiday and early-close rules (NYSE Rule 7.2 and the exchange's published calendars).
 ///
 /// Full closures: New Year's Day, Martin Luther King Jr. Day (3rd Monday of January, from 1998),

@@ -1,33 +1,7 @@
+import Domain
 import Foundation
 
-/// SplitMix64 (Steele, Lea & Flood 2014): used to derive independent seeds from (seed, symbol, day,
-/// purpose), so that any symbol's day can be generated alone, in any order, with the same result.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
-
-    /// The SplitMix64 finaliser: a good 64-bit hash.
-    @inline(__always) public static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A seed for one (purpose, keys…) stream of a root seed.
-    public static func derive(_ root: UInt64, _ keys: UInt64...) -> UInt64 {
-        var h = mix(root ^ 0x5EED_5EED_5EED_5EED)
-        for k in keys { h = mix(h ^ mix(k &+ 0x9E37_79B9_7F4A_7C15)) }
-        return h
-    }
-}
-
-/// xoshiro256** (Blackman & Vigna 2018): the simulated market's generator. Never the system generator:
+/// xoshiro256** (Blackman & Vigna 2018), seeded through `SplitMix64`: the simulated market's generator. Never the system generator:
 /// a simulated day must be identical on every run and every machine.
 public struct Xoshiro256: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// RFC 3339 timestamps in the variants Alpaca writes: `2022-04-28T14:07:04.451420928-04:00`,

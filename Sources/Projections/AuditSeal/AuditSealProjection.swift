@@ -2,8 +2,8 @@ import EventStore
 import Foundation
 import PostgresClient
 
-/// The sealer (DESIGN.md §3.5): a projection like the others that numbers every event densely in reader
-/// order and links it into the SHA-256 chain.
+/// The sealer (docs/architecture.md §The audit seal): a projection like the others that numbers every
+/// event densely in reader order and links it into the SHA-256 chain.
 public struct AuditSealProjection: Projection {
     public let name = "audit_seal"
     public let codeVersion = 1

@@ -61,7 +61,7 @@ public enum AsOfBuilder {
         let tables = tableSchema(schema)
         let ts = c.quoteIdentifier(tables)
         if case .position(let p) = limit {
-            guard try c.query("SELECT 1 FROM events WHERE global_position = $1", [p]).rowCount == 1 else { throw AsOfError.positionNotInLog(p) }
+            guard try PostgresEventStore.transactionID(ofPosition: p, on: c) != nil else { throw AsOfError.positionNotInLog(p) }
         }
         let exists = try c.query("SELECT 1 FROM pg_namespace WHERE nspname = $1 OR nspname = $2", [schema, tables]).rowCount > 0
         if exists && !replace { throw AsOfError.schemaExists(schema) }

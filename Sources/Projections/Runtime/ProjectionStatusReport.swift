@@ -31,21 +31,17 @@ public enum ProjectionStatusReport {
     public static func load(names: [String], on c: PGConnection) throws -> [ProjectionStatusRow] {
         var rows: [ProjectionStatusRow] = []
         let stalled = !(try TransactionIDCheck().read(on: c).holds)
-        let total: Int64 = stalled ? (try c.query("SELECT count(*) FROM events").int64(0, 0) ?? 0) : 0
+        let total: Int64 = stalled ? try PostgresEventStore.eventCount(on: c) : 0
         for name in names {
             let cp = try CheckpointSQL.read(c, schema: "proj_\(name)")
             let cursor = cp?.cursor ?? .start
-            let lag = try c.query(
-                """
-                SELECT count(*), extract(epoch FROM clock_timestamp() - min(recorded_at))::float8
-                FROM events WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
-                """, [String(cursor.transactionID), cursor.position])
+            let lag = try PostgresEventStore.backlog(after: cursor, on: c)
             let s = try c.query(
                 """
                 SELECT state, error, error_position, instance, extract(epoch FROM clock_timestamp() - heartbeat_at)::float8
                 FROM projection_status WHERE name = $1
                 """, [name])
-            let pastCursor = lag.int64(0, 0) ?? 0
+            let pastCursor = lag.events
             let lagEvents = stalled ? max(pastCursor, total - (cp?.eventsApplied ?? 0)) : pastCursor
             var state = s.string(0, 0) ?? (cp == nil ? "not built" : "stopped")
             let heartbeatAge = s.double(0, 4)
@@ -54,7 +50,7 @@ public enum ProjectionStatusReport {
             rows.append(
                 ProjectionStatusRow(
                     name: name, state: state, position: cursor.position, cursor: cursor.description, lagEvents: lagEvents,
-                    lagSeconds: lagEvents == 0 ? 0 : (lag.double(0, 1) ?? 0), eventsApplied: cp?.eventsApplied ?? 0, error: s.string(0, 1),
+                    lagSeconds: lagEvents == 0 ? 0 : (lag.oldestSeconds ?? 0), eventsApplied: cp?.eventsApplied ?? 0, error: s.string(0, 1),
                     errorPosition: s.int64(0, 2), instance: s.string(0, 3), heartbeatAgeSeconds: heartbeatAge))
         }
         return rows
@@ -63,5 +59,17 @@ public enum ProjectionStatusReport {
     /// Asks the active projector to rebuild (it picks the request up at its next heartbeat).
     public static func requestRebuild(name: String, on c: PGConnection) throws {
         try ProjectionStatusSQL.requestRebuild(c, name: name)
+    }
+}
+
+extension ProjectionStatusReport {
+    /// How many of `names` are live (built and caught up at least once).
+    public static func liveCount(names: [String]) -> ViewQuery {
+        ViewQuery(.value, "SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", ["{" + names.joined(separator: ",") + "}"])
+    }
+
+    /// When the projection last went live (after a build or rebuild), or nil.
+    public static func liveSince(name: String, on c: PGConnection) throws -> Date? {
+        try c.query("SELECT live_since FROM projection_status WHERE name = $1", [name]).date(0, 0)
     }
 }

@@ -23,8 +23,7 @@ public struct ProjectionWaiter: Sendable {
             let (reached, resolved, failure) = try await pool.withConnection { c -> (Bool, LogCursor?, String?) in
                 var t = known
                 if t == nil {
-                    let r = try c.prepared("pw_event_tx", "SELECT tx_id::text FROM events WHERE global_position = $1", [position])
-                    if let tx = r.string(0, 0).flatMap(UInt64.init) { t = LogCursor(transactionID: tx, position: position) }
+                    if let tx = try PostgresEventStore.transactionID(ofPosition: position, on: c) { t = LogCursor(transactionID: tx, position: position) }
                 }
                 guard let t else { return (false, nil, nil) }
                 let cp = try CheckpointSQL.read(c, schema: "proj_\(projection)")

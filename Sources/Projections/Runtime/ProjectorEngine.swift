@@ -11,7 +11,10 @@ import ServiceLifecycle
 /// Every batch is applied together with its checkpoint in one transaction. The checkpoint only moves
 /// forward and only while this session holds the lock, so a batch has its effect exactly once even if
 /// the process is killed at any point or a second instance wakes up.
-public struct ProjectorEngine: Sendable {
+public struct ProjectorEngine: Sendable, CustomStringConvertible {
+    /// The projection's name only: never the connection string (it may carry a password).
+    public var description: String { "ProjectorEngine(\(definition.name))" }
+
     public let projection: any Projection
     public let definition: ProjectionDefinition
     let conninfo: String
@@ -74,10 +77,7 @@ public struct ProjectorEngine: Sendable {
     }
 
     private func storeIdentity(_ session: PGSession) async throws -> StoreIdentity {
-        try await session.withConnection { c in
-            let r = try c.query("SELECT store_id::text, system_identifier FROM event_store_identity")
-            return StoreIdentity(storeID: r.uuid(0, 0)!, systemIdentifier: r.string(0, 1)!)
-        }
+        try await session.withConnection { c in try PostgresEventStore.identity(on: c) }
     }
 
     /// Makes the live schema current; rebuilds when it is missing, stale, or from another store.
@@ -114,8 +114,8 @@ public struct ProjectorEngine: Sendable {
                 progress?(cursor.position)
                 continue
             }
-            guard let target, !PostgresEventStore.hasReached(target, cursor) else { break }
-            try await Task.sleep(for: .seconds(PostgresEventStore.catchUpPollSeconds))
+            guard let target, !LogCursor.hasReached(target, cursor) else { break }
+            try await Task.sleep(for: .seconds(LogCursor.catchUpPollSeconds))
         }
         try await session.withConnection { c in
             try CheckpointSQL.swap(c, definition: def)
@@ -234,12 +234,20 @@ enum ProjectionLockLost: Error { case lost }
 /// The advisory lock that makes one instance of a projection active; more instances wait as standbys.
 /// Session-level: it is released when the connection closes, which is what lets a standby take over
 /// from a killed process.
-enum ProjectionLock {
+public enum ProjectionLock {
     static func tryAcquire(_ c: PGConnection, name: String) throws -> Bool {
         if try isHeld(c, name: name) { return true }
         return try c.query(
             "SELECT pg_try_advisory_lock(hashtext('catalyst:projection') & 2147483647, hashtext($1) & 2147483647)", [name]
         ).bool(0, 0) == true
+    }
+
+    /// True when another session (a running projector) holds the projection's lock. Probes by taking it
+    /// and giving it back at once.
+    public static func isHeldElsewhere(name: String, on c: PGConnection) throws -> Bool {
+        guard try tryAcquire(c, name: name) else { return true }
+        try c.query("SELECT pg_advisory_unlock(hashtext('catalyst:projection') & 2147483647, hashtext($1) & 2147483647)", [name])
+        return false
     }
 
     static func isHeld(_ c: PGConnection, name: String) throws -> Bool {

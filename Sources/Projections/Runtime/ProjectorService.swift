@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// One projection as a service of a `ServiceGroup`. A failed projection does not stop the others: it is
 /// retried after `retryInterval` (the failing event is never skipped; if it still fails the projection
 /// stays failed and says so in `projection_status`).
-public struct ProjectorService: Service {
+public struct ProjectorService: Service, CustomStringConvertible {
     public let engine: ProjectorEngine
     public let retryInterval: Duration
     let logger: Logger
@@ -15,6 +15,10 @@ public struct ProjectorService: Service {
         self.retryInterval = retryInterval
         self.logger = logger
     }
+
+    /// What service-lifecycle logs: the projection's name only. The default reflection would print the
+    /// engine, its connection string (password included) and its SQL.
+    public var description: String { "ProjectorService(\(engine.definition.name))" }
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

@@ -4,7 +4,7 @@ import Domain
 ///
 /// A type's strength combines its matched phrases as a noisy-OR, 1 − Π(1 − wᵢ), so two weak signals
 /// ("FDA" + "approval") make a stronger one than either, and no pile of phrases exceeds 1. The lists
-/// start from the original system's keyword lists (original-system.md §5.5) and were extended for the
+/// start from the original system's keyword lists (docs/origins.md §Sentiment and catalysts) and were extended for the
 /// headline shapes of the news wires. Changing a weight changes recorded features: bump
 /// `Strategy.scoringVersion`.
 enum CatalystLexicon {

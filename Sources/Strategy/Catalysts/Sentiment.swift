@@ -15,7 +15,7 @@ public struct SentimentScore: Sendable, Hashable {
 ///   sentiment phrase that *starts* within the next 3 tokens, stopping at clause punctuation or "but":
 ///   "does not expect FDA approval" is negative, "not guilty" positive, "no recall" positive.
 /// - The summary counts at half weight, like the catalyst classifier.
-/// - The score (P − N) / (P + N + 1) is the original system's formula (original-system.md §5.5, b),
+/// - The score (P − N) / (P + N + 1) is the original system's formula (docs/origins.md §Sentiment and catalysts),
 ///   with weights instead of counts; the +1 damps single-word verdicts.
 public enum Sentiment {
     public static func score(headline: String, summary: String = "") -> SentimentScore {

@@ -3,7 +3,7 @@ import Foundation
 
 /// The scanner funnel's settings: the `scanner:` section of `config/trading_config.yaml`.
 ///
-/// Defaults are the original system's conservative values (original-system.md §4.3, seeds 004 §2.3):
+/// Defaults are the original system's conservative values (docs/origins.md §Funnel):
 /// funnel 100 → 35 → 20 → 10 → 5, price $5–$500, 1M average daily volume, $10M dollar volume, news
 /// required with catalyst strength ≥ 0.7 and sentiment ≥ 0.5, RSI 40–70, relative volume ≥ 1.5, price
 /// above SMA 20, pattern confidence ≥ 0.7, composite ≥ 0.7, stops 2×ATR and targets 3×ATR.

@@ -32,7 +32,7 @@ public enum Scoring {
     }
 
     /// Momentum component from the change since the previous close, in percent. The original v6.1
-    /// curve (original-system.md §5.1) applied to the *signed* change, since the strategy is long-only
+    /// curve (docs/origins.md §Momentum score) applied to the *signed* change, since the strategy is long-only
     /// (v6.0 scored falling stocks as momentum): ≤ 0 → 0; 0–2 % → up to 0.5; 2–7 % → 0.7–1.0; above
     /// 7 % it decays by 0.1 per point to a floor of 0.3 (buying the top of a spike scored worst in the
     /// original's own analysis).

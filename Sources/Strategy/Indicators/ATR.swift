@@ -1,7 +1,7 @@
 /// Average True Range with Wilder smoothing.
 ///
 /// True range TRᵢ = max(Hᵢ − Lᵢ, |Hᵢ − Cᵢ₋₁|, |Lᵢ − Cᵢ₋₁|). The two seedings in use differ in where TR
-/// starts (trading.md §6.3), so the seeding is a parameter:
+/// starts, so the seeding is a parameter:
 /// - `.taLib` (our default): TR starts at index 1 (it needs the previous close); the first ATR is at
 ///   index `period`, the simple mean of TR₁…TRₙ;
 /// - `.tulip` (Achelis): TR₀ = H₀ − L₀; the first ATR is at index `period − 1`, the mean of TR₀…TRₙ₋₁.

@@ -1,6 +1,6 @@
 /// MACD, TA-Lib variant ("macd_talib_12_26_9").
 ///
-/// Three incompatible MACDs exist (trading.md §6.3); this is TA-Lib's:
+/// Three incompatible MACDs exist (TA-Lib's, the naive one, Appel's fixed 0.15/0.075 smoothing); this is TA-Lib's:
 /// - the slow EMA(26) is SMA-seeded and first defined at index 25;
 /// - the fast EMA(12) is SMA-seeded over the 12 inputs *ending at index 25* (indices 14…25), so both
 ///   lines start together; the naive variant seeds the fast EMA at index 11 and gives different numbers;

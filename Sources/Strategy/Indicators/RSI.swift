@@ -1,6 +1,6 @@
 /// Relative Strength Index, Wilder's definition (TA-Lib, Lean default, Achelis).
 ///
-/// Convention (named because three conventions exist, see trading.md §6.3):
+/// Convention (named because others exist: EMA smoothing, α = 2/(n+1); a 0–1 scale; a first value one bar early):
 /// - changes dᵢ = closeᵢ − closeᵢ₋₁; gains max(d, 0), losses max(−d, 0);
 /// - the first average gain/loss is the *simple mean* of the first `period` changes, so the first RSI is
 ///   at index `period` (it needs `period + 1` closes);

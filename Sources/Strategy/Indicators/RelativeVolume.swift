@@ -9,7 +9,7 @@ import Foundation
 /// equities trade roughly 15 % of the day's volume in the first half hour and again in the last, so a
 /// linear rule would flag every stock as "3× volume" at 09:45. A typical day scores ≈ 1 at any time.
 /// The profile is an approximation for the whole market; a per-symbol same-time-of-day average
-/// (trading.md §5.3) needs 20 sessions of minute history per symbol and is not used here.
+/// over the previous 20 sessions needs that much minute history per symbol and is not used here.
 public enum RelativeVolume {
     /// Intraday volume intensity at fraction x ∈ [0, 1] of the session: 0.6 + 2.4·(2x − 1)², i.e.
     /// 3.0 at the open and close and 0.6 at midday.

@@ -3,7 +3,7 @@ import Foundation
 
 /// Session VWAP anchored at the regular-session open (09:30 New York), reset every session.
 ///
-/// Convention (trading.md §6.3 lists the alternatives):
+/// Convention (other tools differ on each point):
 /// - anchor: the regular session of the bar's New York date, not the UTC day and not 04:00 extended
 ///   hours; bars outside [open, close) have no VWAP (`.nan`);
 /// - price per bar: the bar's own volume-weighted price (Alpaca `vw`) when the feed provides it, else the

@@ -121,7 +121,7 @@ struct DoctorHarness: Sendable {
         return await check(useBroker: useBroker, slots: slots).run(now: now)
     }
 
-    func fixer() -> DoctorFixer { DoctorFixer(system: system, rules: rules) }
+    func fixer() -> DoctorFixer { DoctorFixer(system: system, rules: rules, views: PGPool(conninfo: db.conninfo, size: 1)) }
 
     func context() -> CommandContext { system.context(DoctorFixer.unauthenticated) }
 

@@ -7,6 +7,8 @@ import Foundation
 import PostgresClient
 import Testing
 
+@testable import ApplicationTestKit
+
 /// PostgreSQL is stopped with `pg_ctl stop -m immediate` while a cycle runs, then started again. The
 /// in-flight cycle fails cleanly (it cannot even record its failure); the restarted process reconnects,
 /// fails the interrupted cycle with its reason at start-up, and the ledger and the broker agree: every

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// The one error shape of the API: `{"error": {"code", "message", "details"}}` with an HTTP status.
-/// Routes throw it (or an `ApplicationError`/`DomainRefusal`, which `ErrorMiddleware` maps here).
+/// Routes throw it (or an error with its own mapping in `Errors/`, which `ErrorMiddleware` applies).
 public struct APIError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
@@ -48,26 +48,6 @@ public struct APIError: Error, Sendable, Equatable {
     static let tooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "the request body exceeds 65536 bytes", details: ["limit": 65536])
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: what) }
-
-
-    /// Business refusals: a state conflict (halted, closed market, pending reconciliation) is 409;
-    /// input the rules reject is 422; a failing peer is 503.
-    static func from(_ error: ApplicationError) -> APIError {
-        switch error {
-        case .invalid(let field, let reason): return .invalid(field: field, reason: reason)
-        case .refused(let code, let message): return APIError(.conflict, code: code, message: message)
-        case .notFound(let what): return .notFound(what)
-        case .contention(let stream): return APIError(.conflict, code: "contention", message: error.description, details: ["stream": .string(stream)])
-        case .unavailable(let what, let retryable):
-            return APIError(.serviceUnavailable, code: "unavailable", message: what, details: ["retryable": .bool(retryable)])
-        case .unauthenticated(let why):
-            return APIError(.unauthorized, code: "unauthorized", message: why)
-        case .forbidden(let capability, let principal):
-            return APIError(
-                .forbidden, code: "forbidden", message: "\(principal.rawValue) may not do this: it needs the capability \(capability.rawValue)",
-                details: ["capability": .string(capability.rawValue), "principal": .string(principal.rawValue)])
-        }
-    }
 
     var body: ByteBuffer {
         struct Envelope: Encodable {

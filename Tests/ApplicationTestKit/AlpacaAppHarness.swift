@@ -7,14 +7,14 @@ import FakeAlpaca
 import Foundation
 import MarketData
 import Synchronization
-import Testing
 
 /// A trading system whose broker is the real Alpaca client talking HTTP to the fake Alpaca server
 /// (market data still from the simulated market): the harness of the broker-failure and
 /// reconciliation drills. The test scripts the broker through `state` (fills, rejects, external
 /// orders) and `faults` (5xx, timeouts, dropped connections), and can take the network down.
 struct AlpacaAppHarness: Sendable {
-    let db: TestDatabase
+    /// The log: in memory unless the test gave a PostgreSQL database.
+    let store: any EventStore
     let system: TradingSystem
     let state: FakeTradingState
     let server: FakeAlpacaServer
@@ -30,13 +30,13 @@ struct AlpacaAppHarness: Sendable {
 
     static let start = SimHarness.date.at(hour: 10, minute: 0)
 
-    /// Runs `body` with a fresh harness (a new database unless `db` is given: a "restart" reuses one).
+    /// Runs `body` with a fresh harness on a new in-memory log, or on `store`/`db` (a "restart" reuses one).
     static func run<T: Sendable>(
-        db: TestDatabase? = nil, state: FakeTradingState? = nil, timeout: TimeInterval = 10, reconciled: Bool = true,
+        db: TestDatabase? = nil, store given: (any EventStore)? = nil, state: FakeTradingState? = nil, timeout: TimeInterval = 10, reconciled: Bool = true,
         risk: RiskParameters = RiskParameters(), _ body: @Sendable (AlpacaAppHarness) async throws -> T
     ) async throws -> T {
-        let database: TestDatabase
-        if let db { database = db } else { database = try await TestDatabase.create() }
+        let store: any EventStore
+        if let s = given ?? db?.eventStore() { store = s } else { store = try await TestStores.fresh() }
         let fake = state ?? FakeTradingState(now: start)
         let server = FakeAlpacaServer(faults: FaultScript(), groups: FakeAlpacaServer.tradingGroups(fake))
         return try await server.withRunning { url in
@@ -48,10 +48,10 @@ struct AlpacaAppHarness: Sendable {
             let broker = AlpacaBroker(configuration: configuration, transport: network, clock: { clock.now() })
             let market = SimulatedMarket(seed: SimHarness.seed, symbolCount: SimHarness.symbols, now: fake.now)
             let system = TradingSystem(
-                log: EventLog(store: database.eventStore()), broker: broker, market: market, clock: clock,
+                log: EventLog(store: store), broker: broker, market: market, clock: clock,
                 configuration: TradingConfiguration(account: AccountID(rawValue: "alpaca"), funnel: try SimHarness.funnel(), configHash: "test-config"),
                 riskParameters: FixedRiskParameters(risk))
-            let h = AlpacaAppHarness(db: database, system: system, state: fake, server: server, clock: clock, market: market, network: network)
+            let h = AlpacaAppHarness(store: store, system: system, state: fake, server: server, clock: clock, market: market, network: network)
             if reconciled { try await Reconciler(system: system).run(.startup, context: system.context(.system)) }
             return try await body(h)
         }
@@ -89,7 +89,7 @@ struct AlpacaAppHarness: Sendable {
 
     func events() async throws -> [Recorded] {
         let codec = EventCodec()
-        return try await db.committedEvents().map {
+        return try await store.readAllToEnd().map {
             Recorded(stream: $0.streamID, type: $0.eventType, event: try codec.decode(eventType: $0.eventType, schemaVersion: $0.schemaVersion, payload: $0.payload), raw: $0)
         }
     }
@@ -107,7 +107,8 @@ struct AlpacaAppHarness: Sendable {
         guard case .placed(let placed) = try await trade(index) else { throw HarnessError("trade \(index) was not placed") }
         try state.fill(try placed.brokerID(), price: price.value)
         try await minute()
-        return (try #require(try await order(placed.orderID)), price)
+        guard let order = try await order(placed.orderID) else { throw HarnessError("order \(placed.orderID) is not in the log") }
+        return (order, price)
     }
 
     /// A human closes a position; the fake executes the market exit at `price`.
@@ -123,7 +124,7 @@ struct AlpacaAppHarness: Sendable {
     /// The one entry order of the log (the tests place one).
     func entry() async throws -> Order.Record {
         for r in try await events() {
-            if case .order(.requested(let o)) = r.event, o.intent.purpose == .entry { return try #require(try await order(o.orderID)) }
+            if case .order(.requested(let o)) = r.event, o.intent.purpose == .entry, let order = try await order(o.orderID) { return order }
         }
         throw HarnessError("no entry order in the log")
     }

@@ -8,11 +8,17 @@ import Foundation
 import MarketData
 import Strategy
 
-/// A trading system over a fresh test database with the paper broker on the simulated market, on a
-/// manual clock: the harness of the workflow tests. Time moves only when the test says so.
+/// A trading system with the paper broker on the simulated market, on a manual clock: the harness of
+/// the workflow tests. Time moves only when the test says so.
+///
+/// The log is an `InMemoryEventStore` unless the test gives a PostgreSQL database (`db:`), so the
+/// workflow tests run without a cluster; the stores keep the same contract
+/// (`CatalystTestKit/EventStoreContract.swift`), and `ApplicationIntegrationTests` runs a day on both.
+/// A "restart" hands the same `store:` (or `db:`) to a new harness.
 struct SimHarness: Sendable {
-    let db: TestDatabase
-    let store: PostgresEventStore
+    /// The PostgreSQL database, when the harness runs on one.
+    let db: TestDatabase?
+    let store: any EventStore
     let world: SimulatedWorld
     let system: TradingSystem
 
@@ -40,19 +46,18 @@ struct SimHarness: Sendable {
     /// reconciliation has run (and passed), so trading is allowed.
     static func make(
         date: NYDate = SimHarness.date, hour: Int = 10, minute: Int = 0, seed: UInt64 = SimHarness.seed, symbols: Int = SimHarness.symbols,
-        risk: any RiskParametersSource = FixedRiskParameters(), reconciled: Bool = true, db: TestDatabase? = nil,
-        configure: (inout TradingConfiguration) -> Void = { _ in }, wrap: (PaperBroker, PostgresEventStore) -> any Broker = { b, _ in b }
+        risk: any RiskParametersSource = FixedRiskParameters(), reconciled: Bool = true, db: TestDatabase? = nil, store given: (any EventStore)? = nil,
+        configure: (inout TradingConfiguration) -> Void = { _ in }, wrap: (PaperBroker, any EventStore) -> any Broker = { b, _ in b }
     ) async throws -> SimHarness {
-        let database: TestDatabase
-        if let db { database = db } else { database = try await TestDatabase.create() }
-        let store = database.eventStore()
+        let store: any EventStore
+        if let s = given ?? db?.eventStore() { store = s } else { store = try await TestStores.fresh() }
         let world = try SimulatedWorld(date: date, seed: seed, symbolCount: symbols, start: date.at(hour: hour, minute: minute))
         var configuration = TradingConfiguration(account: AccountID(rawValue: "test"), funnel: try funnel(), configHash: "test-config")
         configure(&configuration)
         let log = EventLog(store: store, ids: SeededIDGenerator(seed: seed))
         let system = TradingSystem(
             log: log, broker: wrap(world.broker, store), market: world.market, clock: world.clock, configuration: configuration, riskParameters: risk)
-        let h = SimHarness(db: database, store: store, world: world, system: system)
+        let h = SimHarness(db: db, store: store, world: world, system: system)
         if reconciled { try await h.reconcileAtStartup() }
         return h
     }
@@ -102,7 +107,7 @@ struct SimHarness: Sendable {
     /// Every committed event, decoded, in log order.
     func events() async throws -> [Recorded] {
         let codec = EventCodec()
-        return try await db.committedEvents().map {
+        return try await store.readAllToEnd().map {
             Recorded(stream: $0.streamID, type: $0.eventType, event: try codec.decode(eventType: $0.eventType, schemaVersion: $0.schemaVersion, payload: $0.payload), raw: $0)
         }
     }
@@ -117,6 +122,16 @@ struct SimHarness: Sendable {
 
     func risk(_ date: NYDate = SimHarness.date) async throws -> Risk.State {
         try await system.log.load(Risk.self, .risk(account: account, date: date)).state
+    }
+}
+
+/// The store a harness gets when the test names none: in memory, or a fresh PostgreSQL database with
+/// `CATALYST_TEST_STORE=postgres` (the same tests on the real store, to compare them or to time them).
+enum TestStores {
+    static var usePostgres: Bool { ProcessInfo.processInfo.environment["CATALYST_TEST_STORE"] == "postgres" }
+
+    static func fresh() async throws -> any EventStore {
+        usePostgres ? try await TestDatabase.create().eventStore() : InMemoryEventStore()
     }
 }
 

@@ -62,7 +62,7 @@ extension Order.Record {
 /// The stable code of a refusal, whether it came as an application error or a decider's refusal.
 func refusalCode(_ error: any Error) -> String? {
     if let e = error as? ApplicationError { return e.code }
-    if let e = error as? DomainRefusal { return e.code }
+    if let e = error as? any CommandRefusal { return e.code }
     return nil
 }
 
