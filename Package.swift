@@ -131,7 +131,7 @@ let package = Package(
             name: "CatalystApp",
             dependencies: [
                 "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore", "Projections", "Application", "Broker", "MarketData", "Strategy",
-                "Labelling", .product(name: "Crypto", package: "swift-crypto"),
+                "Labelling", "HTTPAPI", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,7 +143,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "CatalystApp", "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
+                "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
                 "LocalServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,6 +17,10 @@ public final class APIBackend: Sendable {
     public let views: ViewReader
     /// The log, for the event pages and the store's head.
     public let store: PostgresEventStore
+    /// Applies `key=value` changes to the limits, checked as an edit of `config/risk_parameters.yaml`
+    /// would be (a refusal is `ApplicationError.invalid` naming `set.<key>`). The composition root
+    /// supplies it: the file's format is configuration, not the API's business.
+    public let editRiskParameters: @Sendable ([String], RiskParameters) throws -> RiskParameters
     public let projections: [String]
     public let cycles: CycleRunner
     public let logger: Logger
@@ -29,12 +33,15 @@ public final class APIBackend: Sendable {
     public let policy: AuthorityPolicy
     let counters = RequestCounters()
 
-    public init(system: TradingSystem, store: PostgresEventStore, projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
+    public init(
+        system: TradingSystem, store: PostgresEventStore, editRiskParameters: @escaping @Sendable ([String], RiskParameters) throws -> RiskParameters,
+        projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
         self.system = system
         self.directory = PrincipalDirectory(log: system.log)
         self.gate = AuthorityGate(log: system.log, directory: directory, logger: logger)
         self.policy = policy
         self.store = store
+        self.editRiskParameters = editRiskParameters
         self.pool = store.pool
         self.views = ViewReader(pool: store.pool)
         self.projections = projections
@@ -85,7 +92,7 @@ public actor CycleRunner {
         self.logger = logger
     }
 
-    func launch(_ cycleID: CycleID, context: CommandContext) {
+    public func launch(_ cycleID: CycleID, context: CommandContext) {
         guard running[cycleID] == nil else { return }
         let system = self.system
         let logger = self.logger

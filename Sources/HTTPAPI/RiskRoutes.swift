@@ -1,5 +1,4 @@
 import Application
-import CatalystApp
 import Domain
 import Foundation
 import Hummingbird
@@ -52,12 +51,7 @@ struct RiskRoutes {
         guard let reason = body.reason, !JSONBody.isBlank(reason) else { throw APIError.invalid(field: "reason", reason: "is required (why the limits change)") }
         let desk = RiskDesk(system: backend.system)
         let current = try await desk.parametersInForce(now: backend.system.clock.now())
-        let wanted: RiskParameters
-        do {
-            wanted = try RiskParameterOverrides(set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)" }).apply(to: current)
-        } catch let invalid as RiskParametersFile.Invalid {
-            throw APIError.invalid(field: "set.\(invalid.key)", reason: invalid.reason)
-        }
+        let wanted = try backend.editRiskParameters(set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)" }, current)
         let outcome = try await desk.setParameters(wanted, reason: reason, makerChecker: backend.policy.raiseRiskLimit, context: backend.context(who))
         await backend.settle(["risk"])
         switch outcome {

@@ -181,7 +181,7 @@ struct LiveServe: Sendable {
         let config = try TradingAssembly.config(files, logger: logger)
         let store = db.eventStore(connections: 4)
         let system = try TradingAssembly.live(store: store, config: config, files: files, environment: environment, logger: logger)
-        let backend = APIBackend(system: system, store: store, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
+        let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)
         let server = APIServer(configuration: .init(host: "127.0.0.1", port: 0), backend: backend, logger: logger)

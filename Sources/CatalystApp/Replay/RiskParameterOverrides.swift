@@ -1,3 +1,4 @@
+import Application
 import Domain
 import Foundation
 import Yams
@@ -38,5 +39,17 @@ public struct RiskParameterOverrides: Sendable {
             lines[i] = "\(key): \(value)"
         }
         return try RiskParametersFile.parse(lines.joined(separator: "\n"), source: "--set")
+    }
+}
+
+extension RiskParameterOverrides {
+    /// `key=value` changes applied to `base`, checked as an edit of the file would be; a refused change
+    /// is `ApplicationError.invalid` naming `set.<key>` (what `POST /api/v1/risk/parameters` answers).
+    @Sendable public static func edit(_ items: [String], _ base: RiskParameters) throws -> RiskParameters {
+        do {
+            return try RiskParameterOverrides(items).apply(to: base)
+        } catch let invalid as RiskParametersFile.Invalid {
+            throw ApplicationError.invalid(field: "set.\(invalid.key)", reason: invalid.reason)
+        }
     }
 }

@@ -1,8 +1,8 @@
 import Application
 import Broker
-import CatalystApp
 import Domain
 import Foundation
+import HTTPAPI
 import Logging
 import MarketData
 

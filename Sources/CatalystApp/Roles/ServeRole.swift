@@ -1,8 +1,8 @@
 import Application
-import CatalystApp
 import Domain
 import EventStore
 import Foundation
+import HTTPAPI
 import Logging
 import MarketData
 import Projections
@@ -49,7 +49,7 @@ public enum ServeRole {
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
-            system: system, store: store, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
+            system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
         let driver = SimulatedClockDriver(
             world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
@@ -83,7 +83,7 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         try await bootstrapPrincipals(system.log, logger: logger)
-        let backend = APIBackend(system: system, store: store, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
+        let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
     }
