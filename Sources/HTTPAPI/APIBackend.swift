@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PostgresClient
 import Projections
+import ServiceLifecycle
 import Synchronization
 
 /// What the routes call: the trading system (commands), the read models (`views`, through the query
@@ -80,42 +81,91 @@ public final class APIBackend: Sendable {
 
 }
 
-/// Cycles started through the API run in the background (the start answers at once, as the seeds'
-/// workflow did); the runner remembers them so shutdown and tests can wait for them.
-public actor CycleRunner {
+/// Cycles started through the API (or the simulated cron) run in the background: the start answers
+/// at once, as the original workflow did. The runner is a service of `serve`'s group and owns the
+/// cycles in a task group: no cycle is an unstructured task, and a graceful shutdown stops taking new
+/// cycles, then waits for those in flight to finish (up to the group's limit) before the projectors
+/// stop. It remembers them so the clock driver and tests can wait until none is running.
+public actor CycleRunner: Service, CustomStringConvertible {
     let system: TradingSystem
     let logger: Logger
-    private var running: [CycleID: Task<Void, Never>] = [:]
+    private let launches: AsyncStream<(CycleID, CommandContext)>
+    private let queue: AsyncStream<(CycleID, CommandContext)>.Continuation
+    /// Launched and not yet taken by the task group.
+    private var queued: Set<CycleID> = []
+    /// Running in the task group.
+    private var running: Set<CycleID> = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var accepting = true
 
     init(system: TradingSystem, logger: Logger) {
         self.system = system
         self.logger = logger
+        (launches, queue) = AsyncStream.makeStream()
     }
 
+    /// Queues a started cycle for execution (once per cycle id); ignored once the runner has stopped.
     public func launch(_ cycleID: CycleID, context: CommandContext) {
-        guard running[cycleID] == nil else { return }
-        let system = self.system
-        let logger = self.logger
-        running[cycleID] = Task {
-            do {
-                let summary = try await CycleExecution(system: system).run(cycleID, context: context.followUp(commandID: system.ids.uuid()))
-                logger.info("cycle finished", metadata: ["cycle": "\(cycleID)", "signals": "\(summary.signals)", "orders": "\(summary.orders)"])
-            } catch {
-                logger.error("cycle failed", metadata: ["cycle": "\(cycleID)", "error": "\(error)"])
+        guard accepting, !queued.contains(cycleID), !running.contains(cycleID) else { return }
+        queued.insert(cycleID)
+        queue.yield((cycleID, context))
+    }
+
+    /// Runs queued cycles until the group shuts down (or the task is cancelled), then waits for the
+    /// cycles in flight.
+    public nonisolated func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for await (cycleID, context) in launches.cancelOnGracefulShutdown() {
+                await self.take(cycleID)
+                group.addTask { await self.execute(cycleID, context: context) }
             }
-            self.finished(cycleID)
+            await self.stopAccepting()
         }
     }
 
-    private func finished(_ id: CycleID) { running[id] = nil }
+    private func execute(_ cycleID: CycleID, context: CommandContext) async {
+        do {
+            let summary = try await CycleExecution(system: system).run(cycleID, context: context.followUp(commandID: system.ids.uuid()))
+            logger.info("cycle finished", metadata: ["cycle": "\(cycleID)", "signals": "\(summary.signals)", "orders": "\(summary.orders)"])
+        } catch {
+            logger.error("cycle failed", metadata: ["cycle": "\(cycleID)", "error": "\(error)"])
+        }
+        finished(cycleID)
+    }
+
+    private func take(_ cycleID: CycleID) {
+        queued.remove(cycleID)
+        running.insert(cycleID)
+    }
+
+    private func finished(_ cycleID: CycleID) {
+        running.remove(cycleID)
+        if queued.isEmpty && running.isEmpty { resumeIdleWaiters() }
+    }
+
+    /// Cycles queued but never started (the runner stopped first) are dropped, so no one waits for them.
+    private func stopAccepting() {
+        accepting = false
+        queue.finish()
+        queued.removeAll()
+        if running.isEmpty { resumeIdleWaiters() }
+    }
+
+    private func resumeIdleWaiters() {
+        let waiters = idleWaiters
+        idleWaiters.removeAll()
+        for w in waiters { w.resume() }
+    }
 
     /// Waits until every cycle launched so far has finished.
     public func waitIdle() async {
-        // Each task removes itself before it completes, so this loop ends.
-        while let task = running.values.first { await task.value }
+        if queued.isEmpty && running.isEmpty { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    public var count: Int { running.count }
+    public var count: Int { queued.count + running.count }
+
+    public nonisolated var description: String { "CycleRunner" }
 }
 
 /// Requests answered, by status class, for `/metrics`.

@@ -70,6 +70,8 @@ struct APIHarness: Sendable {
             // As under `catalyst serve`: a projector that stops (its database could not write) starts again.
             let log = logger
             for engine in engines { group.addTask { try? await ProjectorService(engine: engine, retryInterval: .seconds(1), logger: log).run() } }
+            let cycles = sim.backend.cycles
+            group.addTask { try await cycles.run() }
             try await sim.backend.waitUntilReady()
             await sim.backend.settle(sim.backend.projections, timeout: .seconds(30))
             try await server.withRunning { url in

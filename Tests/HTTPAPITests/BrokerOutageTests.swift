@@ -190,6 +190,8 @@ struct LiveServe: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let log = logger
             for engine in engines { group.addTask { try? await ProjectorService(engine: engine, retryInterval: .seconds(1), logger: log).run() } }
+            let cycles = backend.cycles
+            group.addTask { try await cycles.run() }
             try await backend.waitUntilReady()
             try await server.withRunning { url in try await body(LiveServe(url: url, driver: driver, keys: keys)) }
             group.cancelAll()

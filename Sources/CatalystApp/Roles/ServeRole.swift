@@ -112,6 +112,8 @@ public enum ServeRole {
             services: [
                 // The clock: done before the group (a simulated run past its last day), it waits for the shutdown.
                 .init(service: RoleWork("duties") { await duties(); try await gracefulShutdown() }, successTerminationBehavior: .ignore),
+                // The cycles in flight: shut down after the server, before the clock and the projectors.
+                .init(service: backend.cycles, successTerminationBehavior: .ignore),
                 .init(
                     service: APIService(server: server, backend: backend, host: options.server.host, logger: logger),
                     successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
