@@ -7,7 +7,7 @@ import Testing
 /// Breakout entries on the paper broker: a stop-limit bracket whose trigger is the breakout level and
 /// whose cap is `EntryPlan`'s. Against any minute path it fills between its trigger and its cap or not at
 /// all, so no long position ever opens at or below its initial stop; and a trade stopped out loses about
-/// one R at the expected fill (the cap): never more than one minute's move plus the documented slippage.
+/// one R at the expected fill (the cap): never more than two minutes' moves plus the documented slippage.
 @Suite struct PaperBreakoutEntryTests {
     @Test func aBreakoutEntryNeverOpensBelowItsStopAndAStopOutCostsAboutOneR() async {
         await propertyCheck(
@@ -46,7 +46,10 @@ import Testing
             if let exit = exits.first, exit.price < entryFill.price {
                 let r = (exit.price.value - entryFill.price.value) / (cap.value - stop.value)
                 let slippage = exit.price.value * 5 / 10_000 + Decimal(string: "0.0001")!
-                let tolerance = (Decimal(15) / 100 + slippage) / (cap.value - stop.value)
+                // The stop-loss leg works from the end of the entry's minute: the price can fall for the rest of
+                // that minute and through the next before the leg fills, two minutes' moves of at most 15 cents.
+                // (One minute's move was the first tolerance; a random path found a stop-out 2.5 R deep with 11 cents of R.)
+                let tolerance = (Decimal(30) / 100 + slippage) / (cap.value - stop.value)
                 #expect(r >= -1 - tolerance, "a stop-out lost \(r) R (tolerance \(tolerance))")
             }
         }

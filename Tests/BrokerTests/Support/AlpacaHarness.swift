@@ -18,7 +18,7 @@ enum AlpacaHarness {
     }
 
     static func run<T: Sendable>(
-        key: String = FakeAlpacaServer.testKeyID, timeout: TimeInterval = 2, maxRetries: Int = 2, threshold: Int = 50,
+        key: String = FakeAlpacaServer.testKeyID, timeout: TimeInterval = 10, maxRetries: Int = 2, threshold: Int = 50,
         coolDown: TimeInterval = 30, pageSize: Int = 100, configure: @Sendable (FakeTradingState) -> Void = { _ in },
         _ body: @Sendable (Context) async throws -> T
     ) async throws -> T {
