@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "Application",
             dependencies: [
-                "Domain", "Strategy", "EventStore", "Projections", "Broker", "MarketData", "PostgresClient",
+                "Domain", "Strategy", "EventStore", "Broker", "MarketData",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,7 +1,6 @@
 import Domain
 import EventStore
 import Foundation
-import PostgresClient
 import Synchronization
 
 /// Answers "whose credential is this?" from the principal's own stream, so a revocation or a rotation
