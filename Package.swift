@@ -32,10 +32,10 @@ let package = Package(
         // libcurl for Doctor's SMTP alerts (URLSession has no SMTP).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        // PURE: civil dates as day numbers, the one copy of the algorithm (no dependencies at all).
+        // PURE: civil dates as day numbers, for the modules below the domain or beside it (no dependencies at all).
         .target(name: "CivilTime", swiftSettings: strict),
-        // PURE: events, commands, deciders, values. Foundation and CivilTime only.
-        .target(name: "Domain", dependencies: ["CivilTime"], exclude: ["README.md"], swiftSettings: strict),
+        // PURE: events, commands, deciders, values. Foundation only.
+        .target(name: "Domain", exclude: ["README.md"], swiftSettings: strict),
 
         // PURE: indicators, patterns, catalyst/sentiment scoring, the scanner funnel, ranking.
         .target(name: "Strategy", dependencies: ["Domain"], exclude: ["README.md"], swiftSettings: strict),

@@ -1,6 +1,6 @@
-/// Calendar dates as day numbers (days since 1970-01-01), with pure integer arithmetic: the one copy
-/// of the civil-date algorithm, used by the payload timestamps (`Domain.RFC3339`), the database client's
-/// timestamps (`PGTimestamp`), the archive lines, the label CSV and the market calendar.
+/// Calendar dates as day numbers (days since 1970-01-01), with pure integer arithmetic: the civil-date
+/// algorithm shared by the database client's timestamps (`PGTimestamp`), the archive lines, the label
+/// CSV and the market calendar. `Domain.RFC3339` keeps its own copy: the domain imports Foundation only.
 ///
 /// The simulated market and the calendar walk thousands of dates per scan, and every event decode
 /// parses timestamps; `Foundation.Calendar` costs microseconds per call, these cost nanoseconds.

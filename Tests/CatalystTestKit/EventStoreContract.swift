@@ -278,6 +278,6 @@ public struct ContractViolation: Error, CustomStringConvertible {
 }
 
 extension AppendResult {
-    var isAppended: Bool { if case .appended = self { true } else { false } }
-    var conflict: StreamConflict? { if case .conflict(let c) = self { c } else { nil } }
+    public var isAppended: Bool { if case .appended = self { true } else { false } }
+    public var conflict: StreamConflict? { if case .conflict(let c) = self { c } else { nil } }
 }

@@ -15,7 +15,3 @@ enum Fixture {
     static func events(stream: String, count: Int) -> [NewEvent] { (0..<count).map { _ in event(stream: stream) } }
 }
 
-extension AppendResult {
-    var isAppended: Bool { if case .appended = self { true } else { false } }
-    var conflict: StreamConflict? { if case .conflict(let c) = self { c } else { nil } }
-}

@@ -128,9 +128,15 @@ public struct DayReport: Sendable, Codable, Hashable {
         }
     }
 
+    /// The events whose business time falls within the New York date, in log order: what a day's report
+    /// and a day's statement read.
+    public static func events(of date: NYDate, in store: any EventStore) async throws -> [RecordedEvent] {
+        try await store.events(occurredFrom: date.at(hour: 0, minute: 0), before: date.adding(days: 1).at(hour: 0, minute: 0))
+    }
+
     /// The day's events from the log (business time within the New York date), in log order.
     public static func load(date: NYDate, store: any EventStore, codec: EventCodec) async throws -> DayReport {
-        let events = try await store.events(occurredFrom: date.at(hour: 0, minute: 0), before: date.adding(days: 1).at(hour: 0, minute: 0))
+        let events = try await Self.events(of: date, in: store)
         return try build(date: date, events: events, codec: codec)
     }
 }

@@ -1,3 +1,4 @@
+import Application
 import Domain
 import EventStore
 import Foundation
@@ -128,7 +129,7 @@ public struct AuditStatement: Sendable, Codable {
 
     /// The day's events from the log, as `DayReport` reads them (business time within the New York date).
     public static func load(date: NYDate, store: any EventStore, codec: EventCodec = EventCodec()) async throws -> AuditStatement {
-        let events = try await store.events(occurredFrom: date.at(hour: 0, minute: 0), before: date.adding(days: 1).at(hour: 0, minute: 0))
+        let events = try await DayReport.events(of: date, in: store)
         return try build(date: date, events: events, codec: codec)
     }
 }

@@ -10,11 +10,7 @@ public enum ProjectorRole {
     public static func run(only: String?, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
         try await target.requireMigrated(files: files, logger: logger)
         let projections = try only.map { [try ProjectionCatalog.named($0)] } ?? ProjectionCatalog.all()
-        let waker = LogWaker(conninfo: target.conninfo)
-        let engines = try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: waker, logger: logger)
-        let group = RoleServiceGroup.make(projectors: engines, logger: logger)
         logger.notice("projectors starting", metadata: ["projections": "\(projections.map(\.name).joined(separator: ","))"])
-        try await group.run()
-        await waker.stop()
+        try await RoleServiceGroup.run(projections, files: files, conninfo: target.conninfo, logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Logging
 import Projections
@@ -9,16 +10,27 @@ import ServiceLifecycle
 /// first (the server stops taking requests before the projectors stop), with 30 s before the rest is
 /// cancelled.
 public enum RoleServiceGroup {
-    public static func make(
-        projectors engines: [ProjectorEngine], retryInterval: Duration = .seconds(30), services: [ServiceGroupConfiguration.ServiceConfiguration] = [],
-        logger: Logger
-    ) -> ServiceGroup {
-        let projectors: [ServiceGroupConfiguration.ServiceConfiguration] = engines.map {
-            .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
+    /// Runs `projections` (one engine each, woken by one LISTEN session) and the services `services`
+    /// builds from those engines, until the group ends; the wake-up session is closed either way.
+    public static func run(
+        _ projections: [any Projection], files: ProjectFiles, conninfo: String, retryInterval: Duration = .seconds(30), logger: Logger,
+        services: ([ProjectorEngine]) throws -> [ServiceGroupConfiguration.ServiceConfiguration] = { _ in [] }
+    ) async throws {
+        let waker = LogWaker(conninfo: conninfo)
+        do {
+            let engines = try ProjectionCatalog.engines(projections, files: files, conninfo: conninfo, waker: waker, logger: logger)
+            let projectors: [ServiceGroupConfiguration.ServiceConfiguration] = engines.map {
+                .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
+            }
+            var configuration = ServiceGroupConfiguration(
+                services: projectors + (try services(engines)), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .seconds(30)
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            await waker.stop()
+            throw error
         }
-        var configuration = ServiceGroupConfiguration(services: projectors + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(30)
-        return ServiceGroup(configuration: configuration)
+        await waker.stop()
     }
 }
 

@@ -104,12 +104,9 @@ public enum ServeRole {
         _ options: Options, backend: APIBackend, target: DatabaseTarget, files: ProjectFiles, logger: Logger,
         duties: @escaping @Sendable () async -> Void
     ) async throws {
-        let waker = LogWaker(conninfo: target.conninfo)
-        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, waker: waker, logger: logger)
         let server = APIServer(configuration: options.server, backend: backend, logger: logger)
-        let group = RoleServiceGroup.make(
-            projectors: engines, retryInterval: .seconds(5),
-            services: [
+        try await RoleServiceGroup.run(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, retryInterval: .seconds(5), logger: logger) { _ in
+            [
                 // The clock: done before the group (a simulated run past its last day), it waits for the shutdown.
                 .init(service: RoleWork("duties") { await duties(); try await gracefulShutdown() }, successTerminationBehavior: .ignore),
                 // The cycles in flight: shut down after the server, before the clock and the projectors.
@@ -117,14 +114,8 @@ public enum ServeRole {
                 .init(
                     service: APIService(server: server, backend: backend, host: options.server.host, logger: logger),
                     successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
-            ], logger: logger)
-        do {
-            try await group.run()
-        } catch {
-            await waker.stop()
-            throw error
+            ]
         }
-        await waker.stop()
     }
 }
 

@@ -46,29 +46,19 @@ public enum SessionRole {
         let crontab = files.root.appendingPathComponent("tools/catalyst.cron")
         let schedule = try CronSchedule.parse(String(contentsOf: crontab, encoding: .utf8), on: date.isoWeekday)
 
-        let waker = LogWaker(conninfo: conninfo)
-        let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: conninfo, waker: waker, logger: logger)
         // The session, then the projectors catching up with it, as the group's work: its end (or SIGTERM,
         // which stops the day between two minutes) shuts the group down.
-        let work = RoleWork("session \(date)") {
-            let session = SimulatedSession(
-                system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
-            _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
-            let head = try await store.head().maxPosition
-            let waiter = ProjectionWaiter(pool: store.pool)
-            for engine in engines { try await waiter.wait(for: engine.definition.name, toReach: head, timeout: .seconds(120)) }
+        try await RoleServiceGroup.run(ProjectionCatalog.all(), files: files, conninfo: conninfo, retryInterval: .seconds(5), logger: logger) { engines in
+            let work = RoleWork("session \(date)") {
+                let session = SimulatedSession(
+                    system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
+                _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
+                let head = try await store.head().maxPosition
+                let waiter = ProjectionWaiter(pool: store.pool)
+                for engine in engines { try await waiter.wait(for: engine.definition.name, toReach: head, timeout: .seconds(120)) }
+            }
+            return [.init(service: work, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)]
         }
-        let group = RoleServiceGroup.make(
-            projectors: engines, retryInterval: .seconds(5),
-            services: [.init(service: work, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
-            logger: logger)
-        do {
-            try await group.run()
-        } catch {
-            await waker.stop()
-            throw error
-        }
-        await waker.stop()
         var report = try await DayReport.load(date: date, store: store, codec: system.log.codec)
         report.auditHead = try await store.pool.withConnection { c in try AuditVerifier().anchor(on: c).hash }
         return report

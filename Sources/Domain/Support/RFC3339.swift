@@ -1,4 +1,3 @@
-import CivilTime
 import Foundation
 
 /// The one timestamp format of the event payloads: RFC 3339 in UTC with microsecond precision
@@ -103,12 +102,27 @@ public enum RFC3339 {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
+    // Howard Hinnant's days-from-civil algorithms (proleptic Gregorian, 1970-01-01 = day 0). The one copy
+    // outside the `CivilTime` module (which the database client, the archive, the label CSV and the market
+    // calendar share): the domain imports Foundation only, so it keeps its own.
     static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        Int64(CivilDay.number(year: Int(year), month: Int(month), day: Int(day)))
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let (y, m, d) = CivilDay.date(Int(days))
-        return (Int64(y), Int64(m), Int64(d))
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
     }
 }

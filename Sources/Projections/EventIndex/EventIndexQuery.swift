@@ -5,6 +5,6 @@ import Foundation
 public enum EventIndexQuery {
     /// The positions indexed under `kind`/`key`, in log order.
     public static func positions(kind: String, key: String) -> ViewQuery {
-        ViewQuery(.rows, "SELECT global_position FROM public.v_event_index WHERE key_kind = $1 AND key = $2 ORDER BY global_position", [kind, key])
+        ViewQuery("SELECT global_position FROM public.v_event_index WHERE key_kind = $1 AND key = $2 ORDER BY global_position", [kind, key])
     }
 }

@@ -15,10 +15,10 @@ public enum OrdersQuery {
 
     public static func list(_ filter: Filter, limit: Int) -> ViewQuery {
         switch filter {
-        case .all: ViewQuery(.rows, "SELECT * FROM v_orders_status ORDER BY requested_at DESC LIMIT \(limit)")
-        case .open: ViewQuery(.rows, "SELECT * FROM v_orders_status WHERE NOT is_terminal ORDER BY requested_at DESC LIMIT \(limit)")
-        case .status(let s): ViewQuery(.rows, "SELECT * FROM v_orders_status WHERE status = $1 ORDER BY requested_at DESC LIMIT \(limit)", [s])
-        case .cycle(let id): ViewQuery(.rows, "SELECT * FROM v_orders_status WHERE cycle_id = $1 ORDER BY requested_at LIMIT \(limit)", [id])
+        case .all: ViewQuery("SELECT * FROM v_orders_status ORDER BY requested_at DESC LIMIT \(limit)")
+        case .open: ViewQuery("SELECT * FROM v_orders_status WHERE NOT is_terminal ORDER BY requested_at DESC LIMIT \(limit)")
+        case .status(let s): ViewQuery("SELECT * FROM v_orders_status WHERE status = $1 ORDER BY requested_at DESC LIMIT \(limit)", [s])
+        case .cycle(let id): ViewQuery("SELECT * FROM v_orders_status WHERE cycle_id = $1 ORDER BY requested_at LIMIT \(limit)", [id])
         }
     }
 }

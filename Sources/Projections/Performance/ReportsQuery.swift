@@ -5,9 +5,7 @@ public enum ReportsQuery {
     /// A day in one object (the latest risk day when `date` is nil): performance, the risk day, the
     /// number of cycles and of positions closed.
     public static func daily(account: String, date: String?) -> ViewQuery {
-        ViewQuery(
-            .row,
-            """
+        ViewQuery("""
             SELECT d AS date,
                    (SELECT to_jsonb(p) FROM v_performance_daily p WHERE p.account = $1 AND p.trading_date = d) AS performance,
                    (SELECT to_jsonb(r) FROM v_risk_state r WHERE r.account = $1 AND r.trading_date = d) AS risk,
@@ -19,16 +17,14 @@ public enum ReportsQuery {
 
     /// Performance by period (day, week, month, all).
     public static func performance(account: String) -> ViewQuery {
-        ViewQuery(.rows, "SELECT * FROM v_performance WHERE account = $1 ORDER BY period, period_start DESC", [account])
+        ViewQuery("SELECT * FROM v_performance WHERE account = $1 ORDER BY period, period_start DESC", [account])
     }
 
     public enum Period: String, Sendable { case week, month }
 
     /// The week or month holding `date` (the latest risk day when nil).
     public static func period(_ period: Period, account: String, date: String?) -> ViewQuery {
-        ViewQuery(
-            .row,
-            "SELECT * FROM v_performance WHERE account = $1 AND period = '\(period.rawValue)' AND coalesce($2::date, \(RiskQuery.latestDay)) BETWEEN period_start AND period_end",
+        ViewQuery("SELECT * FROM v_performance WHERE account = $1 AND period = '\(period.rawValue)' AND coalesce($2::date, \(RiskQuery.latestDay)) BETWEEN period_start AND period_end",
             [account, date])
     }
 }

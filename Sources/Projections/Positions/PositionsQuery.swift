@@ -4,22 +4,20 @@ import Foundation
 public enum PositionsQuery {
     /// Open positions with their marks and P&L.
     public static func active(limit: Int? = nil) -> ViewQuery {
-        ViewQuery(.rows, "SELECT * FROM v_positions_current" + (limit.map { " LIMIT \($0)" } ?? ""))
+        ViewQuery("SELECT * FROM v_positions_current" + (limit.map { " LIMIT \($0)" } ?? ""))
     }
 
     /// Closed positions, latest first.
     public static func closed(limit: Int) -> ViewQuery {
-        ViewQuery(.rows, "SELECT * FROM v_positions WHERE status = 'closed' ORDER BY closed_at DESC NULLS LAST LIMIT \(limit)")
+        ViewQuery("SELECT * FROM v_positions WHERE status = 'closed' ORDER BY closed_at DESC NULLS LAST LIMIT \(limit)")
     }
 
     /// How many positions are open.
-    public static func openCount() -> ViewQuery { ViewQuery(.value, "SELECT count(*) FROM v_positions_current") }
+    public static func openCount() -> ViewQuery { ViewQuery("SELECT count(*) FROM v_positions_current") }
 
     /// Counts and P&L of open and closed positions.
     public static func summary() -> ViewQuery {
-        ViewQuery(
-            .row,
-            "SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'closed') AS closed, "
+        ViewQuery("SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'closed') AS closed, "
                 + "coalesce(sum(unrealized_pnl) FILTER (WHERE status = 'open'), 0) AS unrealized_pnl, coalesce(sum(realized_pnl), 0) AS realized_pnl, "
                 + "count(*) FILTER (WHERE status = 'closed' AND realized_pnl > 0) AS wins, count(*) FILTER (WHERE status = 'closed' AND realized_pnl < 0) AS losses "
                 + "FROM v_positions")
@@ -57,6 +55,6 @@ public enum PositionsQuery {
               \(sign.map { "AND p.realized_pnl + coalesce(p.unrealized_pnl, 0) \($0)" } ?? "")
             ORDER BY coalesce(p.closed_at, p.opened_at) DESC LIMIT \(f.limit)
             """
-        return ViewQuery(.rows, sql, [f.status.rawValue, f.pattern, f.days.map(String.init), f.symbol])
+        return ViewQuery(sql, [f.status.rawValue, f.pattern, f.days.map(String.init), f.symbol])
     }
 }

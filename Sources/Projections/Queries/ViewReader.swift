@@ -44,21 +44,15 @@ public struct ViewReader: Sendable {
 
     static func values(_ binds: [String?]) -> [any PGBindable] { binds.map { $0.map { PGValue.text($0) } ?? PGValue.null } }
 
-    /// A query's answer as JSON: an array for `.rows` (`[]` when there are none), an object or nil for
-    /// `.row`, the value's text for `.value`.
-    public func json(_ q: ViewQuery) async throws -> Data? {
-        switch q.shape {
-        case .rows: Data((try await scalar("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(q.sql)) t", q.binds) ?? "[]").utf8)
-        case .row: try await scalar("SELECT to_jsonb(t)::text FROM (\(q.sql)) t LIMIT 1", q.binds).map { Data($0.utf8) }
-        case .value: try await scalar(q.sql, q.binds).map { Data($0.utf8) }
-        }
+    /// The rows as one JSON array built by PostgreSQL (`[]` when there are none).
+    public func rows(_ q: ViewQuery) async throws -> Data {
+        Data((try await scalar("SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM (\(q.sql)) t", q.binds) ?? "[]").utf8)
     }
 
-    /// A `.rows` query's JSON array (`[]` when there are none).
-    public func rows(_ q: ViewQuery) async throws -> Data { try await json(q) ?? Data("[]".utf8) }
-
-    /// A `.row` query's JSON object, or nil.
-    public func row(_ q: ViewQuery) async throws -> Data? { try await json(q) }
+    /// The first row as a JSON object built by PostgreSQL, or nil.
+    public func row(_ q: ViewQuery) async throws -> Data? {
+        try await scalar("SELECT to_jsonb(t)::text FROM (\(q.sql)) t LIMIT 1", q.binds).map { Data($0.utf8) }
+    }
 
     /// A `.value` query's value as text, or nil.
     public func value(_ q: ViewQuery) async throws -> String? { try await scalar(q.sql, q.binds) }
@@ -69,27 +63,23 @@ public struct ViewReader: Sendable {
     }
 }
 
-/// One read of a view: its SQL, its parameters and the shape of its answer. The query types build them;
-/// `ViewReader` runs them.
+/// One read of a view: its SQL and its parameters. The query types build them; `ViewReader` runs them
+/// as a JSON array (`rows`), one JSON object (`row`), one value (`value`) or a terminal table (`table`),
+/// as each query's doc comment says.
 public struct ViewQuery: Sendable, Equatable {
-    public enum Shape: Sendable, Equatable {
-        /// Every row (a JSON array).
-        case rows
-        /// The first row (a JSON object), or nothing.
-        case row
-        /// One value.
-        case value
-    }
-
     public let sql: String
     public let binds: [String?]
-    public let shape: Shape
 
-    init(_ shape: Shape, _ sql: String, _ binds: [String?] = []) {
-        self.shape = shape
+    init(_ sql: String, _ binds: [String?] = []) {
         self.sql = sql
         self.binds = binds
     }
+}
+
+extension ViewQuery {
+    /// Runs the query on a connection the caller holds (one session for several reads, as Doctor's
+    /// snapshot does) and returns its rows as PostgreSQL gives them.
+    public func result(on c: PGConnection) throws -> PGResult { try c.query(sql, ViewReader.values(binds)) }
 }
 
 /// What "the last N days / hours" of a read is measured back from. Live, the wall clock. On the

@@ -65,7 +65,7 @@ public enum ProjectionStatusReport {
 extension ProjectionStatusReport {
     /// How many of `names` are live (built and caught up at least once).
     public static func liveCount(names: [String]) -> ViewQuery {
-        ViewQuery(.value, "SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", ["{" + names.joined(separator: ",") + "}"])
+        ViewQuery("SELECT count(*) FROM projection_status WHERE name = ANY($1::text[]) AND state = 'live'", ["{" + names.joined(separator: ",") + "}"])
     }
 
     /// When the projection last went live (after a build or rebuild), or nil.
