@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries (apt: libpq-dev, liblz4-dev).
@@ -42,7 +45,7 @@ let package = Package(
         // The market data port, the simulated market, the CSV source and the Alpaca data client.
         .target(name: "MarketData", dependencies: ["Domain", "CivilTime"], swiftSettings: strict),
         // The broker port, the paper broker and the Alpaca trading client.
-        .target(name: "Broker", dependencies: ["Domain"], swiftSettings: strict),
+        .target(name: "Broker", dependencies: ["Domain", .product(name: "Configuration", package: "swift-configuration")], swiftSettings: strict),
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
         // A Hummingbird server for the duration of a body, stopped gracefully (the API's and the fake Alpaca's).
         .target(
@@ -118,7 +121,7 @@ let package = Package(
             name: "DoctorClaude",
             dependencies: [
                 "Domain", "PostgresClient", "EventStore", "Projections", "Application", "Broker", "CCurl",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,7 +135,7 @@ let package = Package(
             dependencies: [
                 "Domain", "PostgresClient", "EmbeddedPostgres", "EventStore", "Projections", "Application", "Broker", "MarketData", "Strategy",
                 "Labelling", "HTTPAPI", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -146,17 +149,20 @@ let package = Package(
                 "Application", "Domain", "EventStore", "Projections", "PostgresClient", "MarketData", "Broker",
                 "LocalServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/dashboard.html")],
             swiftSettings: strict
         ),
+        // The one client of the API (the cron commands and the MCP tools).
+        .target(name: "APIClient", swiftSettings: strict),
         // `catalyst mcp`: the MCP server (stdio) — resources over the projection views, tools through the API.
         .target(
             name: "CatalystMCP",
             dependencies: [
-                "Projections", "EventStore", "Domain",
+                "Projections", "EventStore", "Domain", "APIClient",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -165,11 +171,11 @@ let package = Package(
         .executableTarget(
             name: "CatalystCLI",
             dependencies: [
-                "HTTPAPI", "CatalystMCP", "Application", "Domain",
+                "HTTPAPI", "CatalystMCP", "APIClient", "Application", "Domain",
                 "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections", "Strategy", "MarketData", "LedgerSimulation", "Labelling",
                 "DoctorClaude", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -203,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerTests",
-            dependencies: ["Broker", "FakeAlpaca", "Domain", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Broker", "FakeAlpaca", "Domain", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -246,7 +252,7 @@ let package = Package(
             name: "ApplicationTests",
             dependencies: [
                 "ApplicationTestKit", "Application", "CatalystApp", "Broker", "FakeAlpaca", "MarketData", "Strategy", "Domain", "EventStore",
-                "CatalystTestKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                "CatalystTestKit", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict
         ),
@@ -282,7 +288,7 @@ let package = Package(
             name: "DoctorTests",
             dependencies: [
                 "DoctorClaude", "Application", "CatalystApp", "Broker", "MarketData", "Projections", "Domain", "EventStore", "PostgresClient",
-                "CatalystTestKit", .product(name: "Logging", package: "swift-log"),
+                "CatalystTestKit", .product(name: "Logging", package: "swift-log"), .product(name: "Configuration", package: "swift-configuration"),
             ],
             exclude: ["Golden"],
             swiftSettings: strict

@@ -1,7 +1,5 @@
+import APIClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The MCP tools (docs/origins.md §MCP): each is one POST to the running `catalyst serve` API, sent with the agent
 /// principal's key (`Authorization: Bearer`), so the command it becomes is recorded as that agent. The
@@ -103,22 +101,12 @@ public struct MCPTools: Sendable {
     }
 
     func post(_ path: String, body: [String: Any], headers: [String: String]) async throws -> String {
-        guard let url = URL(string: baseURL + path) else { throw Failure.unreachable("bad CATALYST_API_URL \(baseURL)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
-        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-        request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let data: Data
-        let response: URLResponse
-        do { (data, response) = try await URLSession.shared.data(for: request) } catch { throw Failure.unreachable(error.localizedDescription) }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let text = String(decoding: data, as: UTF8.self)
-        guard (200..<300).contains(status) else {
-            let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["message"] as? String }
-            throw Failure.api(status, message ?? text)
+        do { return try await APIClient(baseURL: baseURL, key: apiKey).post(path, body: body, headers: headers) } catch {
+            switch error {
+            case .refused(let status, let message): throw Failure.api(status, message)
+            case .unreachable(let why): throw Failure.unreachable(why)
+            case .badURL: throw Failure.unreachable("bad CATALYST_API_URL \(baseURL)")
+            }
         }
-        return text
     }
 }

@@ -36,12 +36,6 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
-    /// `$CATALYST_HOME`, or `.catalyst` in the current directory.
-    public static func defaultHome(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let h = environment["CATALYST_HOME"], !h.isEmpty { return URL(fileURLWithPath: h) }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".catalyst")
-    }
-
     /// libpq key/value connection string for a database of this cluster.
     public func conninfo(database: String? = nil) -> String {
         "host=\(socketDirectory.path) port=\(port) dbname=\(database ?? self.database) user=\(superuser)"

@@ -24,13 +24,11 @@ public struct PostgresTools: Sendable {
         }
     }
 
-    /// Finds the newest `/usr/lib/postgresql/<version>/bin`, or `$PG_BIN` when set.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresTools {
+    /// `bin` when given (the `pg.bin` setting, `PG_BIN`), else the newest `/usr/lib/postgresql/<version>/bin`.
+    public static func locate(bin explicit: URL? = nil) throws -> PostgresTools {
         let fm = FileManager.default
-        var bin: URL?
-        if let explicit = environment["PG_BIN"] {
-            bin = URL(fileURLWithPath: explicit)
-        } else if let versions = try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql") {
+        var bin: URL? = explicit
+        if bin == nil, let versions = try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql") {
             let newest = versions.compactMap { Int($0) }.max()
             bin = newest.map { URL(fileURLWithPath: "/usr/lib/postgresql/\($0)/bin") }
         }

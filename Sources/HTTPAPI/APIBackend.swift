@@ -32,7 +32,7 @@ public final class APIBackend: Sendable {
     public let gate: AuthorityGate
     /// Maker–checker settings (`config/authority.yaml`).
     public let policy: AuthorityPolicy
-    let counters = RequestCounters()
+    let metrics = APIMetrics()
 
     public init(
         system: TradingSystem, store: PostgresEventStore, editRiskParameters: @escaping @Sendable ([String], RiskParameters) throws -> RiskParameters,
@@ -166,11 +166,4 @@ public actor CycleRunner: Service, CustomStringConvertible {
     public var count: Int { queued.count + running.count }
 
     public nonisolated var description: String { "CycleRunner" }
-}
-
-/// Requests answered, by status class, for `/metrics`.
-final class RequestCounters: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
-    func record(status: Int) { counts.withLock { $0["\(status / 100)xx", default: 0] += 1 } }
-    var snapshot: [String: Int] { counts.withLock { $0 } }
 }

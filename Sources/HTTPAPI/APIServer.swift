@@ -46,7 +46,7 @@ public struct APIServer: Sendable {
 
     func build() -> GuardedRouter {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: CountingMiddleware(counters: backend.counters))
+        router.add(middleware: CountingMiddleware(metrics: backend.metrics))
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: RequestValidationMiddleware())
         router.add(middleware: PrincipalAuthenticator(directory: backend.directory, logger: logger))

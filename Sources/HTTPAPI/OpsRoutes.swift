@@ -85,47 +85,42 @@ struct OpsRoutes {
         return h
     }
 
-    /// Prometheus text exposition: log head, projection lag, open positions, daily P&L, halt, requests.
+    /// Prometheus text exposition (swift-prometheus): log head, projection lag, open positions, daily
+    /// P&L, halt, the broker's circuit, cycles in flight, and responses by status class. A read that fails
+    /// leaves its gauge at its last value rather than failing the scrape.
     func metrics() async -> String {
-        var out: [String] = []
-        func metric(_ name: String, _ help: String, _ type: String, _ samples: [(String, String)]) {
-            out.append("# HELP \(name) \(help)")
-            out.append("# TYPE \(name) \(type)")
-            for (labels, value) in samples { out.append("\(name)\(labels) \(value)") }
-        }
+        let m = backend.metrics
         let account = backend.system.account.rawValue
         if let head = try? await backend.system.log.store.head() {
-            metric("catalyst_events_head_position", "Largest committed global position of the event log.", "gauge", [("", String(head.maxPosition))])
+            m.gauge("catalyst_events_head_position", "Largest committed global position of the event log.", Double(head.maxPosition))
         }
         let names = backend.projections
         if let rows = try? await backend.pool.withConnection({ c in try ProjectionStatusReport.load(names: names, on: c) }) {
-            metric("catalyst_projection_lag_events", "Events not yet applied by each projection.", "gauge", rows.map { ("{projection=\"\($0.name)\"}", String($0.lagEvents)) })
+            for row in rows {
+                m.gauge("catalyst_projection_lag_events", "Events not yet applied by each projection.", labels: [("projection", row.name)], Double(row.lagEvents))
+            }
         }
-        if let open = try? await backend.views.value(PositionsQuery.openCount()) {
-            metric("catalyst_positions_open", "Open positions.", "gauge", [("", open)])
+        if let open = try? await backend.views.value(PositionsQuery.openCount()), let count = Double(open) {
+            m.gauge("catalyst_positions_open", "Open positions.", count)
         }
         if let risk = try? await backend.views.table(RiskQuery.dayLine(account: account)).first {
-            metric("catalyst_daily_pnl", "Today's realized plus unrealized P&L (account currency).", "gauge", [("", risk["daily_pnl"] ?? "0")])
-            metric("catalyst_trading_halted", "1 while trading is halted.", "gauge", [("", risk["halted"] == "true" || risk["halted"] == "t" ? "1" : "0")])
+            m.gauge("catalyst_daily_pnl", "Today's realized plus unrealized P&L (account currency).", Double(risk["daily_pnl"] ?? "0") ?? 0)
+            m.gauge("catalyst_trading_halted", "1 while trading is halted.", risk["halted"] == "true" || risk["halted"] == "t" ? 1 : 0)
         }
         let broker = backend.system.broker.health
-        metric("catalyst_broker_circuit_open", "1 while the broker circuit breaker is open or half-open.", "gauge", [("", broker.circuit == .closed ? "0" : "1")])
-        metric("catalyst_broker_circuit_opened_total", "Times the broker circuit breaker has opened.", "counter", [("", String(broker.timesOpened))])
-        metric("catalyst_broker_failures_total", "Broker requests that failed (5xx, timeouts, dropped connections).", "counter", [("", String(broker.failures))])
-        metric("catalyst_cycles_running", "Cycles executing in this process.", "gauge", [("", String(await backend.cycles.count))])
-        metric(
-            "catalyst_http_responses_total", "HTTP responses by status class.", "counter",
-            backend.counters.snapshot.sorted { $0.key < $1.key }.map { ("{class=\"\($0.key)\"}", String($0.value)) })
-        return out.joined(separator: "\n") + "\n"
+        m.gauge("catalyst_broker_circuit_open", "1 while the broker circuit breaker is open or half-open.", broker.circuit == .closed ? 0 : 1)
+        m.brokerCounts(opened: broker.timesOpened, failures: broker.failures)
+        m.gauge("catalyst_cycles_running", "Cycles executing in this process.", Double(await backend.cycles.count))
+        return m.exposition()
     }
 }
 
 /// Counts every response by status class (after the error middleware has chosen the status).
 struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
-    let counters: RequestCounters
+    let metrics: APIMetrics
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        counters.record(status: response.status.code)
+        metrics.recordResponse(status: response.status.code)
         return response
     }
 }

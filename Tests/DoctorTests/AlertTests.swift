@@ -1,4 +1,5 @@
 import Application
+import Configuration
 import Domain
 import DoctorClaude
 import Foundation
@@ -89,13 +90,20 @@ extension DoctorDatabaseTests {
     }
 
     @Test func smtpSettingsFromTheEnvironment() throws {
-        #expect(try SMTPConfiguration.fromEnvironment([:]) == nil)
-        let c = try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_PORT": "2525", "SMTP_FROM": "d@x", "SMTP_TO": "a@x, b@x", "SMTP_TO_CRITICAL": "c@x"])
+        #expect(try SMTPConfiguration.readEnvironment([:]) == nil)
+        let c = try SMTPConfiguration.readEnvironment(["SMTP_HOST": "mail", "SMTP_PORT": "2525", "SMTP_FROM": "d@x", "SMTP_TO": "a@x, b@x", "SMTP_TO_CRITICAL": "c@x"])
         #expect(c?.port == 2525 && c?.recipients[.critical] == ["c@x"] && c?.recipients[.warning] == ["a@x", "b@x"])
-        #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_TO": "a@x"]) }
-        #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x", "SMTP_TO": "a@x", "SMTP_PORT": "x"]) }
-        #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x"]) }
-        #expect(throws: DoctorError.self) { try SMTPConfiguration.fromEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x", "SMTP_TO": "a@x", "SMTP_USERNAME": "u"]) }
+        #expect(throws: DoctorError.self) { try SMTPConfiguration.readEnvironment(["SMTP_HOST": "mail", "SMTP_TO": "a@x"]) }
+        #expect(throws: DoctorError.self) { try SMTPConfiguration.readEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x", "SMTP_TO": "a@x", "SMTP_PORT": "x"]) }
+        #expect(throws: DoctorError.self) { try SMTPConfiguration.readEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x"]) }
+        #expect(throws: DoctorError.self) { try SMTPConfiguration.readEnvironment(["SMTP_HOST": "mail", "SMTP_FROM": "d@x", "SMTP_TO": "a@x", "SMTP_USERNAME": "u"]) }
     }
 }
+}
+
+extension SMTPConfiguration {
+    /// The reader over an environment alone, as `CatalystConfiguration` builds it.
+    static func readEnvironment(_ environment: [String: String]) throws -> SMTPConfiguration? {
+        try read(ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+    }
 }

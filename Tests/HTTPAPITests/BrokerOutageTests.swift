@@ -180,7 +180,7 @@ struct LiveServe: Sendable {
         let files = ProjectFiles(root: project)
         let config = try TradingAssembly.config(files, logger: logger)
         let store = db.eventStore(connections: 4)
-        let system = try TradingAssembly.live(store: store, config: config, files: files, environment: environment, logger: logger)
+        let system = try TradingAssembly.live(store: store, config: config, files: files, configuration: CatalystConfiguration(environment: environment), logger: logger)
         let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)
         let engines = try ProjectionCatalog.engines(ProjectionCatalog.all(), files: files, conninfo: db.conninfo, waker: waker, logger: logger)

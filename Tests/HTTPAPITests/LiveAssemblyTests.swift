@@ -44,9 +44,9 @@ import Testing
                 "APCA_API_KEY_ID": FakeAlpacaServer.testKeyID, "APCA_API_SECRET_KEY": FakeAlpacaServer.testSecret,
                 "APCA_API_BASE_URL": url.absoluteString, "APCA_DATA_BASE_URL": url.absoluteString,
             ]
-            #expect(TradingAssembly.hasBrokerKeys(environment) && !TradingAssembly.hasBrokerKeys([:]))
+            #expect(try CatalystConfiguration(environment: environment).hasBrokerKeys && !CatalystConfiguration(environment: [:]).hasBrokerKeys)
             let config = try TradingAssembly.config(files, logger: logger)
-            let system = try TradingAssembly.live(store: db.eventStore(), config: config, files: files, environment: environment, logger: logger)
+            let system = try TradingAssembly.live(store: db.eventStore(), config: config, files: files, configuration: CatalystConfiguration(environment: environment), logger: logger)
             #expect(system.broker.mode == .alpacaPaper || system.broker.mode == .alpacaLive)
             #expect(!system.gate.isOpen, "closed until the start-up reconciliation has passed")
 
@@ -75,7 +75,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: files.root) }
             let config = try TradingAssembly.config(files, logger: logger)
             let error = #expect(throws: (any Error).self) {
-                _ = try TradingAssembly.live(store: db.eventStore(), config: config, files: files, environment: environment, logger: logger)
+                _ = try TradingAssembly.live(store: db.eventStore(), config: config, files: files, configuration: CatalystConfiguration(environment: environment), logger: logger)
             }
             #expect(error.map { "\($0)" }?.contains(expected) == true, "\(String(describing: error))")
         }

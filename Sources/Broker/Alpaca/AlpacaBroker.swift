@@ -4,7 +4,7 @@ import Foundation
 /// Alpaca's trading REST API (paper or live, docs/alpaca.md) behind the `Broker` port.
 ///
 /// ```swift
-/// if let config = try AlpacaTradingConfiguration.fromEnvironment() {
+/// if let config = try AlpacaTradingConfiguration.read(configuration.reader) {
 ///     let broker = AlpacaBroker(configuration: config)
 ///     broker.health   // circuit state and counters, for the watchdog and /health
 /// }

@@ -51,58 +51,6 @@ public struct AlpacaTradingConfiguration: Sendable, CustomStringConvertible {
     /// Live when the host is Alpaca's live API; anything else (paper, a local fake) is paper.
     public var mode: BrokerMode { baseURL.host == Self.liveURL.host ? .alpacaLive : .alpacaPaper }
 
-    /// Reads `APCA_API_KEY_ID`, `APCA_API_SECRET_KEY` and `APCA_API_BASE_URL` (default: paper).
-    /// Returns nil when neither key is set — the application then uses the paper broker — and throws
-    /// when only one is, or the URL is not http(s): a half configuration must not silently fall
-    /// back to simulation.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(AlpacaConfigurationError)
-        -> AlpacaTradingConfiguration?
-    {
-        let key = environment["APCA_API_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
-        let secret = environment["APCA_API_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        switch (key, secret) {
-        case (nil, nil): return nil
-        case (nil, _): throw .missing("APCA_API_KEY_ID")
-        case (_, nil): throw .missing("APCA_API_SECRET_KEY")
-        case (let key?, let secret?):
-            var base = paperURL
-            if let text = environment["APCA_API_BASE_URL"], !text.isEmpty {
-                // Alpaca's SDKs accept the URL with or without a trailing /v2 or slash.
-                var trimmed = text
-                while trimmed.hasSuffix("/") { trimmed.removeLast() }
-                if trimmed.hasSuffix("/v2") { trimmed.removeLast(3) }
-                guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                    throw .invalidBaseURL(text)
-                }
-                base = url
-            }
-            var configuration = AlpacaTradingConfiguration(baseURL: base, keyID: key, secretKey: secret)
-            try configuration.applyTuning(environment)
-            return configuration
-        }
-    }
-
-    /// Optional tuning of the client's patience (defaults above): `CATALYST_BROKER_TIMEOUT_SECONDS`,
-    /// `CATALYST_BROKER_MAX_RETRIES`, `CATALYST_BROKER_RETRY_DELAY_SECONDS` (the first backoff),
-    /// `CATALYST_BROKER_CIRCUIT_THRESHOLD` (consecutive failures that open the circuit) and
-    /// `CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS`. A value that is not a number in range is refused,
-    /// naming the variable.
-    mutating func applyTuning(_ environment: [String: String]) throws(AlpacaConfigurationError) {
-        func number(_ name: String, _ range: ClosedRange<Double>) throws(AlpacaConfigurationError) -> Double? {
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let value = Double(text), range.contains(value) else { throw .invalidSetting(name, text, range) }
-            return value
-        }
-        if let v = try number("CATALYST_BROKER_TIMEOUT_SECONDS", 0.1...600) {
-            requestTimeout = v
-            resourceTimeout = max(resourceTimeout, v)
-        }
-        if let v = try number("CATALYST_BROKER_MAX_RETRIES", 0...20) { maxRetries = Int(v) }
-        if let v = try number("CATALYST_BROKER_RETRY_DELAY_SECONDS", 0...60) { retryBaseDelay = v }
-        if let v = try number("CATALYST_BROKER_CIRCUIT_THRESHOLD", 1...1000) { circuitFailureThreshold = Int(v) }
-        if let v = try number("CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS", 0.1...3600) { circuitCoolDown = v }
-    }
-
     public var description: String {
         "AlpacaTradingConfiguration(baseURL: \(baseURL.absoluteString), mode: \(mode.rawValue), keyID: \(String(keyID.prefix(4)))…, secretKey: <redacted>)"
     }

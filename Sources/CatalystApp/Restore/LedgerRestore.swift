@@ -41,11 +41,12 @@ public enum LedgerRestore {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func run(dump: URL, target: DatabaseTarget, files: ProjectFiles, recordOnly: Bool = false, logger: Logger) async throws -> Report {
+    public static func run(dump: URL, configuration: CatalystConfiguration, recordOnly: Bool = false, logger: Logger) async throws -> Report {
+        let (target, files) = (try configuration.database, try configuration.files)
         guard FileManager.default.isReadableFile(atPath: dump.path) else { throw CatalystError.invalidInput(field: "dump", reason: "cannot read \(dump.path)") }
         let digest = try sha256(dump)
         try await target.ensureAvailable(logger: logger)
-        var session = PGSession(conninfo: target.conninfo, name: "restore")
+        var session = target.session("restore")
         if !recordOnly {
             let occupied = try await session.withConnection { c in try c.query("SELECT to_regclass('public.events') IS NOT NULL").bool(0, 0) ?? false }
             guard !occupied else {
@@ -54,7 +55,7 @@ public enum LedgerRestore {
             let roles = try rolesStatement(files)
             try await session.withConnection { c in _ = try c.execute(roles) }
             let tools: PostgresTools
-            if case .embedded(let cluster) = target { tools = cluster.tools } else { tools = try PostgresTools.locate() }
+            if case .embedded(let cluster) = target { tools = cluster.tools } else { tools = try PostgresTools.locate(bin: configuration.postgresBin) }
             let out = try await tools.run("pg_restore", ["--exit-on-error", "--no-owner", "--dbname", target.conninfo, dump.path], asClient: true)
             guard out.exitCode == 0 else { throw CatalystError.setup("pg_restore failed (exit \(out.exitCode)): \(out.output.suffix(2000))") }
         }
@@ -74,7 +75,7 @@ public enum LedgerRestore {
             try await cluster.stop()
             try await cluster.tools.runChecked("pg_resetwal", ["-e", String(nextEpoch), "-x", String(xid), "-D", cluster.dataDirectory.path])
             try await cluster.start(logger: logger)
-            session = PGSession(conninfo: target.conninfo, name: "restore")  // the old session's connection ended with the server
+            session = target.session("restore")  // the old session's connection ended with the server
             reading = try await session.withConnection { c in try TransactionIDCheck().read(on: c) }
             guard reading.holds else { throw CatalystError.setup(TransactionIDCheck.Violation(reading: reading).description) }
             moved = true
@@ -85,15 +86,15 @@ public enum LedgerRestore {
             let to = try c.query("SELECT system_identifier::text FROM pg_control_system()").string(0, 0) ?? "?"
             return (from, to, try PostgresEventStore.eventCount(on: c), try PostgresEventStore.head(on: c).maxPosition)
         }
-        let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
+        let log = EventLog(store: target.store())
         let restored = Maintenance.Restored(
             source: dump.lastPathComponent, sourceSHA256: digest, fromSystemIdentifier: fromID, toSystemIdentifier: toID,
             restoredMaxTxID: reading.maxStored.map(String.init) ?? "0", nextTxID: String(reading.next), restoredEvents: events, restoredHeadPosition: head,
             at: Date())
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let user = configuration.user
         let context = CommandContext(actor: Actor(.system, name: "restore by \(user)"), commandID: UUID(), correlationID: UUID(), now: Date())
         _ = try await DeciderRunner(log: log).run(Maintenance.self, Maintenance.stream, context: context) { _ in .recordRestore(restored) }
-        let credentials = try await LocalCredentials.reissueMissing(log: log)
+        let credentials = try await configuration.credentials.reissueMissing(log: log)
         return Report(events: events, head: head, maxTxID: reading.maxStored, nextTxID: reading.next, movedTransactionCounter: moved, credentials: credentials)
     }
 }

@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// `catalyst project`: one service per projection (or just `--only NAME`), a shared LISTEN wake-up, and
 /// graceful shutdown on SIGTERM/SIGINT after the current batch.
 public enum ProjectorRole {
-    public static func run(only: String?, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
-        try await target.requireMigrated(files: files, logger: logger)
+    public static func run(only: String?, configuration: CatalystConfiguration, logger: Logger) async throws {
+        let target = try await configuration.migratedDatabase(logger: logger)
+        let files = try configuration.files
         let projections = try only.map { [try ProjectionCatalog.named($0)] } ?? ProjectionCatalog.all()
         logger.notice("projectors starting", metadata: ["projections": "\(projections.map(\.name).joined(separator: ","))"])
         try await RoleServiceGroup.run(projections, files: files, conninfo: target.conninfo, logger: logger)

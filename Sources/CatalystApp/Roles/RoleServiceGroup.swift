@@ -4,11 +4,11 @@ import Logging
 import Projections
 import ServiceLifecycle
 
-/// How every long-running role is composed (`project`, `serve`, `session run`): the projectors, each a
-/// `ProjectorService` (started again after a failure, never past the failing event), then the role's
-/// own services, in one `ServiceGroup` that SIGTERM and SIGINT shut down gracefully, the last service
-/// first (the server stops taking requests before the projectors stop), with 30 s before the rest is
-/// cancelled.
+/// How every long-running role is composed (`project`, `serve`, `session run`, `doctor watch`, `mcp`):
+/// the projectors, if the role has any, each a `ProjectorService` (started again after a failure, never
+/// past the failing event), then the role's own services, in one `ServiceGroup` that SIGTERM and SIGINT
+/// shut down gracefully, the last service first (the server stops taking requests before the
+/// projectors stop), with 30 s before the rest is cancelled.
 public enum RoleServiceGroup {
     /// Runs `projections` (one engine each, woken by one LISTEN session) and the services `services`
     /// builds from those engines, until the group ends; the wake-up session is closed either way.
@@ -22,15 +22,20 @@ public enum RoleServiceGroup {
             let projectors: [ServiceGroupConfiguration.ServiceConfiguration] = engines.map {
                 .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
             }
-            var configuration = ServiceGroupConfiguration(
-                services: projectors + (try services(engines)), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            configuration.maximumGracefulShutdownDuration = .seconds(30)
-            try await ServiceGroup(configuration: configuration).run()
+            try await run(projectors + (try services(engines)), logger: logger)
         } catch {
             await waker.stop()
             throw error
         }
         await waker.stop()
+    }
+
+    /// Runs a role without projectors (`doctor watch`, `mcp`): its services in one group, with the same
+    /// signals and the same 30 s of grace.
+    public static func run(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(30)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

@@ -58,14 +58,15 @@ public enum ServeRole {
     static func lastTradingDay() -> NYDate { NYSECalendar().previousSession(before: NYDate(Date())).date }
 
     /// Runs until SIGINT/SIGTERM shuts it down gracefully: projectors, the simulated clock and the server.
-    public static func runSimulated(_ options: Options, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
+    public static func runSimulated(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws {
         try options.server.validate()
-        try await target.requireMigrated(files: files, logger: logger)
-        let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
+        let files = try configuration.files
+        let target = try await configuration.migratedDatabase(logger: logger)
+        let store = target.store(connections: 8, logger: logger)
         // A restart over the same ledger continues its day: ids must not repeat the first run's.
         let head = try await store.head().maxPosition
         let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
-        try await bootstrapPrincipals(sim.system.log, logger: logger)
+        try await bootstrapPrincipals(sim.system.log, credentials: configuration.credentials, logger: logger)
         try await sim.driver.open()
         try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {
             if options.speed > 0 { await sim.driver.run(speed: options.speed) }
@@ -74,23 +75,24 @@ public enum ServeRole {
 
     /// Runs the live API until SIGINT/SIGTERM: Alpaca (keys from the environment), the wall clock, the
     /// per-minute duties and every projector.
-    public static func runLive(_ options: Options, target: DatabaseTarget, files: ProjectFiles, logger: Logger) async throws {
+    public static func runLive(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws {
         try options.server.validate()
         // Configuration errors (keys, sector map) first: they need no database.
-        let store = PostgresEventStore(conninfo: target.conninfo, connections: 8, logger: logger)
+        let (target, files) = (try configuration.database, try configuration.files)
+        let store = target.store(connections: 8, logger: logger)
         let config = try TradingAssembly.config(files, logger: logger)
-        let system = try TradingAssembly.live(store: store, config: config, files: files, logger: logger)
+        let system = try TradingAssembly.live(store: store, config: config, files: files, configuration: configuration, logger: logger)
         try await target.requireMigrated(files: files, logger: logger)
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
-        try await bootstrapPrincipals(system.log, logger: logger)
+        try await bootstrapPrincipals(system.log, credentials: configuration.credentials, logger: logger)
         let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
     }
 
     /// The zero-configuration principals, when the ledger has none (normally `catalyst migrate` made them).
-    static func bootstrapPrincipals(_ log: EventLog, logger: Logger) async throws {
-        for file in try await LocalCredentials.bootstrap(log: log) {
+    static func bootstrapPrincipals(_ log: EventLog, credentials: LocalCredentials, logger: Logger) async throws {
+        for file in try await credentials.bootstrap(log: log) {
             logger.notice("no principals yet: wrote a local credential", metadata: ["file": "\(file.path)"])
         }
     }

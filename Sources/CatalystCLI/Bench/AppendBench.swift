@@ -1,3 +1,4 @@
+import CatalystApp
 import ArgumentParser
 import EventStore
 import Foundation
@@ -20,15 +21,15 @@ struct AppendBench: CatalystCommand {
     @Option(help: "Concurrent single-event writers.") var writers = 8
     @Option(help: "Batches of at least this many events use COPY instead of the append function.") var copyThreshold = 32
 
-    func execute() async throws {
-        let db = try await BenchDatabase.fresh()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(
             pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench"), notifier: AppendNotifier(conninfo: db.conninfo), copyThreshold: copyThreshold)
         print("append benchmark: ~\(BenchEvents.payload.count)-byte payloads, scratch database \(BenchDatabase.name)")
 
         // One event per transaction, one writer.
         var sw = Stopwatch()
-        var bar = ProgressLine("one event per transaction", unit: "events")
+        var bar = ProgressLine("one event per transaction", unit: "events", settings: configuration.progress)
         for i in 0..<singleEvents {
             let s = "single-\(i % 1000)"
             _ = try await store.append(to: s, expected: .any, events: BenchEvents.make(stream: s, count: 1))
@@ -40,7 +41,7 @@ struct AppendBench: CatalystCommand {
         var batched: [Int: Double] = [:]
         for size in [100, 1000] {
             sw = Stopwatch()
-            bar = ProgressLine("batches of \(size)", unit: "events")
+            bar = ProgressLine("batches of \(size)", unit: "events", settings: configuration.progress)
             for b in 0..<(events / size) {
                 let s = "batch\(size)-\(b)"
                 _ = try await store.append(to: s, expected: .noStream, events: BenchEvents.make(stream: s, count: size))

@@ -25,22 +25,22 @@ struct ArchiveBench: CatalystCommand {
     @Option(help: "Only measure decompression, decoding and verification of this existing archive (no database).") var archive: String?
     @Option(help: "With --archive: lz4, decode, verify or all.") var phase = "all"
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         if let archive {
             let dir = URL(fileURLWithPath: archive)
             try Self.measureReading(dir, manifest: try ArchiveManifest.load(from: dir), phase: phase)
             return
         }
-        let db = try await BenchDatabase.fresh()
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         // Seeding is not what is measured: commit asynchronously so it does not wait for the disk.
         let pool = PGPool(conninfo: db.conninfo, size: 4, name: "bench") { c in try c.execute("SET synchronous_commit = off") }
         let store = PostgresEventStore(pool: pool)
         print("archive benchmark: \(events) events, scratch database \(BenchDatabase.name)")
 
         var sw = Stopwatch()
-        try await seed(store, count: events, seed: 42)
+        try await seed(store, count: events, seed: 42, progress: configuration.progress)
         print("seeded                     \(rate(events, sw.seconds))")
-        let files = try ProjectFiles.locate()
+        let files = try configuration.files
         let sealer = try ProjectionCatalog.engines(
             [AuditSealProjection()], files: files, conninfo: db.conninfo, waker: LogWaker(conninfo: nil), logger: Logger(label: "bench"))[0]
         sw = Stopwatch()
@@ -79,7 +79,7 @@ struct ArchiveBench: CatalystCommand {
         }
         print("table read, for comparison \(rate(tableCount, sw.seconds))")
 
-        try await seed(store, count: tail, seed: 7)
+        try await seed(store, count: tail, seed: 7, progress: configuration.progress)
         sw = Stopwatch()
         var iterator = try await ContinuousLog.open(archives: [dir], store: store).makeAsyncIterator()
         var combined = 0
@@ -88,7 +88,7 @@ struct ArchiveBench: CatalystCommand {
         print("archive + table (\(m.eventCount) + \(tail)) \(rate(combined, sw.seconds))\(combined == expected ? "" : "  MISMATCH: expected \(expected)")")
 
         if measureImport {
-            let target = try await BenchDatabase.fresh(name: "catalyst_bench_import")
+            let target = try await BenchDatabase.fresh(name: "catalyst_bench_import", configuration: configuration)
             let restored = try await ArchiveRestore.run(directories: [dir], conninfo: target.conninfo, files: files, logger: Logger(label: "bench"))
             let i = restored.imported
             let inserts = String(format: "verification %.1f s, then inserts at %.0f ev/s", i.verifySeconds, Double(i.events) / (i.seconds - i.verifySeconds))
@@ -131,11 +131,11 @@ struct ArchiveBench: CatalystCommand {
     }
 
     /// Four concurrent writers appending batches of 1–8 events to rotating streams.
-    private func seed(_ store: PostgresEventStore, count: Int, seed: UInt64) async throws {
+    private func seed(_ store: PostgresEventStore, count: Int, seed: UInt64, progress: CatalystConfiguration.Progress) async throws {
         let writers = 4
         let base = Date(timeIntervalSince1970: 1_795_000_000)
         // Progress from the first writer's share (the writers advance together).
-        let bar = ProgressLine("seeding the log", unit: "events")
+        let bar = ProgressLine("seeding the log", unit: "events", settings: progress)
         defer { bar.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {

@@ -9,7 +9,7 @@ import Logging
 /// `catalyst bench cycle`: StartCycle and the whole cycle it runs (scan of the universe → funnel →
 /// signals → risk → orders → completion, every step appended), timed per slot on the simulated market
 /// with the paper broker, in a scratch database.
-struct BenchCycleCommand: AsyncParsableCommand {
+struct BenchCycleCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle",
         abstract: "Time whole trading cycles (StartCycle to completion, events appended) over the simulated market.")
@@ -20,14 +20,14 @@ struct BenchCycleCommand: AsyncParsableCommand {
     @Option(help: "Cycles to run, one every --every minutes from 09:45 New York.") var cycles: Int = 20
     @Option(help: "Minutes between cycles.") var every: Int = 15
 
-    func run() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard let day = NYDate(date) else { throw ValidationError("--date must be YYYY-MM-DD") }
         guard cycles > 0, every > 0 else { throw ValidationError("--cycles and --every must be positive") }
         var logger = Logger(label: "bench.cycle")
         logger.logLevel = .error
-        let db = try await BenchDatabase.fresh()
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(conninfo: db.conninfo, connections: 4, logger: logger)
-        let files = try ProjectFiles.locate()
+        let files = try configuration.files
         let config = try TradingAssembly.config(files, logger: logger)
         let first = day.at(hour: 9, minute: 45)
         let world = try SimulatedWorld(date: day, seed: seed, symbolCount: symbols, start: first)

@@ -10,17 +10,17 @@ struct BenchDatabase {
     static let name = "catalyst_bench"
 
     /// Recreates and migrates the scratch database `name` (default `catalyst_bench`).
-    static func fresh(name: String = BenchDatabase.name) async throws -> BenchDatabase {
-        let target = try DatabaseTarget.resolve()
+    static func fresh(name: String = BenchDatabase.name, configuration: CatalystConfiguration) async throws -> BenchDatabase {
+        let target = try configuration.database
         try await target.ensureAvailable()
-        let admin = PGSession(conninfo: target.conninfo, name: "bench-admin")
+        let admin = target.session("bench-admin")
         try await admin.withConnection { c -> Void in
             try c.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             try c.execute("CREATE DATABASE \(name)")
         }
         await admin.close()
         let conninfo = Self.conninfo(replacingDatabaseIn: target, with: name)
-        let migrator = try Migrator(directory: try ProjectFiles.locate().migrations)
+        let migrator = try Migrator(directory: try configuration.files.migrations)
         _ = try await PGSession(conninfo: conninfo, name: "bench-migrate").withConnection { c in try migrator.apply(on: c) }
         return BenchDatabase(conninfo: conninfo)
     }

@@ -26,11 +26,11 @@ struct BenchLabelCommand: CatalystCommand {
     @Option(help: "Events to generate (at least).") var events = 500_000
     @Option(help: "Simulation seed.") var seed: UInt64 = 1
 
-    func execute() async throws {
-        let db = try await BenchDatabase.fresh()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         var sim = LedgerSimulator(SimulationOptions(seed: seed, days: 1_000_000))
         print("bench label: scratch database \(BenchDatabase.name), seed \(seed)")
-        let (mix, appendSeconds) = try await BenchLog.fill(db: db, simulator: &sim, atLeast: events)
+        let (mix, appendSeconds) = try await BenchLog.fill(db: db, simulator: &sim, atLeast: events, progress: configuration.progress)
         let total = mix.values.reduce(0, +)
         print(String(format: "generated and appended %d events in %.1f s", total, appendSeconds))
         let wanted = mix.filter { Labeller.eventTypes.contains($0.key) }.values.reduce(0, +)
@@ -49,7 +49,7 @@ struct BenchLabelCommand: CatalystCommand {
             try await measure("table → labeller, run \(run)    ", LabelRun.table(store))
         }
 
-        let files = try ProjectFiles.locate()
+        let files = try configuration.files
         let sealer = try ProjectionCatalog.engines(
             [AuditSealProjection()], files: files, conninfo: db.conninfo, waker: LogWaker(conninfo: nil), logger: Logger(label: "bench"))[0]
         try await sealer.rebuildNow()

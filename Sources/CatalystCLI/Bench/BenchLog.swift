@@ -1,3 +1,4 @@
+import CatalystApp
 import Domain
 import EventStore
 import Foundation
@@ -8,13 +9,13 @@ import PostgresClient
 enum BenchLog {
     /// Appends whole simulated days until at least `count` events are stored. Returns the count per
     /// event type and the seconds spent (generation, encoding and append).
-    static func fill(db: BenchDatabase, simulator sim: inout LedgerSimulator, atLeast count: Int) async throws -> ([String: Int], Double) {
+    static func fill(db: BenchDatabase, simulator sim: inout LedgerSimulator, atLeast count: Int, progress: CatalystConfiguration.Progress) async throws -> ([String: Int], Double) {
         let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: 2, name: "bench-fill"))
         let codec = EventCodec()
         var mix: [String: Int] = [:]
         let sw = Stopwatch()
         var appended = 0
-        let bar = ProgressLine("generating the simulated log", unit: "events")
+        let bar = ProgressLine("generating the simulated log", unit: "events", settings: progress)
         while appended < count {
             let day = try sim.nextDay()
             for batch in day { for e in batch.events { mix[e.event.eventType, default: 0] += 1 } }

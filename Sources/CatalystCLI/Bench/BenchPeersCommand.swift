@@ -1,3 +1,4 @@
+import CatalystApp
 import ArgumentParser
 import EventStore
 import Foundation
@@ -31,13 +32,13 @@ struct BenchPeersCommand: CatalystCommand {
     @Option(help: "Longest time a late-commit writer holds its transaction open, ms (uniform 0…max).") var maxHoldMs = 20
     @Flag(help: "Print one JSON object per workload instead of text.") var json = false
 
-    func execute() async throws {
-        let db = try await BenchDatabase.fresh()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: max(writers, 2), name: "bench"))
         if !json { print("bench peers: ~\(BenchEvents.payload.count)-byte payloads, scratch database \(BenchDatabase.name)") }
 
         var sw = Stopwatch()
-        var bar = ProgressLine("one event per transaction", unit: "events")
+        var bar = ProgressLine("one event per transaction", unit: "events", settings: configuration.progress)
         for i in 0..<singleEvents {
             let s = "single-\(i % 1000)"
             _ = try await store.append(to: s, expected: .any, events: BenchEvents.make(stream: s, count: 1))
@@ -48,7 +49,7 @@ struct BenchPeersCommand: CatalystCommand {
 
         for size in [100, 1000] {
             sw = Stopwatch()
-            bar = ProgressLine("batches of \(size)", unit: "events")
+            bar = ProgressLine("batches of \(size)", unit: "events", settings: configuration.progress)
             for b in 0..<(events / size) {
                 let s = "batch\(size)-\(b)"
                 _ = try await store.append(to: s, expected: .noStream, events: BenchEvents.make(stream: s, count: size))
@@ -92,7 +93,7 @@ struct BenchPeersCommand: CatalystCommand {
         report("rebuild", read, rebuildSeconds, extra: ["folded": "\(folded)"])
 
         let late = try await LateCommitBench.run(
-            db: try await BenchDatabase.fresh(name: "catalyst_bench_late"), writers: lateWriters, perWriter: latePerWriter, maxHoldMs: maxHoldMs)
+            db: try await BenchDatabase.fresh(name: "catalyst_bench_late", configuration: configuration), writers: lateWriters, perWriter: latePerWriter, maxHoldMs: maxHoldMs)
         report(
             "late_commit", late.committed, late.seconds,
             extra: [

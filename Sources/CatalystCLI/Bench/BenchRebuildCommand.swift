@@ -30,16 +30,16 @@ struct BenchRebuildCommand: CatalystCommand {
     @Option(help: "Duration of the live-lag measurement, seconds (0 skips it).") var lagSeconds = 30
     @Option(help: "Comma-separated projections to measure (default: all).") var only: String?
 
-    func execute() async throws {
-        let db = try await BenchDatabase.fresh()
-        let files = try ProjectFiles.locate()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let db = try await BenchDatabase.fresh(configuration: configuration)
+        let files = try configuration.files
         let projections = try only.map { try $0.split(separator: ",").map { try ProjectionCatalog.named(String($0)) } } ?? ProjectionCatalog.all()
         var options = SimulationOptions(seed: seed, days: 1_000_000)
         options.markEveryMinutes = markMinutes
         var sim = LedgerSimulator(options)
 
         print("bench rebuild: scratch database \(BenchDatabase.name), seed \(seed)")
-        let (mix, appendSeconds) = try await BenchLog.fill(db: db, simulator: &sim, atLeast: events)
+        let (mix, appendSeconds) = try await BenchLog.fill(db: db, simulator: &sim, atLeast: events, progress: configuration.progress)
         let total = mix.values.reduce(0, +)
         print(String(format: "generated and appended %d events in %.1f s (%.0f events/s)", total, appendSeconds, Double(total) / appendSeconds))
         BenchLog.printMix(mix)

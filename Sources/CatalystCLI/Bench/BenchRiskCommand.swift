@@ -10,7 +10,7 @@ import Logging
 /// handler (ExecuteTrade by a named operator: load the day's risk stream and the inputs, decide, append
 /// the approval or the denial with the expected version; an approval also places the order with the
 /// paper broker), over liquid symbols of the simulated market, in a scratch database.
-struct BenchRiskCommand: AsyncParsableCommand {
+struct BenchRiskCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk",
         abstract: "Time single risk decisions plus their append (approvals and denials separately).")
@@ -20,14 +20,14 @@ struct BenchRiskCommand: AsyncParsableCommand {
     @Option(help: "Trading date (New York).") var date: String = "2025-03-14"
     @Option(help: "Risk decisions to time.") var decisions: Int = 300
 
-    func run() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard let day = NYDate(date) else { throw ValidationError("--date must be YYYY-MM-DD") }
         guard decisions > 0 else { throw ValidationError("--decisions must be positive") }
         var logger = Logger(label: "bench.risk")
         logger.logLevel = .error
-        let db = try await BenchDatabase.fresh()
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(conninfo: db.conninfo, connections: 4, logger: logger)
-        let config = try TradingAssembly.config(try ProjectFiles.locate(), logger: logger)
+        let config = try TradingAssembly.config(try configuration.files, logger: logger)
         let at = day.at(hour: 11, minute: 0)
         let world = try SimulatedWorld(date: day, seed: seed, symbolCount: symbols, start: at)
         let system = TradingAssembly.simulated(world: world, store: store, config: config, logger: logger)

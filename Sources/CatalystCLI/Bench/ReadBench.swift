@@ -1,3 +1,4 @@
+import CatalystApp
 import ArgumentParser
 import EventStore
 import Foundation
@@ -12,10 +13,10 @@ struct ReadBench: CatalystCommand {
     @Option(help: "Events to write and then read.") var events = 100_000
     @Option(help: "Page size of each read.") var page = 10_000
 
-    func execute() async throws {
-        let db = try await BenchDatabase.fresh()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(pool: PGPool(conninfo: db.conninfo, size: 2, name: "bench"))
-        let bar = ProgressLine("appending the log to read", unit: "events")
+        let bar = ProgressLine("appending the log to read", unit: "events", settings: configuration.progress)
         for b in 0..<(events / 1000) {
             _ = try await store.append(to: "read-\(b)", expected: .noStream, events: BenchEvents.make(stream: "read-\(b)", count: 1000))
             bar.update(done: (b + 1) * 1000, total: events / 1000 * 1000)

@@ -1,41 +1,28 @@
+import APIClient
 import ArgumentParser
 import CatalystApp
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// The cron alternative to curl: commands that POST to the local API (`CATALYST_API_URL`, default
+/// The cron alternative to curl: commands that POST to the local API (`catalyst.api.url`, default
 /// http://127.0.0.1:5006) with a principal's key, `CATALYST_API_KEY` or else the local owner's
 /// (`.catalyst/credentials/owner.key`), and print its JSON answer. The API records that principal.
 enum LocalAPI {
-    static var baseURL: String { ProcessInfo.processInfo.environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006" }
-
     /// POSTs `body`; a non-2xx answer or an unreachable server is an error with the API's message.
-    static func post(_ path: String, body: [String: Any], headers: [String: String] = [:]) async throws -> String {
-        guard let url = URL(string: baseURL + path) else { throw ValidationError("CATALYST_API_URL is not a URL: \(baseURL)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        guard let key = LocalCredentials.token(.owner) else {
+    static func post(
+        _ path: String, body: [String: Any], headers: [String: String] = [:], configuration: CatalystConfiguration
+    ) async throws -> String {
+        let credentials = configuration.credentials
+        guard let key = credentials.token(.owner) else {
             throw ValidationError(
-                "no credential: set CATALYST_API_KEY to a principal's key; the local ones are written to \(LocalCredentials.folder().path) when `catalyst serve` first starts")
+                "no credential: set CATALYST_API_KEY to a principal's key; the local ones are written to \(credentials.folder.path) when `catalyst serve` first starts")
         }
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-        request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let data: Data
-        let response: URLResponse
-        do { (data, response) = try await URLSession.shared.data(for: request) } catch {
-            throw ValidationError("cannot reach the API at \(baseURL) (is `catalyst serve` running?): \(error.localizedDescription)")
+        let client = APIClient(baseURL: configuration.api.url, key: key)
+        do { return try await client.post(path, body: body, headers: headers) } catch {
+            switch error {
+            case .unreachable(let why): throw ValidationError("cannot reach the API at \(client.baseURL) (is `catalyst serve` running?): \(why)")
+            case .badURL, .refused: throw ValidationError("\(error)")
+            }
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["message"] as? String }
-            throw ValidationError("the API answered \(status): \(message ?? text)")
-        }
-        return text
     }
 }
 
@@ -43,7 +30,7 @@ struct CycleCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle", abstract: "Start or stop a trading cycle through the local API.", subcommands: [Start.self, Stop.self])
 
-    func execute() async throws { throw CleanExit.helpRequest(self) }
+    func execute(_ configuration: CatalystConfiguration) async throws { throw CleanExit.helpRequest(self) }
 
     struct Start: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "Start a cycle (POST /api/v1/workflow/start), like the crontab's curl lines.")
@@ -54,12 +41,12 @@ struct CycleCommand: CatalystCommand {
         @Option(name: .customLong("idempotency-key"), help: "Retries with the same key start one cycle (default: the schedule slot).")
         var idempotencyKey: String?
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             var body: [String: Any] = ["mode": mode]
             if let sessionMode { body["session_mode"] = sessionMode }
             if let scanFrequency { body["scan_frequency"] = scanFrequency }
             if let maxPositions { body["max_positions"] = maxPositions }
-            print(try await LocalAPI.post("/api/v1/workflow/start", body: body, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]))
+            print(try await LocalAPI.post("/api/v1/workflow/start", body: body, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:], configuration: configuration))
         }
     }
 
@@ -68,10 +55,10 @@ struct CycleCommand: CatalystCommand {
         @Option(name: .customLong("cycle-id"), help: "The cycle to stop (default: the running one).") var cycleID: String?
         @Option(help: "Why (recorded with the stop).") var reason = "stopped from the command line"
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             var body: [String: Any] = ["reason": reason]
             if let cycleID { body["cycle_id"] = cycleID }
-            print(try await LocalAPI.post("/api/v1/workflow/stop", body: body))
+            print(try await LocalAPI.post("/api/v1/workflow/stop", body: body, configuration: configuration))
         }
     }
 }
@@ -82,8 +69,8 @@ struct HaltCommand: CatalystCommand {
         discussion: "Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's).")
     @Option(help: "Why trading is being stopped (required).") var reason: String
 
-    func execute() async throws {
-        print(try await LocalAPI.post("/api/v1/emergency-stop", body: ["reason": reason]))
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        print(try await LocalAPI.post("/api/v1/emergency-stop", body: ["reason": reason], configuration: configuration))
     }
 }
 
@@ -97,8 +84,8 @@ struct ResumeCommand: CatalystCommand {
             """)
     @Option(help: "Why it is safe to trade again (required).") var reason: String
 
-    func execute() async throws {
-        print(try await LocalAPI.post("/api/v1/trading/resume", body: ["reason": reason]))
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        print(try await LocalAPI.post("/api/v1/trading/resume", body: ["reason": reason], configuration: configuration))
     }
 }
 
@@ -106,7 +93,7 @@ struct RiskCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk", abstract: "Change the risk limits through the local API (a risk officer's key).", subcommands: [Set.self])
 
-    func execute() async throws { throw CleanExit.helpRequest(self) }
+    func execute(_ configuration: CatalystConfiguration) async throws { throw CleanExit.helpRequest(self) }
 
     struct Set: CatalystCommand {
         static let configuration = CommandConfiguration(
@@ -120,7 +107,7 @@ struct RiskCommand: CatalystCommand {
         @Argument(help: "key=value, e.g. max_daily_loss_usd=2500 max_positions=4.") var assignments: [String]
         @Option(help: "Why the limits change (required).") var reason: String
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             var set: [String: Any] = [:]
             for item in assignments {
                 guard let eq = item.firstIndex(of: "="), eq != item.startIndex else { throw ValidationError("expected key=value, got \(item)") }
@@ -133,7 +120,7 @@ struct RiskCommand: CatalystCommand {
                 }
                 set[String(item[..<eq])] = parsed
             }
-            print(try await LocalAPI.post("/api/v1/risk/parameters", body: ["set": set, "reason": reason]))
+            print(try await LocalAPI.post("/api/v1/risk/parameters", body: ["set": set, "reason": reason], configuration: configuration))
         }
     }
 }

@@ -24,14 +24,13 @@ struct Archive: AsyncParsableCommand {
         @Option(help: "Continue after this earlier archive of the same store instead of starting at seq 1.") var after: String?
         @Option(help: "Events per segment file.") var segmentEvents = 100_000
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try await configuration.migratedDatabase()
             var options = ArchiveExporter.Options(
                 before: before, directory: URL(fileURLWithPath: dir), eventsPerSegment: segmentEvents, previous: after.map { URL(fileURLWithPath: $0) })
-            let bar = ProgressLine("exporting", unit: "events")
+            let bar = ProgressLine("exporting", unit: "events", settings: configuration.progress)
             options.progress = { done, total in bar.update(done: Int(done), total: Int(total)) }
-            let report = try await PGSession(conninfo: target.conninfo, name: "archive-export").withConnection { c in
+            let report = try await target.session("archive-export").withConnection { c in
                 try ArchiveExporter.export(options, on: c)
             }
             bar.finish(done: Int(report.manifest.eventCount), total: Int(report.manifest.eventCount))
@@ -66,7 +65,7 @@ struct Archive: AsyncParsableCommand {
         @Argument(help: "The archive directory.") var dir: String
         @Option(help: "An anchor file from `catalyst audit anchor`; when its seq lies inside the archive, its hash must match there.") var anchor: String?
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let start = try anchor.map { path -> ArchiveVerifier.Anchor in
                 let a = try JSONDecoder().decode(AnchorFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
                 return ArchiveVerifier.Anchor(seq: a.seq, hash: a.hash)
@@ -100,9 +99,9 @@ struct Archive: AsyncParsableCommand {
                 """)
         @Argument(help: "Archive directories, oldest first (the first must start at seq 1).") var dirs: [String]
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
-            let files = try ProjectFiles.locate()
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try configuration.database
+            let files = try configuration.files
             try await target.requireMigrated(files: files)
             let report = try await ArchiveRestore.run(
                 directories: dirs.map { URL(fileURLWithPath: $0) }, conninfo: target.conninfo, files: files, logger: Logger(label: "catalyst.archive"))
@@ -114,8 +113,8 @@ struct Archive: AsyncParsableCommand {
             print(String(format: "rebuilt %@ in %.1f s", report.rebuilt.joined(separator: ", "), report.rebuildSeconds))
             print("audit verify: head seq \(report.verifiedHead.seq) hash \(report.verifiedHead.hash) (equals the archive's chain end)")
             // The archived principals came back; this state folder gets keys for the local ones it lacks.
-            let log = EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
-            for url in try await LocalCredentials.reissueMissing(log: log) { print("wrote a new local key \(url.path) (mode 0600; the archived key of that principal ended)") }
+            let log = EventLog(store: target.store(connections: 1))
+            for url in try await configuration.credentials.reissueMissing(log: log) { print("wrote a new local key \(url.path) (mode 0600; the archived key of that principal ended)") }
         }
     }
 }

@@ -15,15 +15,14 @@ struct Audit: AsyncParsableCommand {
             discussion: "Exit status: 0 when the chain verifies, 2 when it is broken (a sealed event changed, went missing or moved), 3 when later events sort inside the sealed range (a restore that did not move the transaction counter: not a change of history).")
         @Option(help: "Start from an anchor file written by `catalyst audit anchor` (its hash must still match).") var anchor: String?
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try await configuration.migratedDatabase()
             let start = try anchor.map { path -> AuditVerifier.Anchor in
                 let dec = JSONDecoder()
                 dec.dateDecodingStrategy = .iso8601
                 return try dec.decode(AuditVerifier.Anchor.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             }
-            let outcome = try await PGSession(conninfo: target.conninfo).withConnection { c in try AuditVerifier().verify(from: start, on: c) }
+            let outcome = try await target.session("catalyst").withConnection { c in try AuditVerifier().verify(from: start, on: c) }
             switch outcome {
             case .ok(let head, let checked, let unsealed):
                 print("OK  \(checked) events verified; head seq \(head.seq) at position \(head.globalPosition), hash \(head.hash)")
@@ -46,10 +45,9 @@ struct Audit: AsyncParsableCommand {
             abstract: "Export the chain's current head (seq, hash, position) to a file kept outside the database.")
         @Option(help: "File to write (JSON).") var out: String
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
-            var anchor = try await PGSession(conninfo: target.conninfo).withConnection { c in try AuditVerifier().anchor(on: c) }
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try await configuration.migratedDatabase()
+            var anchor = try await target.session("catalyst").withConnection { c in try AuditVerifier().anchor(on: c) }
             anchor.exportedAt = Date()
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]

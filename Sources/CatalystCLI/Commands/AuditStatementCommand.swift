@@ -20,14 +20,13 @@ extension Audit {
         @Option(help: "New York date (YYYY-MM-DD).") var date: String
         @Flag(help: "Print the statement as JSON.") var json = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             guard let day = NYDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
-            let store = PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "audit-statement"))
+            let target = try await configuration.migratedDatabase()
+            let store = target.store()
             var s = try await AuditStatement.load(date: day, store: store)
             let broker: AlpacaBroker?
-            do { broker = try AlpacaTradingConfiguration.fromEnvironment().map { AlpacaBroker(configuration: $0) } } catch {
+            do { broker = try configuration.alpaca.map { AlpacaBroker(configuration: $0) } } catch {
                 throw ValidationError("broker keys: \(error)")
             }
             if let broker {

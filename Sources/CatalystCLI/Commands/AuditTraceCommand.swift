@@ -18,13 +18,12 @@ extension Audit {
         @Option(help: "A correlation id (UUID): every event of the workflow.") var correlation: String?
         @Flag(help: "Print the steps as JSON.") var json = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let keys: [AuditTrace.Key] = [order.map { .order($0) }, cycle.map { .cycle($0) }, correlation.map { .correlation($0) }].compactMap { $0 }
             guard keys.count == 1 else { throw ValidationError("give exactly one of --order, --cycle, --correlation") }
             if let correlation, UUID(uuidString: correlation) == nil { throw ValidationError("--correlation must be a UUID, got '\(correlation)'") }
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
-            let store = PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "audit-trace"))
+            let target = try await configuration.migratedDatabase()
+            let store = target.store()
             let steps = try await AuditTrace(store: store).trace(keys[0])
             if json {
                 let enc = JSONEncoder()

@@ -18,8 +18,8 @@ struct DB: AsyncParsableCommand {
 
     struct Start: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "Create (on first use) and start the embedded cluster.")
-        func execute() async throws {
-            switch try DatabaseTarget.resolve() {
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            switch try configuration.database {
             case .external(let url):
                 print("DATABASE_URL is set: using \(PGConnectionString.redact(url)); the embedded cluster is not started.")
                 try await DatabaseTarget.external(url: url).ensureAvailable()
@@ -37,8 +37,8 @@ struct DB: AsyncParsableCommand {
 
     struct Stop: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.")
-        func execute() async throws {
-            guard case .embedded(let cluster) = try DatabaseTarget.resolve() else {
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            guard case .embedded(let cluster) = try configuration.database else {
                 print("DATABASE_URL is set: nothing to stop (the embedded cluster is not in use).")
                 return
             }
@@ -53,8 +53,8 @@ struct DB: AsyncParsableCommand {
 
     struct Status: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "Show whether the database is running and where.")
-        func execute() async throws {
-            switch try DatabaseTarget.resolve() {
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            switch try configuration.database {
             case .external(let url):
                 let target = DatabaseTarget.external(url: url)
                 do {
@@ -74,8 +74,8 @@ struct DB: AsyncParsableCommand {
 
     struct URLCommand: CatalystCommand {
         static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the connection URL.")
-        func execute() async throws {
-            print(try DatabaseTarget.resolve().displayURL)
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            print(try configuration.database.displayURL)
         }
     }
 
@@ -86,8 +86,8 @@ struct DB: AsyncParsableCommand {
         @Argument(parsing: .captureForPassthrough, help: "Extra arguments passed to psql.")
         var psqlArguments: [String] = []
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try configuration.database
             try await target.ensureAvailable()
             let psql = ["/usr/bin/psql", "/usr/lib/postgresql/15/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) }
             guard let psql else { throw CatalystError.setup("psql not found; install postgresql-client") }

@@ -12,10 +12,10 @@ struct Demo: CatalystCommand {
     @Option(help: "Symbols in the simulated universe.") var symbols: Int = 1000
     @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         let run = try Session.Run.parse(["--simulate", "--symbols", "\(symbols)", "--seed", "\(seed)"])
-        let report = try await run.runDay()
-        let target = try DatabaseTarget.resolve()
+        let report = try await run.runDay(configuration)
+        let target = try configuration.database
         print("""
 
             See the day on the dashboard: .build/debug/catalyst serve --simulate --date \(report.date) --seed \(seed) --symbols \(symbols)

@@ -26,13 +26,13 @@ struct DoctorCommand: AsyncParsableCommand {
         @Flag(help: "Do not record the run as a doctor.watchdog_ran event.") var noRecord = false
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
 
-        func execute() async throws {
-            let setup = try await DoctorSetup.load(rulesPath: rules)
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let setup = try await DoctorSetup.load(rulesPath: rules, configuration: configuration)
             let log = setup.eventLog()
             let activity = ActivityLog(runner: DeciderRunner(log: log), ids: log.ids)
             let report: DoctorReport
             if fix {
-                let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment())
+                let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.read(configuration.reader))
                 let pass = DoctorPass(
                     check: try setup.check(verifyAudit: !noAudit, now: Date()), fixer: await setup.fixer(log), log: log,
                     alerts: alerts)
@@ -78,11 +78,10 @@ struct DoctorCommand: AsyncParsableCommand {
         @Option(help: "Rows to print with --view.") var limit = 20
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             if view {
                 guard limit > 0 else { throw ValidationError("--limit must be positive") }
-                let target = try DatabaseTarget.resolve()
-                try await target.requireMigrated(files: try ProjectFiles.locate())
+                let target = try await configuration.migratedDatabase()
                 let views = ViewReader(conninfo: target.conninfo)
                 guard try await views.value(DoctorQuery.activityExists()) == "true" else {
                     throw CatalystError.refused("claude_activity_log does not exist yet: run `catalyst project` (the doctor projection) first")
@@ -107,7 +106,7 @@ struct DoctorCommand: AsyncParsableCommand {
             e.cycleID = cycleId
             e.sessionID = sessionId
             e.metadata = metadata
-            let setup = try await DoctorSetup.load(rulesPath: rules)
+            let setup = try await DoctorSetup.load(rulesPath: rules, configuration: configuration)
             let log = setup.eventLog()
             let logged = try await ActivityLog(runner: DeciderRunner(log: log), ids: log.ids).log(e, rules: setup.rules, context: DoctorSetup.context(log, now: Date()))
             print("logged \(logged.decisionID)\(logged.actionID.map { " and \($0)" } ?? "") on doctor-\(logged.session)")
@@ -142,14 +141,14 @@ extension DoctorCommand {
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
         @Flag(help: "Run a pass at every interval whatever the hour and day (a soak over a simulated clock).") var anyHour = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             guard interval > 0 else { throw ValidationError("--interval must be positive") }
-            let setup = try await DoctorSetup.load(rulesPath: rules)
+            let setup = try await DoctorSetup.load(rulesPath: rules, configuration: configuration)
             let logger = Logger(label: "catalyst.doctor")
             let log = setup.eventLog()
             let verify = !noAudit
             let calendar = NYSECalendar()
-            let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.fromEnvironment(), logger: logger)
+            let alerts = AlertService(runner: DeciderRunner(log: log), smtp: try SMTPConfiguration.read(configuration.reader), logger: logger)
             var hours = DoctorHours(isSession: { calendar.session(on: $0) != nil })
             if anyHour { hours = .always }
             let watch = DoctorWatch(interval: .seconds(interval), hours: hours, logger: logger) { now in
@@ -159,9 +158,7 @@ extension DoctorCommand {
                 let report = try await pass.run(now: now)
                 logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])
             }
-            let group = ServiceGroup(
-                configuration: .init(services: [.init(service: watch)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            try await RoleServiceGroup.run([.init(service: watch)], logger: logger)
         }
     }
 }

@@ -9,13 +9,13 @@ import Projections
 /// database (`DatabaseTarget`), as a table or `--json` (the view's rows, column names as keys).
 enum LedgerRead {
     /// A read model's rows: the JSON array (`--json`) and the rows as PostgreSQL prints them (the table).
-    static func query(_ query: ViewQuery) async throws -> (json: String, rows: [[String: String]]) {
-        let views = ViewReader(conninfo: try await target().conninfo)
+    static func query(_ query: ViewQuery, _ configuration: CatalystConfiguration) async throws -> (json: String, rows: [[String: String]]) {
+        let views = ViewReader(conninfo: try await target(configuration).conninfo)
         return (String(decoding: try await views.rows(query), as: UTF8.self), try await views.table(query))
     }
 
-    static func target() async throws -> DatabaseTarget {
-        let target = try DatabaseTarget.resolve()
+    static func target(_ configuration: CatalystConfiguration) async throws -> DatabaseTarget {
+        let target = try configuration.database
         try await target.ensureAvailable()
         return target
     }
@@ -43,9 +43,9 @@ struct PositionsCommand: CatalystCommand {
     @Option(help: "Most rows to show.") var limit = 100
     @Flag(help: "Print the rows as JSON.") var json = false
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
-        let r = try await LedgerRead.query(closed ? PositionsQuery.closed(limit: limit) : PositionsQuery.active(limit: limit))
+        let r = try await LedgerRead.query(closed ? PositionsQuery.closed(limit: limit) : PositionsQuery.active(limit: limit), configuration)
         if json { return print(r.json) }
         LedgerRead.printTable(
             r.rows, columns: ["symbol", "side", "quantity", "avg_entry_price", "last_price", "unrealized_pnl", "realized_pnl", "stop_price", "target_price"],
@@ -59,7 +59,7 @@ struct OrdersCommand: CatalystCommand {
     @Option(help: "Most rows to show.") var limit = 100
     @Flag(help: "Print the rows as JSON.") var json = false
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         let filter: OrdersQuery.Filter =
             switch status {
@@ -67,7 +67,7 @@ struct OrdersCommand: CatalystCommand {
             case "open": .open
             case let s?: .status(s)
             }
-        let r = try await LedgerRead.query(OrdersQuery.list(filter, limit: limit))
+        let r = try await LedgerRead.query(OrdersQuery.list(filter, limit: limit), configuration)
         if json { return print(r.json) }
         LedgerRead.printTable(
             r.rows, columns: ["order_id", "symbol", "side", "order_type", "order_purpose", "quantity", "filled_qty", "status", "requested_at"],
@@ -83,10 +83,10 @@ struct EventsCommand: CatalystCommand {
     @Option(help: "Most events to show.") var limit = 100
     @Flag(help: "Print the events as JSON (payload and metadata included).") var json = false
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         guard after >= 0 else { throw ValidationError("--after must be 0 or positive") }
-        let store = PostgresEventStore(conninfo: try await LedgerRead.target().conninfo, connections: 1)
+        let store = try await LedgerRead.target(configuration).store()
         let page: PostgresEventStore.JSONPage
         if let stream {
             page = try await store.jsonPage(stream: stream, afterPosition: after, limit: limit)

@@ -3,6 +3,7 @@ import CatalystApp
 import CatalystMCP
 import Foundation
 import Logging
+import ServiceLifecycle
 
 struct MCPCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
@@ -21,17 +22,18 @@ struct MCPCommand: CatalystCommand {
 
     @Option(help: "Account whose risk and performance rows the resources show.") var account = "sim"
 
-    func execute() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let target = try DatabaseTarget.resolve()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let target = try configuration.database
         var logger = Logger(label: "catalyst.mcp")
         logger.logLevel = .warning
-        try await CatalystMCPServer.run(
-            // "The last N days" counts back from the wall clock when trading live (broker keys set), else from
-            // the ledger's latest activity: simulated days are not today.
-            resources: MCPResources(
-                conninfo: target.conninfo, account: account, clock: (environment["APCA_API_KEY_ID"] ?? "").isEmpty ? .ledger : .wall),
-            tools: MCPTools(baseURL: environment["CATALYST_API_URL"] ?? "http://127.0.0.1:5006", apiKey: LocalCredentials.token(.agent, environment: environment)),
+        // "The last N days" counts back from the wall clock when trading live (broker keys set), else from
+        // the ledger's latest activity: simulated days are not today.
+        let resources = MCPResources(conninfo: target.conninfo, account: account, clock: configuration.hasBrokerKeys ? .wall : .ledger)
+        let tools = MCPTools(baseURL: configuration.api.url, apiKey: configuration.credentials.token(.agent))
+        // The session ends when the client closes stdin, and that ends the group; SIGTERM/SIGINT end it too.
+        try await RoleServiceGroup.run(
+            [.init(service: RoleWork("mcp") { [logger] in try await CatalystMCPServer.run(resources: resources, tools: tools, logger: logger) },
+                   successTerminationBehavior: .gracefullyShutdownGroup)],
             logger: logger)
     }
 }

@@ -17,11 +17,11 @@ struct Migrate: CatalystCommand {
     @Flag(help: "List applied and pending migrations without applying anything.")
     var status = false
 
-    func execute() async throws {
-        let target = try DatabaseTarget.resolve()
+    func execute(_ configuration: CatalystConfiguration) async throws {
+        let target = try configuration.database
         try await target.ensureAvailable()
-        let migrator = try Migrator(directory: try ProjectFiles.locate().migrations)
-        let session = PGSession(conninfo: target.conninfo, name: "migrate")
+        let migrator = try Migrator(directory: try configuration.files.migrations)
+        let session = target.session("migrate")
         if status {
             let s = try await session.withConnection { c in try migrator.status(on: c) }
             for a in s.applied { print("applied  \(a.name)  \(a.checksum.prefix(12))  \(a.appliedAt)") }

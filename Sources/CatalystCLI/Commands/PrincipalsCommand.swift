@@ -23,30 +23,29 @@ struct PrincipalsCommand: AsyncParsableCommand {
         let service: PrincipalService
         let principal: AuthenticatedPrincipal
 
-        static func connect(action: String) async throws -> Admin {
-            let log = try await PrincipalsCommand.log()
+        static func connect(action: String, configuration: CatalystConfiguration) async throws -> Admin {
+            let log = try await PrincipalsCommand.log(configuration)
             let directory = PrincipalDirectory(log: log, cacheFor: .zero)
-            try await PrincipalsCommand.bootstrapIfNone(log)
-            let principal = try await directory.authenticate(try PrincipalsCommand.configuredToken())
+            try await PrincipalsCommand.bootstrapIfNone(log, configuration.credentials)
+            let principal = try await directory.authenticate(try PrincipalsCommand.configuredToken(configuration.credentials))
             try await AuthorityGate(log: log, directory: directory).authorize(principal, .managePrincipals, action: action)
             return Admin(log: log, service: PrincipalService(log: log, directory: directory), principal: principal)
         }
     }
 
-    static func log() async throws -> EventLog {
-        let target = try DatabaseTarget.resolve()
-        try await target.requireMigrated(files: try ProjectFiles.locate())
-        return EventLog(store: PostgresEventStore(conninfo: target.conninfo, connections: 1))
+    static func log(_ configuration: CatalystConfiguration) async throws -> EventLog {
+        let target = try await configuration.migratedDatabase()
+        return EventLog(store: target.store(connections: 1))
     }
 
     /// Zero configuration: a ledger with no principal gets the local ones (and their key files) at first use.
-    static func bootstrapIfNone(_ log: EventLog) async throws {
-        for file in try await LocalCredentials.bootstrap(log: log) { Terminal.note("no principals yet: wrote the local key \(file.path) (mode 0600)") }
+    static func bootstrapIfNone(_ log: EventLog, _ credentials: LocalCredentials) async throws {
+        for file in try await credentials.bootstrap(log: log) { Terminal.note("no principals yet: wrote the local key \(file.path) (mode 0600)") }
     }
 
-    static func configuredToken() throws -> String {
-        guard let token = LocalCredentials.token(.owner) else {
-            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put an admin's key in \(LocalCredentials.folder().appendingPathComponent("owner.key").path)")
+    static func configuredToken(_ credentials: LocalCredentials) throws -> String {
+        guard let token = credentials.token(.owner) else {
+            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put an admin's key in \(credentials.folder.appendingPathComponent("owner.key").path)")
         }
         return token
     }
@@ -88,18 +87,18 @@ struct PrincipalsCommand: AsyncParsableCommand {
         @Option(help: "human, service or agent.") var kind: String
         @Option(name: .customLong("role"), help: "A role (repeat, or comma-separated).") var role: [String]
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             guard let kind = PrincipalKind(rawValue: kind) else { throw CatalystError.invalidInput(field: "kind", reason: "human, service or agent") }
             let (id, roles) = (try PrincipalsCommand.id(id), try PrincipalsCommand.roles(role))
-            let admin = try await Admin.connect(action: "principals add \(id)")
+            let admin = try await Admin.connect(action: "principals add \(id)", configuration: configuration)
             printIssued(try await admin.service.add(id: id, name: name, kind: kind, roles: roles, by: admin.principal.actor), what: "added")
         }
     }
 
     struct List: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "List every principal: id, kind, roles, status, name, key ids.")
-        func execute() async throws {
-            let log = try await PrincipalsCommand.log()
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let log = try await PrincipalsCommand.log(configuration)
             for s in try await PrincipalDirectory(log: log).all() { print(PrincipalsCommand.describe(s)) }
         }
     }
@@ -107,9 +106,9 @@ struct PrincipalsCommand: AsyncParsableCommand {
     struct Show: CatalystCommand {
         static let configuration = CommandConfiguration(abstract: "One principal, with its capabilities and refused attempts.")
         @Argument var id: String
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let id = try PrincipalsCommand.id(id)
-            let s = try await PrincipalDirectory(log: try await PrincipalsCommand.log()).state(id)
+            let s = try await PrincipalDirectory(log: try await PrincipalsCommand.log(configuration)).state(id)
             guard s.exists else { throw CatalystError.invalidInput(field: "id", reason: "no principal \(id)") }
             print(PrincipalsCommand.describe(s))
             print("capabilities: \(s.capabilities.sorted().map(\.rawValue).joined(separator: ", "))")
@@ -122,10 +121,10 @@ struct PrincipalsCommand: AsyncParsableCommand {
         @Argument var id: String
         @Option(help: "New display name.") var name: String?
         @Option(name: .customLong("role"), help: "The new roles (repeat, or comma-separated).") var role: [String] = []
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let id = try PrincipalsCommand.id(id)
             let roles = role.isEmpty ? nil : try PrincipalsCommand.roles(role)
-            let admin = try await Admin.connect(action: "principals change \(id)")
+            let admin = try await Admin.connect(action: "principals change \(id)", configuration: configuration)
             print("changed \(PrincipalsCommand.describe(try await admin.service.change(id: id, name: name, roles: roles, by: admin.principal.actor)))")
         }
     }
@@ -134,9 +133,9 @@ struct PrincipalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a principal a new key; its current keys stay valid for --grace seconds.")
         @Argument var id: String
         @Option(help: "Seconds the current keys stay valid (0 = end now; at most 30 days).") var grace: Int = 3600
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let id = try PrincipalsCommand.id(id)
-            let admin = try await Admin.connect(action: "principals rotate \(id)")
+            let admin = try await Admin.connect(action: "principals rotate \(id)", configuration: configuration)
             printIssued(try await admin.service.rotate(id: id, grace: TimeInterval(grace), by: admin.principal.actor), what: "rotated")
         }
     }
@@ -145,9 +144,9 @@ struct PrincipalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a principal: every key ends now, in every running process within a second.")
         @Argument var id: String
         @Option(help: "Why (recorded).") var reason: String
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let id = try PrincipalsCommand.id(id)
-            let admin = try await Admin.connect(action: "principals revoke \(id)")
+            let admin = try await Admin.connect(action: "principals revoke \(id)", configuration: configuration)
             print("revoked \(PrincipalsCommand.describe(try await admin.service.revoke(id: id, reason: reason, by: admin.principal.actor)))")
         }
     }
@@ -158,14 +157,15 @@ struct WhoAmI: CatalystCommand {
         commandName: "whoami", abstract: "Which principal the configured key is (CATALYST_API_KEY, else the local owner's), and what it may do.")
     @Option(help: "Which local key to check when CATALYST_API_KEY is unset: owner, agent or cron.") var local = "owner"
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         guard let role = LocalCredentials.Role(rawValue: local + ".key") else {
             throw CatalystError.invalidInput(field: "local", reason: "owner, agent or cron")
         }
-        let log = try await PrincipalsCommand.log()
-        try await PrincipalsCommand.bootstrapIfNone(log)
-        guard let token = LocalCredentials.token(role) else {
-            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put the key in \(LocalCredentials.folder().appendingPathComponent(role.rawValue).path)")
+        let log = try await PrincipalsCommand.log(configuration)
+        let credentials = configuration.credentials
+        try await PrincipalsCommand.bootstrapIfNone(log, credentials)
+        guard let token = credentials.token(role) else {
+            throw CatalystError.setup("no credential: set CATALYST_API_KEY, or put the key in \(credentials.folder.appendingPathComponent(role.rawValue).path)")
         }
         let p = try await PrincipalDirectory(log: log).authenticate(token)
         print("\(p.id.rawValue) (\(p.kind.rawValue)) \(p.name)")

@@ -15,9 +15,9 @@ struct Project: CatalystCommand {
 
     @Option(help: "Run only this projection (one process per projection is supported).") var only: String?
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         var logger = Logger(label: "catalyst.project")
         logger.logLevel = .info
-        try await ProjectorRole.run(only: only, target: try DatabaseTarget.resolve(), files: try ProjectFiles.locate(), logger: logger)
+        try await ProjectorRole.run(only: only, configuration: configuration, logger: logger)
     }
 }

@@ -14,11 +14,10 @@ struct Projections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Position, lag (events and seconds) and state of each projection.")
         @Flag(help: "Print JSON.") var json = false
 
-        func execute() async throws {
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let target = try await configuration.migratedDatabase()
             let names = ProjectionCatalog.names
-            let rows = try await PGSession(conninfo: target.conninfo).withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
+            let rows = try await target.session("catalyst").withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -42,26 +41,26 @@ struct Projections: AsyncParsableCommand {
         @Argument(help: "The projection to rebuild.") var name: String?
         @Flag(help: "Rebuild every projection.") var all = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             guard all != (name != nil) else { throw ValidationError("give a projection name or --all") }
-            let target = try DatabaseTarget.resolve()
-            let files = try ProjectFiles.locate()
+            let target = try configuration.database
+            let files = try configuration.files
             try await target.requireMigrated(files: files)
             let projections = all ? ProjectionCatalog.all() : [try ProjectionCatalog.named(name!)]
             let logger = Logger(label: "catalyst.rebuild")
             for engine in try ProjectionCatalog.engines(projections, files: files, conninfo: target.conninfo, waker: LogWaker(conninfo: nil), logger: logger) {
                 let started = Date()
                 // A running projector holds the lock: ask it to rebuild; otherwise this process does it.
-                let session = PGSession(conninfo: target.conninfo)
+                let session = target.session("catalyst")
                 let name = engine.definition.name
                 let held = try await session.withConnection { c in try ProjectionLock.isHeldElsewhere(name: name, on: c) }
                 await session.close()
                 if held {
-                    try await PGSession(conninfo: target.conninfo).withConnection { c in try ProjectionStatusReport.requestRebuild(name: engine.definition.name, on: c) }
-                    try await waitUntilLive(engine.definition.name, since: started, conninfo: target.conninfo)
+                    try await target.session("catalyst").withConnection { c in try ProjectionStatusReport.requestRebuild(name: engine.definition.name, on: c) }
+                    try await waitUntilLive(engine.definition.name, since: started, target: target)
                 } else {
-                    let head = Int(try await PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "rebuild-head")).head().maxPosition)
-                    let bar = ProgressLine("rebuilding \(engine.definition.name)", unit: "events")
+                    let head = Int(try await target.store().head().maxPosition)
+                    let bar = ProgressLine("rebuilding \(engine.definition.name)", unit: "events", settings: configuration.progress)
                     try await engine.rebuildNow { position in bar.update(done: Int(position), total: head) }
                     bar.finish(done: head, total: head)
                 }
@@ -69,8 +68,8 @@ struct Projections: AsyncParsableCommand {
             }
         }
 
-        private func waitUntilLive(_ name: String, since: Date, conninfo: String) async throws {
-            let session = PGSession(conninfo: conninfo)
+        private func waitUntilLive(_ name: String, since: Date, target: DatabaseTarget) async throws {
+            let session = target.session("rebuild-wait")
             while true {
                 let live = try await session.withConnection { c in try ProjectionStatusReport.liveSince(name: name, on: c) }
                 if let live, live > since { return }

@@ -28,15 +28,14 @@ struct Replay: AsyncParsableCommand {
         @Option(help: "Triple barrier: pt and sl in ATR multiples, horizon in s/m/h (0 switches pt or sl off).") var barriers = "pt=2,sl=1,horizon=60m"
         @Option(help: "Read this archive directory (repeatable, oldest first) before the live table, as one continuous log.") var archive: [String] = []
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let spec = try BarrierSpec(parsing: barriers)
             let fromDate = try from.map { try Self.date($0, "--from") }
             let toDate = try to.map { try Self.date($0, "--to") }
             if let fromDate, let toDate, toDate < fromDate { throw ValidationError("--to \(toDate) is before --from \(fromDate)") }
             guard out.hasSuffix(".csv") || out.hasSuffix(".csv.lz4") else { throw ValidationError("--out must end in .csv or .csv.lz4") }
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
-            let store = PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "replay-label"))
+            let target = try await configuration.migratedDatabase()
+            let store = target.store()
             let log: LabelRun.Batches
             if archive.isEmpty {
                 log = LabelRun.table(store)
@@ -45,7 +44,7 @@ struct Replay: AsyncParsableCommand {
             }
             // Progress by global position against the log's head (archives hold the positions below the table's).
             let head = Int(try await store.head().maxPosition)
-            let bar = ProgressLine("replaying the log", unit: "events")
+            let bar = ProgressLine("replaying the log", unit: "events", settings: configuration.progress)
             let source: LabelRun.Batches = {
                 let batch = try await log()
                 if let last = batch?.last { bar.update(done: Int(last.position), total: head) }
@@ -90,7 +89,7 @@ struct Replay: AsyncParsableCommand {
         @Option(help: "The scratch schema to create.") var into: String
         @Flag(help: "Drop and recreate the schema if it exists.") var replace = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let limit: AsOfBuilder.Limit
             switch (position, time) {
             case (let p?, nil): limit = .position(p)
@@ -102,12 +101,12 @@ struct Replay: AsyncParsableCommand {
             default: throw ValidationError("give exactly one of --position, --time")
             }
             try AsOfBuilder.validate(into)
-            let files = try ProjectFiles.locate()
-            let target = try DatabaseTarget.resolve()
+            let files = try configuration.files
+            let target = try configuration.database
             try await target.requireMigrated(files: files)
             let projections = try ProjectionCatalog.all().map { p in (projection: p, definition: try ProjectionDefinition.load(p, from: files.projections)) }
             let watch = Stopwatch()
-            let report = try await PGSession(conninfo: target.conninfo, name: "replay-as-of").withConnection { c in
+            let report = try await target.session("replay-as-of").withConnection { c in
                 try AsOfBuilder.build(projections, into: into, limit: limit, replace: replace, on: c)
             }
             print("schema \(report.schema): \(report.projections.count) projections as of \(limit), \(report.events) events applied"

@@ -27,12 +27,12 @@ extension Replay {
         @Option(help: "Read this archive directory (repeatable, oldest first) before the live table.") var archive: [String] = []
         @Flag(help: "List every decision, not only those that changed.") var all = false
 
-        func execute() async throws {
+        func execute(_ configuration: CatalystConfiguration) async throws {
             let overrides: RiskParameterOverrides
             do {
                 overrides = try RiskParameterOverrides(assignments)
                 // Refuse a bad value before reading the log: check it against today's file.
-                let files = try ProjectFiles.locate()
+                let files = try configuration.files
                 _ = try overrides.apply(to: try RiskParametersFile.load(files.config.appendingPathComponent("risk_parameters.yaml").path))
             } catch let invalid as RiskParametersFile.Invalid {
                 throw ValidationError("--set \(invalid.key): \(invalid.reason)")
@@ -40,9 +40,8 @@ extension Replay {
             let fromDate = try from.map { try Label.date($0, "--from") }
             let toDate = try to.map { try Label.date($0, "--to") }
             if let fromDate, let toDate, toDate < fromDate { throw ValidationError("--to \(toDate) is before --from \(fromDate)") }
-            let target = try DatabaseTarget.resolve()
-            try await target.requireMigrated(files: try ProjectFiles.locate())
-            let store = PostgresEventStore(pool: PGPool(conninfo: target.conninfo, size: 1, name: "replay-what-if"))
+            let target = try await configuration.migratedDatabase()
+            let store = target.store()
             let source: LabelRun.Batches =
                 archive.isEmpty
                 ? LabelRun.table(store)

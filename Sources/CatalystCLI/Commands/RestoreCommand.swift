@@ -17,11 +17,11 @@ struct Restore: CatalystCommand {
     @Argument(help: "The dump file (pg_dump --format=custom).") var dump: String
     @Flag(name: .customLong("record-only"), help: "Do not run pg_restore: check the restored ledger and record the restore.") var recordOnly = false
 
-    func execute() async throws {
+    func execute(_ configuration: CatalystConfiguration) async throws {
         var logger = Logger(label: "catalyst.restore")
         logger.logLevel = .notice
         let report = try await LedgerRestore.run(
-            dump: URL(fileURLWithPath: dump), target: try DatabaseTarget.resolve(), files: try ProjectFiles.locate(), recordOnly: recordOnly, logger: logger)
+            dump: URL(fileURLWithPath: dump), configuration: configuration, recordOnly: recordOnly, logger: logger)
         print("restored \(report.events) events (head position \(report.head)); largest transaction id \(report.maxTxID.map(String.init) ?? "none")")
         print(report.movedTransactionCounter
             ? "moved the cluster's next transaction id to \(report.nextTxID), past the restored log"

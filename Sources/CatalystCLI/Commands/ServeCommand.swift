@@ -23,8 +23,9 @@ struct Serve: CatalystCommand {
             workflow lines of tools/catalyst.cron on the simulated clock (otherwise only API requests start cycles).
             """)
 
-    @Option(help: "Address to bind (beyond loopback, every route but /health needs a key).") var host = "127.0.0.1"
-    @Option(help: "TCP port (0 = any free port).") var port = 5006
+    @Option(help: "Address to bind (beyond loopback, every route but /health needs a key). Default: the catalyst.serve.host setting, else 127.0.0.1.")
+    var host: String?
+    @Option(help: "TCP port (0 = any free port). Default: the catalyst.serve.port setting, else 5006.") var port: Int?
     @Flag(name: .customLong("private-reads"), help: "Reads need a key on loopback too (beyond loopback they always do).") var privateReads = false
     @Flag(help: "Simulated market and paper broker on a simulated clock (the default without broker keys).") var simulate = false
     @Option(help: "New York trading date of the simulated session (YYYY-MM-DD). Default: the last trading day.") var date: String?
@@ -34,11 +35,18 @@ struct Serve: CatalystCommand {
     @Option(help: "Consecutive NYSE sessions to simulate from --date, in this one process.") var days: Int = 1
     @Flag(help: "Start cycles from the workflow lines of tools/catalyst.cron on the simulated clock.") var cron = false
 
-    func execute() async throws {
+    var configurationFlags: [String: String] {
+        var flags: [String: String] = [:]
+        if let host { flags["catalyst.serve.host"] = host }
+        if let port { flags["catalyst.serve.port"] = String(port) }
+        return flags
+    }
+
+    func execute(_ configuration: CatalystConfiguration) async throws {
         // With broker keys, Alpaca; without (the zero-configuration default) or with --simulate, the
         // simulated market and the paper broker.
-        let live = !simulate && TradingAssembly.hasBrokerKeys(ProcessInfo.processInfo.environment)
-        var options = ServeRole.Options(server: .init(host: host, port: port, privateReads: privateReads))
+        let live = !simulate && configuration.hasBrokerKeys
+        var options = ServeRole.Options(server: .init(host: configuration.serve.host, port: configuration.serve.port, privateReads: privateReads))
         options.date = try date.map { text in
             guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
             return d
@@ -51,14 +59,14 @@ struct Serve: CatalystCommand {
         options.symbolCount = symbols
         try options.server.validate()
         var logger = Logger(label: "catalyst.serve")
-        logger.logLevel = ProcessInfo.processInfo.environment["CATALYST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+        logger.logLevel = configuration.log.level ?? .notice
         if live {
-            try await ServeRole.runLive(options, target: try DatabaseTarget.resolve(), files: try ProjectFiles.locate(), logger: logger)
+            try await ServeRole.runLive(options, configuration: configuration, logger: logger)
         } else {
             if !simulate { logger.notice("no APCA_API_KEY_ID/APCA_API_SECRET_KEY: serving the simulated market with the paper broker") }
-            let files = try ProjectFiles.locate()
+            let files = try configuration.files
             if cron { options.crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8) }
-            try await ServeRole.runSimulated(options, target: try DatabaseTarget.resolve(), files: files, logger: logger)
+            try await ServeRole.runSimulated(options, configuration: configuration, logger: logger)
         }
     }
 

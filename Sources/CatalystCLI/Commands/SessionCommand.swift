@@ -26,10 +26,10 @@ struct Session: AsyncParsableCommand {
         @Option(help: "Symbols in the simulated universe.") var symbols: Int = 4000
         @Flag(help: "Print the day report as JSON.") var json = false
 
-        func execute() async throws { _ = try await runDay() }
+        func execute(_ configuration: CatalystConfiguration) async throws { _ = try await runDay(configuration) }
 
         /// Runs the day, prints its report and returns it.
-        func runDay() async throws -> DayReport {
+        func runDay(_ configuration: CatalystConfiguration) async throws -> DayReport {
             guard simulate else { throw ValidationError("only --simulate is supported here; live trading runs under `catalyst serve`") }
             let day = try date.map { text -> NYDate in
                 guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
@@ -40,12 +40,11 @@ struct Session: AsyncParsableCommand {
                 throw CatalystError.invalidInput(field: "speed", reason: "a positive number or max")
             }
             guard (10...20_000).contains(symbols) else { throw CatalystError.invalidInput(field: "symbols", reason: "between 10 and 20000") }
-            let target = try DatabaseTarget.resolve()
-            let files = try ProjectFiles.locate()
-            try await target.requireMigrated(files: files)
+            let target = try await configuration.migratedDatabase()
+            let files = try configuration.files
             var logger = Logger(label: "catalyst.session")
             logger.logLevel = .warning
-            let bar = ProgressLine("simulated day", unit: "minutes")
+            let bar = ProgressLine("simulated day", unit: "minutes", settings: configuration.progress)
             let report = try await SessionRole.run(
                 .init(date: day, seed: seed, speed: pace, symbolCount: symbols), conninfo: target.conninfo, files: files, logger: logger
             ) { p in

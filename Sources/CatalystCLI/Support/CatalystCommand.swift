@@ -2,18 +2,25 @@ import ArgumentParser
 import CatalystApp
 import Foundation
 import Logging
+import Synchronization
 
-/// A subcommand whose failures print as one line on stderr (`catalyst: error: …`) with a non-zero exit,
-/// never a stack trace.
+/// A subcommand that receives the resolved configuration (`CatalystConfiguration.load`: the settings
+/// file, the environment, then its own flags) and whose failures print as one line on stderr
+/// (`catalyst: error: …`) with a non-zero exit, never a stack trace.
 protocol CatalystCommand: AsyncParsableCommand {
-    func execute() async throws
+    /// The configuration keys this command's flags set (the top layer); most commands set none.
+    var configurationFlags: [String: String] { get }
+    func execute(_ configuration: CatalystConfiguration) async throws
 }
 
 extension CatalystCommand {
+    var configurationFlags: [String: String] { [:] }
+
     func run() async throws {
-        CLILogging.bootstrapOnce()
         do {
-            try await execute()
+            let configuration = try await CatalystConfiguration.load(flags: configurationFlags)
+            CLILogging.bootstrapOnce(level: configuration.log.level ?? .warning)
+            try await execute(configuration)
         } catch let exit as ExitCode {
             throw exit
         } catch let clean as CleanExit {
@@ -26,16 +33,17 @@ extension CatalystCommand {
 }
 
 enum CLILogging {
-    private static let once: Void = {
-        let level = ProcessInfo.processInfo.environment["CATALYST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+    private static let bootstrapped = Mutex(false)
+
+    /// Log lines go to stderr at `level` (the `catalyst.log.level` setting); the first call wins.
+    static func bootstrapOnce(level: Logger.Level) {
+        guard bootstrapped.withLock({ done in defer { done = true }; return !done }) else { return }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
             return h
         }
-    }()
-
-    static func bootstrapOnce() { _ = once }
+    }
 }
 
 enum Terminal {

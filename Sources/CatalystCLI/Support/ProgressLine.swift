@@ -1,3 +1,4 @@
+import CatalystApp
 import Foundation
 import Synchronization
 
@@ -23,15 +24,13 @@ final class ProgressLine: Sendable {
     private let plainEvery: TimeInterval
     private let enabled: Bool
 
-    init(
-        _ label: String, unit: String = "", interactive: Bool = Terminal.isErrorInteractive,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) {
+    /// `settings`: the `catalyst.progress` settings (off, and seconds between plain lines).
+    init(_ label: String, unit: String = "", settings: CatalystConfiguration.Progress, interactive: Bool = Terminal.isErrorInteractive) {
         self.label = label
         self.unit = unit.isEmpty ? "" : " " + unit
         self.interactive = interactive
-        self.plainEvery = environment["CATALYST_PROGRESS_EVERY"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 5
-        self.enabled = environment["CATALYST_PROGRESS"] != "off"
+        self.plainEvery = settings.every
+        self.enabled = settings.enabled
     }
 
     /// `done` of `total` (a total of 0 or less: unknown, no percent or ETA).

@@ -1,3 +1,4 @@
+import Configuration
 import Domain
 import Foundation
 import Testing
@@ -7,28 +8,28 @@ import Testing
 /// Configuration from the environment, the rate limiter and the circuit breaker on their own.
 @Suite struct AlpacaConfigurationTests {
     @Test func noKeysMeansThePaperBroker() throws {
-        #expect(try AlpacaTradingConfiguration.fromEnvironment([:]) == nil)
-        #expect(try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_KEY_ID": "", "APCA_API_SECRET_KEY": ""]) == nil)
+        #expect(try AlpacaTradingConfiguration.readEnvironment([:]) == nil)
+        #expect(try AlpacaTradingConfiguration.readEnvironment(["APCA_API_KEY_ID": "", "APCA_API_SECRET_KEY": ""]) == nil)
     }
 
     @Test func halfAConfigurationIsAnError() {
         #expect(throws: AlpacaConfigurationError.missing("APCA_API_SECRET_KEY")) {
-            try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_KEY_ID": "PK1"])
+            try AlpacaTradingConfiguration.readEnvironment(["APCA_API_KEY_ID": "PK1"])
         }
         #expect(throws: AlpacaConfigurationError.missing("APCA_API_KEY_ID")) {
-            try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_SECRET_KEY": "s"])
+            try AlpacaTradingConfiguration.readEnvironment(["APCA_API_SECRET_KEY": "s"])
         }
         #expect(throws: AlpacaConfigurationError.invalidBaseURL("ftp://x")) {
-            try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_KEY_ID": "PK1", "APCA_API_SECRET_KEY": "s", "APCA_API_BASE_URL": "ftp://x"])
+            try AlpacaTradingConfiguration.readEnvironment(["APCA_API_KEY_ID": "PK1", "APCA_API_SECRET_KEY": "s", "APCA_API_BASE_URL": "ftp://x"])
         }
     }
 
     @Test func theClientsPatienceCanBeTunedAndABadValueIsRefusedByName() throws {
         let keys = ["APCA_API_KEY_ID": "PK1", "APCA_API_SECRET_KEY": "s"]
-        let plain = try #require(try AlpacaTradingConfiguration.fromEnvironment(keys))
+        let plain = try #require(try AlpacaTradingConfiguration.readEnvironment(keys))
         #expect(plain.circuitCoolDown == 30 && plain.circuitFailureThreshold == 5 && plain.maxRetries == 3 && plain.requestTimeout == 10)
         let tuned = try #require(
-            try AlpacaTradingConfiguration.fromEnvironment(
+            try AlpacaTradingConfiguration.readEnvironment(
                 keys.merging([
                     "CATALYST_BROKER_CIRCUIT_COOLDOWN_SECONDS": "2.5", "CATALYST_BROKER_CIRCUIT_THRESHOLD": "7", "CATALYST_BROKER_MAX_RETRIES": "0",
                     "CATALYST_BROKER_TIMEOUT_SECONDS": "4", "CATALYST_BROKER_RETRY_DELAY_SECONDS": "0.1",
@@ -36,7 +37,7 @@ import Testing
         #expect(tuned.circuitCoolDown == 2.5 && tuned.circuitFailureThreshold == 7 && tuned.maxRetries == 0)
         #expect(tuned.requestTimeout == 4 && tuned.retryBaseDelay == 0.1)
         for (name, value) in [("CATALYST_BROKER_CIRCUIT_THRESHOLD", "0"), ("CATALYST_BROKER_TIMEOUT_SECONDS", "soon")] {
-            let error = #expect(throws: AlpacaConfigurationError.self) { try AlpacaTradingConfiguration.fromEnvironment(keys.merging([name: value]) { $1 }) }
+            let error = #expect(throws: AlpacaConfigurationError.self) { try AlpacaTradingConfiguration.readEnvironment(keys.merging([name: value]) { $1 }) }
             #expect(error.map { "\($0)" }?.contains(name) == true, "\(String(describing: error))")
         }
     }
@@ -52,10 +53,10 @@ import Testing
     }
 
     @Test func paperByDefaultLiveOnlyOnTheLiveHostAndTheSecretIsNeverShown() throws {
-        let paper = try #require(try AlpacaTradingConfiguration.fromEnvironment(["APCA_API_KEY_ID": "PKABCDEF", "APCA_API_SECRET_KEY": "s3cr3t-value"]))
+        let paper = try #require(try AlpacaTradingConfiguration.readEnvironment(["APCA_API_KEY_ID": "PKABCDEF", "APCA_API_SECRET_KEY": "s3cr3t-value"]))
         #expect(paper.baseURL == AlpacaTradingConfiguration.paperURL && paper.mode == .alpacaPaper)
         let live = try #require(
-            try AlpacaTradingConfiguration.fromEnvironment([
+            try AlpacaTradingConfiguration.readEnvironment([
                 "APCA_API_KEY_ID": "AK1", "APCA_API_SECRET_KEY": "s3cr3t-value", "APCA_API_BASE_URL": "https://api.alpaca.markets/v2/",
             ]))
         #expect(live.baseURL.absoluteString == "https://api.alpaca.markets" && live.mode == .alpacaLive)
@@ -102,5 +103,12 @@ import Testing
         let listed = [fill("a3", "A", cum: 3, at: 0), fill("b1", "B", cum: 1, at: 0), fill("a2", "A", cum: 2, at: 0), fill("a4", "A", cum: 4, at: 1)]
         let ordered = AlpacaBroker.orderedByCumulativeQuantity(listed)
         #expect(ordered.map(\.executionID.rawValue) == ["a2", "b1", "a3", "a4"])
+    }
+}
+
+extension AlpacaTradingConfiguration {
+    /// The reader over an environment alone, as `CatalystConfiguration` builds it.
+    static func readEnvironment(_ environment: [String: String]) throws(AlpacaConfigurationError) -> AlpacaTradingConfiguration? {
+        try read(ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
     }
 }

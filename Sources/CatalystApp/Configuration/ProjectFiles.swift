@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the project's non-Swift folders (`migrations/`, `projections/`, `config/`) at run time.
 ///
-/// Search order: `$CATALYST_SHARE` (a folder that contains them), then the current directory and its
+/// Search order: the `catalyst.share` setting (`CATALYST_SHARE`, a folder that contains them), then the current directory and its
 /// parents, then the executable's folder and its parents (covers `.build/debug/catalyst` in a checkout
 /// and `<prefix>/bin/catalyst` next to `<prefix>/share/catalyst`).
 public struct ProjectFiles: Sendable {
@@ -14,9 +14,9 @@ public struct ProjectFiles: Sendable {
 
     public init(root: URL) { self.root = root }
 
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectFiles {
+    public static func locate(share: URL?) throws -> ProjectFiles {
         var candidates: [URL] = []
-        if let share = environment["CATALYST_SHARE"] { candidates.append(URL(fileURLWithPath: share)) }
+        if let share { candidates.append(share) }
         candidates += ancestors(of: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         for dir in ancestors(of: exe) {

@@ -5,21 +5,23 @@ import Logging
 import PostgresClient
 
 /// Where the ledger's database is: the server named by `DATABASE_URL`, or the private embedded cluster
-/// in `.catalyst/` (or `$CATALYST_HOME`) when it is unset. Every command goes through this.
+/// in the state folder when it is unset. Every command gets it from `CatalystConfiguration.database`.
 public enum DatabaseTarget: Sendable {
     case external(url: String)
     case embedded(EmbeddedCluster)
 
-    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
-        if let url = environment["DATABASE_URL"], !url.trimmingCharacters(in: .whitespaces).isEmpty {
+    /// `url` when given (validated), else the embedded cluster in `home`.
+    public init(url: String?, home: URL, postgresBin: URL? = nil) throws {
+        if let url, !url.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 try PGConnectionString.validate(url)
             } catch {
                 throw CatalystError.invalidInput(field: "DATABASE_URL", reason: error.message)
             }
-            return .external(url: url)
+            self = .external(url: url)
+            return
         }
-        return .embedded(try EmbeddedCluster(home: EmbeddedCluster.defaultHome(environment: environment)))
+        self = .embedded(try EmbeddedCluster(home: home, tools: try PostgresTools.locate(bin: postgresBin)))
     }
 
     /// The connection string for the ledger database.
@@ -28,6 +30,18 @@ public enum DatabaseTarget: Sendable {
         case .external(let url): url
         case .embedded(let cluster): cluster.conninfo()
         }
+    }
+
+    /// One connection on its own thread, for a command's statements.
+    public func session(_ name: String) -> PGSession { PGSession(conninfo: conninfo, name: name) }
+
+    /// A pool of `size` connections, for readers of the views.
+    public func pool(_ name: String, size: Int = 1) -> PGPool { PGPool(conninfo: conninfo, size: size, name: name) }
+
+    /// The event store over a pool of its own: every (re)connect checks the transaction-id invariant, and
+    /// appends are announced to listeners.
+    public func store(connections: Int = 1, logger: Logger = Logger(label: "catalyst.eventstore")) -> PostgresEventStore {
+        PostgresEventStore(conninfo: conninfo, connections: connections, logger: logger)
     }
 
     /// A printable URL (passwords redacted).
@@ -46,7 +60,7 @@ public enum DatabaseTarget: Sendable {
             try await cluster.start(logger: logger)
         case .external(let url):
             do {
-                _ = try await PGSession(conninfo: url, name: "probe").withConnection { c in try c.query("SELECT 1").scalar }
+                _ = try await session("probe").withConnection { c in try c.query("SELECT 1").scalar }
             } catch let e as PGError {
                 throw CatalystError.setup("cannot reach the database named by DATABASE_URL: \(e.message)")
             }
@@ -61,7 +75,7 @@ public enum DatabaseTarget: Sendable {
     public func requireMigrated(files: ProjectFiles, logger: Logger? = nil, checkTransactionIDs: Bool = true) async throws {
         try await ensureAvailable(logger: logger)
         let migrator = try Migrator(directory: files.migrations)
-        try await PGSession(conninfo: conninfo, name: "migration-check").withConnection { c in
+        try await session("migration-check").withConnection { c in
             try migrator.requireUpToDate(on: c)
             if checkTransactionIDs { try Self.requireTransactionIDs(on: c) }
         }

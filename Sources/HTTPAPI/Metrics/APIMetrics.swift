@@ -1,0 +1,51 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// The `/metrics` of one API server, in swift-prometheus's registry (its own, not the process-global
+/// one: tests run several servers in one process). Requests are counted as they are answered through
+/// swift-metrics' `Counter`, backed by the registry's factory; the ledger's state (log head, lag,
+/// positions, P&L, halt, broker, cycles) is read at each scrape and set on the registry's gauges, which
+/// carry their help text. The exposition text is the registry's, not ours.
+final class APIMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let responses = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// The broker's own counts, last seen: its counters move by the difference at each scrape.
+    private let brokerSeen = Mutex<(opened: Int, failures: Int)>((0, 0))
+
+    init() { factory = PrometheusMetricsFactory(registry: registry) }
+
+    /// One response answered, counted by status class (`2xx`, `4xx` …).
+    func recordResponse(status: Int) {
+        let statusClass = "\(status / 100)xx"
+        let counter = responses.withLock { counters in
+            if let existing = counters[statusClass] { return existing }
+            let made = CoreMetrics.Counter(label: "catalyst_http_responses_total", dimensions: [("class", statusClass)], factory: factory)
+            counters[statusClass] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    /// A gauge of the registry, set to `value`.
+    func gauge(_ name: String, _ help: String, labels: [(String, String)] = [], _ value: Double) {
+        let gauge = labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+        gauge.set(value)
+    }
+
+    /// The broker's cumulative counts, as Prometheus counters.
+    func brokerCounts(opened: Int, failures: Int) {
+        let (openedBy, failedBy) = brokerSeen.withLock { seen -> (Int, Int) in
+            defer { seen = (max(seen.opened, opened), max(seen.failures, failures)) }
+            return (max(0, opened - seen.opened), max(0, failures - seen.failures))
+        }
+        registry.makeCounter(name: "catalyst_broker_circuit_opened_total", help: "Times the broker circuit breaker has opened.").increment(by: Int64(openedBy))
+        registry.makeCounter(
+            name: "catalyst_broker_failures_total", help: "Broker requests that failed (5xx, timeouts, dropped connections)."
+        ).increment(by: Int64(failedBy))
+    }
+
+    /// The exposition text (format 0.0.4).
+    func exposition() -> String { registry.emitToString() }
+}
