@@ -173,7 +173,8 @@ let package = Package(
             dependencies: [
                 "HTTPAPI", "CatalystMCP", "APIClient", "Application", "Domain",
                 "CatalystApp", "EventStore", "EmbeddedPostgres", "PostgresClient", "Projections", "Strategy", "MarketData", "LedgerSimulation", "Labelling",
-                "DoctorClaude", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "DoctorClaude", "LocalServer", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"), .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

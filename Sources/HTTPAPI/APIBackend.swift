@@ -33,10 +33,14 @@ public final class APIBackend: Sendable {
     /// Maker–checker settings (`config/authority.yaml`).
     public let policy: AuthorityPolicy
     let metrics = APIMetrics()
+    /// The database's part of `/health`, at most `healthMaxAge` old.
+    let healthProbe: HealthProbe
 
     public init(
         system: TradingSystem, store: PostgresEventStore, editRiskParameters: @escaping @Sendable ([String], RiskParameters) throws -> RiskParameters,
-        projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), logger: Logger) {
+        projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), healthMaxAge: Duration = .seconds(1), logger: Logger
+    ) {
+        self.healthProbe = HealthProbe(maxAge: healthMaxAge)
         self.system = system
         self.directory = PrincipalDirectory(log: system.log)
         self.gate = AuthorityGate(log: system.log, directory: directory, logger: logger)

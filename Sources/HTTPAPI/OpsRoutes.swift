@@ -50,31 +50,28 @@ struct OpsRoutes {
     }
 
     /// Healthy, degraded (a projection stopped, failed or lags > 1000 events; trading gate closed) or
-    /// unhealthy (the database does not answer → 503).
+    /// unhealthy (the database does not answer → 503). The database's part is at most one second old
+    /// (`HealthProbe`); the gate, the broker and the clock are read now.
     func health() async -> Health {
         let now = backend.system.clock.now()
+        let backend = self.backend
+        let reading = await backend.healthProbe.current { await Self.readDatabase(backend) }
         var h = Health(
             status: "healthy", venue: backend.venue, database: "ok", ledgerTime: now,
-            tradingGate: backend.system.gate.isOpen ? "open" : "closed: \(backend.system.gate.reason)", projections: [],
+            tradingGate: backend.system.gate.isOpen ? "open" : "closed: \(backend.system.gate.reason)", projections: reading.projections,
             broker: backend.system.broker.health, problems: [])
-        do {
-            let names = backend.projections
-            h.projections = try await backend.pool.withConnection { c in try ProjectionStatusReport.load(names: names, on: c) }
-            // Transaction ids ahead of the cluster's stall every reader: the projections' "lag" would understate it.
-            let ids = try await backend.pool.withConnection { c in try TransactionIDCheck().read(on: c) }
-            if !ids.holds {
-                h.status = "unhealthy"
-                h.problems.append("reader horizon stalled: " + TransactionIDCheck.Violation(reading: ids).description)
-            }
-            if let last = try await backend.views.value(CyclesQuery.latestStartEpoch()).flatMap(Double.init) {
-                h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last)
-            }
-        } catch {
+        if let error = reading.error {
             h.database = "error: \(error)"
             h.status = "unhealthy"
             h.problems.append("database unreachable")
             return h
         }
+        // Transaction ids ahead of the cluster's stall every reader: the projections' "lag" would understate it.
+        if let ids = reading.transactionIDs, !ids.holds {
+            h.status = "unhealthy"
+            h.problems.append("reader horizon stalled: " + TransactionIDCheck.Violation(reading: ids).description)
+        }
+        if let last = reading.lastCycleStartEpoch { h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last) }
         for p in h.projections {
             if p.state == "error" || p.state == "stopped" || p.state == "not built" { h.problems.append("projection \(p.name) is \(p.state)") }
             if p.lagEvents > 1000 { h.problems.append("projection \(p.name) lags \(p.lagEvents) events") }
@@ -83,6 +80,20 @@ struct OpsRoutes {
         if h.broker.circuit != .closed { h.problems.append("broker circuit \(h.broker.circuit.rawValue): \(h.broker.lastFailure ?? "repeated failures")") }
         if !h.problems.isEmpty && h.status == "healthy" { h.status = "degraded" }
         return h
+    }
+
+    /// One reading of the database for `/health`, on one pooled connection.
+    static func readDatabase(_ backend: APIBackend) async -> HealthProbe.Reading {
+        let names = backend.projections
+        do {
+            let (projections, ids) = try await backend.pool.withConnection { c in
+                (try ProjectionStatusReport.load(names: names, on: c), try TransactionIDCheck().read(on: c))
+            }
+            let last = try await backend.views.value(CyclesQuery.latestStartEpoch()).flatMap(Double.init)
+            return HealthProbe.Reading(projections: projections, transactionIDs: ids, lastCycleStartEpoch: last, at: .now)
+        } catch {
+            return HealthProbe.Reading(error: "\(error)", at: .now)
+        }
     }
 
     /// Prometheus text exposition (swift-prometheus): log head, projection lag, open positions, daily

@@ -59,6 +59,7 @@ struct APIHarness: Sendable {
         options.seed = 13
         options.speed = 0
         options.symbolCount = 300
+        options.healthMaxAge = .zero  // tests change the database and look at once
         configure(&options)
         let sim = try await ServeRole.simulated(options, store: store, files: files, logger: logger)
         let waker = LogWaker(conninfo: db.conninfo)

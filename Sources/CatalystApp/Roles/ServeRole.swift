@@ -27,6 +27,9 @@ public enum ServeRole {
         public var account = AccountID(rawValue: "sim")
         /// Maker–checker settings; nil = `config/authority.yaml`.
         public var authority: AuthorityPolicy?
+        /// How old the database's part of `/health` may be (tests that change the database and look at
+        /// once use zero).
+        public var healthMaxAge: Duration = .seconds(1)
 
         public init(server: APIServer.Configuration) { self.server = server }
     }
@@ -49,7 +52,8 @@ public enum ServeRole {
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
-            system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy, logger: logger)
+            system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy,
+            healthMaxAge: options.healthMaxAge, logger: logger)
         let driver = SimulatedClockDriver(
             world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
@@ -85,7 +89,8 @@ public enum ServeRole {
         try await target.requireMigrated(files: files, logger: logger)
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         try await bootstrapPrincipals(system.log, credentials: configuration.credentials, logger: logger)
-        let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy, logger: logger)
+        let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy,
+            healthMaxAge: options.healthMaxAge, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
         try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
     }

@@ -9,8 +9,8 @@ struct AppendBench: CatalystCommand {
         commandName: "append",
         abstract: "Measure append throughput (run the release build).",
         discussion: """
-            Prints events/s for one event per transaction, batches of 100 and 1,000, 8 concurrent single-event writers,
-            and, in the same run, a raw COPY of the same rows into a bare copy of the events table (the physical limit).
+            Prints events/s for one event per transaction, batches of 100 and 1,000, 8 concurrent single-event writers, \
+            and, in the same run, a raw COPY of the same rows into a bare copy of the events table (the physical limit). \
             Runs in a scratch database, catalyst_bench, on the configured server.
             """
     )

@@ -11,10 +11,10 @@ struct ArchiveBench: CatalystCommand {
         commandName: "archive",
         abstract: "Measure LZ4 archives: export rate, compression ratio, decode speed (run the release build).",
         discussion: """
-            Seeds the scratch database catalyst_bench with --events trading-shaped events (~256-byte payloads, 4 concurrent
-            writers, 1–8 events per transaction), seals them, exports them, then measures: LZ4 decompression alone; decoding
-            into RecordedEvent (the replay path); full verification (SHA-256 of files and the hash chain); a full ordered read
-            of the table for comparison; the archive+table continuous read; and, with --import, a restore into
+            Seeds the scratch database catalyst_bench with --events trading-shaped events (~256-byte payloads, 4 concurrent \
+            writers, 1–8 events per transaction), seals them, exports them, then measures: LZ4 decompression alone; decoding \
+            into RecordedEvent (the replay path); full verification (SHA-256 of files and the hash chain); a full ordered read \
+            of the table for comparison; the archive+table continuous read; and, with --import, a restore into \
             catalyst_bench_import.
             """)
 

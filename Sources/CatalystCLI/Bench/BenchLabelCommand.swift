@@ -16,10 +16,10 @@ struct BenchLabelCommand: CatalystCommand {
         commandName: "label",
         abstract: "Measure replay into the labeller (events/s), from the table and from an archive (run the release build).",
         discussion: """
-            Generates at least --events events with LedgerSimulation (scans with every candidate, signals, risk decisions,
-            orders, fills, marks) into the scratch database catalyst_bench, then measures, three runs each: the table read
-            alone; table → decode → labeller → rows; the same after the log is sealed and exported to an LZ4 archive, read
-            through the archive+table reader. Rates are events read per wall second (every event is read; only the types
+            Generates at least --events events with LedgerSimulation (scans with every candidate, signals, risk decisions, \
+            orders, fills, marks) into the scratch database catalyst_bench, then measures, three runs each: the table read \
+            alone; table → decode → labeller → rows; the same after the log is sealed and exported to an LZ4 archive, read \
+            through the archive+table reader. Rates are events read per wall second (every event is read; only the types \
             the labeller uses are decoded) and per CPU-second of this process.
             """)
 

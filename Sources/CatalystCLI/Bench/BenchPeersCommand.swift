@@ -14,10 +14,10 @@ struct BenchPeersCommand: CatalystCommand {
         commandName: "peers",
         abstract: "Our side of tools/bench-peers: the peer-comparison workload on our store (run the release build).",
         discussion: """
-            In the scratch database catalyst_bench: one event per transaction over 1,000 streams; batches of 100 and
-            1,000 events to new streams; concurrent single-event writers; a full ordered read of the whole log (median
-            of 3); a rebuild of a per-stream count projection over the whole log through the projector engine. Then,
-            in catalyst_bench_late: writers holding each append's transaction open for a random time (late commits)
+            In the scratch database catalyst_bench: one event per transaction over 1,000 streams; batches of 100 and \
+            1,000 events to new streams; concurrent single-event writers; a full ordered read of the whole log (median \
+            of 3); a rebuild of a per-stream count projection over the whole log through the projector engine. Then, \
+            in catalyst_bench_late: writers holding each append's transaction open for a random time (late commits) \
             while a LogFollower tails the log, counting committed events it never delivered.
             """
     )

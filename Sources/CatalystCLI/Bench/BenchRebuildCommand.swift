@@ -15,10 +15,10 @@ struct BenchRebuildCommand: CatalystCommand {
         commandName: "rebuild",
         abstract: "Rebuild every projection over a simulated log and measure live lag (run the release build).",
         discussion: """
-            Generates at least --events events by driving the domain's deciders (LedgerSimulation: scans with every
-            candidate, signals, risk decisions, bracket orders, partial fills, marks every --mark-minutes), appends them to
-            the scratch database catalyst_bench, then rebuilds each projection from zero (events/s over the whole log),
-            rebuilds all of them at once, and finally runs every projection live while appending at --rate events/s for
+            Generates at least --events events by driving the domain's deciders (LedgerSimulation: scans with every \
+            candidate, signals, risk decisions, bracket orders, partial fills, marks every --mark-minutes), appends them to \
+            the scratch database catalyst_bench, then rebuilds each projection from zero (events/s over the whole log), \
+            rebuilds all of them at once, and finally runs every projection live while appending at --rate events/s for \
             --lag-seconds, reporting the lag from an append's commit to its rows being visible (p50, p99).
             """
     )

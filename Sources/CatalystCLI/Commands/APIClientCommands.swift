@@ -78,8 +78,8 @@ struct ResumeCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "Lift a halt through the local API (a human operator's key).",
         discussion: """
-            Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's). Only a human with the
-            operator role lifts a halt; anyone else's call is recorded as a request. Under maker–checker
+            Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's). Only a human with the \
+            operator role lifts a halt; anyone else's call is recorded as a request. Under maker–checker \
             (config/authority.yaml) a loss-limit halt needs a second, different human to run this too.
             """)
     @Option(help: "Why it is safe to trade again (required).") var reason: String
@@ -99,9 +99,9 @@ struct RiskCommand: CatalystCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set limits (POST /api/v1/risk/parameters), in the keys of config/risk_parameters.yaml.",
             discussion: """
-                Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's), who needs the
-                risk_officer role. The limits stand for the following days until changed again or until the file changes.
-                Under maker–checker (config/authority.yaml raise_risk_limit) a change that loosens any limit waits for a
+                Recorded as the principal whose key is used (CATALYST_API_KEY, else the local owner's), who needs the \
+                risk_officer role. The limits stand for the following days until changed again or until the file changes. \
+                Under maker–checker (config/authority.yaml raise_risk_limit) a change that loosens any limit waits for a \
                 second, different risk officer to run the same command.
                 """)
         @Argument(help: "key=value, e.g. max_daily_loss_usd=2500 max_positions=4.") var assignments: [String]

@@ -15,8 +15,8 @@ struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the sealed events recorded before a New York date into LZ4 segment files and a manifest.",
             discussion: """
-                Events are written in audit sequence order (the reader order), one JSON line each, into segment-NNNNNN.jsonl.lz4
-                files (readable with `lz4 -dc`) plus manifest.json. Only events already sealed by the audit_seal projection are
+                Events are written in audit sequence order (the reader order), one JSON line each, into segment-NNNNNN.jsonl.lz4 \
+                files (readable with `lz4 -dc`) plus manifest.json. Only events already sealed by the audit_seal projection are \
                 exported. The export runs in one read-only snapshot and never writes to the log.
                 """)
         @Option(help: "Export events recorded before this date's midnight in America/New_York (YYYY-MM-DD).") var before: String
@@ -93,8 +93,8 @@ struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Restore archives into an empty store: the events, the stream heads, then every projection.",
             discussion: """
-                The store must be freshly migrated and empty. Each original transaction is replayed as a transaction of its own,
-                in order, with its original global position, so the reader order is exactly the archived one. Afterwards the
+                The store must be freshly migrated and empty. Each original transaction is replayed as a transaction of its own, \
+                in order, with its original global position, so the reader order is exactly the archived one. Afterwards the \
                 audit seal is rebuilt and must reproduce the archive's chain end hash.
                 """)
         @Argument(help: "Archive directories, oldest first (the first must start at seq 1).") var dirs: [String]

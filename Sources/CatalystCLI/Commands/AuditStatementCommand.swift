@@ -11,10 +11,10 @@ extension Audit {
         static let configuration = CommandConfiguration(
             abstract: "A daily statement from the ledger: positions, fills, cash flows, realized and unrealized P&L, fees.",
             discussion: """
-                Folded from the events whose business time falls on the New York date. With broker keys (APCA_API_KEY_ID,
-                APCA_API_SECRET_KEY) the statement is reconciled against the broker's executions of that date (Alpaca
-                GET /v2/account/activities/FILL), matched by execution id: fills missing on either side and any field that
-                differs are listed, and the command exits with status 1 when they disagree. Without keys (the paper broker
+                Folded from the events whose business time falls on the New York date. With broker keys (APCA_API_KEY_ID, \
+                APCA_API_SECRET_KEY) the statement is reconciled against the broker's executions of that date (Alpaca \
+                GET /v2/account/activities/FILL), matched by execution id: fills missing on either side and any field that \
+                differs are listed, and the command exits with status 1 when they disagree. Without keys (the paper broker \
                 lives inside the trading process and keeps no statement another process could read) it says so.
                 """)
         @Option(help: "New York date (YYYY-MM-DD).") var date: String

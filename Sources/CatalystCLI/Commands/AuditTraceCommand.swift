@@ -9,8 +9,8 @@ extension Audit {
         static let configuration = CommandConfiguration(
             abstract: "The causal chain of an order, a cycle or a workflow, in log order, with each step's actor.",
             discussion: """
-                Give exactly one of --order, --cycle, --correlation. Keys are looked up in the event_index read model: run
-                `catalyst project` (or have the projector running) first. Marks and candidate price observations are left
+                Give exactly one of --order, --cycle, --correlation. Keys are looked up in the event_index read model: run \
+                `catalyst project` (or have the projector running) first. Marks and candidate price observations are left \
                 out; candidate evaluations of a cycle are collapsed into one line unless --json.
                 """)
         @Option(help: "A client order id: the order's chain from the cron trigger to the position's close.") var order: String?

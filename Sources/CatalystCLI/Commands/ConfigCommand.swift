@@ -7,8 +7,8 @@ struct ConfigCommand: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Print the resolved settings (secrets as <set> or <unset>) and where they came from.",
         discussion: """
-            Settings come from config/catalyst.yaml, then the environment, then a command's flags; secrets (DATABASE_URL,
-            CATALYST_API_KEY, APCA_API_KEY_ID, APCA_API_SECRET_KEY, SMTP_USERNAME, SMTP_PASSWORD) from the environment
+            Settings come from config/catalyst.yaml, then the environment, then a command's flags; secrets (DATABASE_URL, \
+            CATALYST_API_KEY, APCA_API_KEY_ID, APCA_API_SECRET_KEY, SMTP_USERNAME, SMTP_PASSWORD) from the environment \
             only. The keys are listed in docs/configuration.md.
             """)
 

@@ -9,8 +9,8 @@ struct DB: AsyncParsableCommand {
         commandName: "db",
         abstract: "Manage the embedded PostgreSQL cluster (used when DATABASE_URL is unset).",
         discussion: """
-            The embedded cluster lives in .catalyst/ in the current directory, or in $CATALYST_HOME. It is created
-            with initdb on first use and listens on a Unix socket only. When DATABASE_URL is set, every command
+            The embedded cluster lives in .catalyst/ in the current directory, or in $CATALYST_HOME. It is created \
+            with initdb on first use and listens on a Unix socket only. When DATABASE_URL is set, every command \
             uses that server instead.
             """,
         subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, PSQL.self]

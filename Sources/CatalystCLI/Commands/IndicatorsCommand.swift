@@ -10,9 +10,9 @@ struct IndicatorsCommand: ParsableCommand {
         commandName: "indicators",
         abstract: "Print SMA, EMA, RSI, MACD, ATR, Bollinger, OBV and VWAP for bars in a CSV file.",
         discussion: """
-            Input header: timestamp,open,high,low,close,volume (optional vwap, trade_count).
-            Timestamps: RFC 3339, "YYYY-MM-DD HH:MM" in New York time, or YYYY-MM-DD. Bars must be in order.
-            Output header: \(IndicatorTable.csvHeader)
+            Input header: timestamp,open,high,low,close,volume (optional vwap, trade_count). \
+            Timestamps: RFC 3339, "YYYY-MM-DD HH:MM" in New York time, or YYYY-MM-DD. Bars must be in order. \
+            Output header: \(IndicatorTable.csvHeader) \
             Values not defined yet (warm-up) are empty. Conventions: Sources/Strategy/README.md.
             """
     )

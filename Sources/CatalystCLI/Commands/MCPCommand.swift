@@ -10,13 +10,13 @@ struct MCPCommand: CatalystCommand {
         commandName: "mcp",
         abstract: "Serve the MCP protocol on stdio for Claude (resources over the read models, trading tools).",
         discussion: """
-            Resources (trading-cycle://current, positions://active, risk://limits …) and resource templates
-            (positions://history{?limit,status,pattern,days,symbol,pnl}, events://stream/{id} …) read the database
-            directly (DATABASE_URL or the embedded cluster). Prompts (losing_trades, system_health …) embed what they
-            read. See docs/claude-desktop.md. Tools (start_trading_cycle, emergency_stop,
-            execute_trade …) are sent to the running `catalyst serve` API at CATALYST_API_URL (default
-            http://127.0.0.1:5006) with the agent's key: CATALYST_API_KEY, else .catalyst/credentials/agent.key (never the
-            owner's). They are recorded as that agent: it can stop trading but never resume it, and its trades always wait
+            Resources (trading-cycle://current, positions://active, risk://limits …) and resource templates \
+            (positions://history{?limit,status,pattern,days,symbol,pnl}, events://stream/{id} …) read the database \
+            directly (DATABASE_URL or the embedded cluster). Prompts (losing_trades, system_health …) embed what they \
+            read. See docs/claude-desktop.md. Tools (start_trading_cycle, emergency_stop, \
+            execute_trade …) are sent to the running `catalyst serve` API at CATALYST_API_URL (default \
+            http://127.0.0.1:5006) with the agent's key: CATALYST_API_KEY, else .catalyst/credentials/agent.key (never the \
+            owner's). They are recorded as that agent: it can stop trading but never resume it, and its trades always wait \
             for a human approval. Logs go to stderr.
             """)
 

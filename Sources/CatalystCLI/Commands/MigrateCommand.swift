@@ -9,7 +9,7 @@ struct Migrate: CatalystCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply the migrations in migrations/ in order, each in its own transaction.",
         discussion: """
-            Each applied file is recorded with its SHA-256 checksum. A file changed after it was applied is refused
+            Each applied file is recorded with its SHA-256 checksum. A file changed after it was applied is refused \
             (restore it and add a new migration). Long-running roles refuse to start while migrations are pending.
             """
     )

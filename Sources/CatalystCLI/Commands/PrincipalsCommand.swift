@@ -11,8 +11,8 @@ struct PrincipalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "principals", abstract: "Add, list, show, change, rotate and revoke principals (people, services, agents).",
         discussion: """
-            Roles: cron (service), agent (Doctor Claude, MCP), operator, risk_officer, admin (humans only), auditor.
-            A new or rotated key is printed once; the ledger keeps only its SHA-256. Changes need an admin's key
+            Roles: cron (service), agent (Doctor Claude, MCP), operator, risk_officer, admin (humans only), auditor. \
+            A new or rotated key is printed once; the ledger keeps only its SHA-256. Changes need an admin's key \
             (CATALYST_API_KEY, else .catalyst/credentials/owner.key) and are recorded as that admin.
             """,
         subcommands: [Add.self, List.self, Show.self, Change.self, Rotate.self, Revoke.self])

@@ -7,8 +7,8 @@ struct Project: CatalystCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the projector processes (all projections, or one with --only).",
         discussion: """
-            Each projection reads the log in reader order, applies batches with their checkpoint in one transaction,
-            holds an advisory lock (more instances wait as hot standbys), and follows live appends. SIGTERM or SIGINT
+            Each projection reads the log in reader order, applies batches with their checkpoint in one transaction, \
+            holds an advisory lock (more instances wait as hot standbys), and follows live appends. SIGTERM or SIGINT \
             stops it after the current batch. Refuses to start while migrations are pending.
             """
     )

@@ -15,11 +15,11 @@ struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write one CSV row per scanned candidate (traded or not) with its decision-time features, decision and labels.",
             discussion: """
-                Features are copied from the scan events (never recomputed). Labels use only prices the ledger recorded after
-                the decision (monitor observations of candidates, position marks): forward returns at 5/15/60 minutes and end
-                of day, the triple barrier (pt/sl in multiples of the candidate's recorded ATR(14) on one-minute bars, vertical
-                barrier at decision + horizon, cut at the day's last observation), and for traded candidates R-multiple, MAE,
-                MFE, exit reason and hold time. The same events always give the same bytes; the row count and the SHA-256 are
+                Features are copied from the scan events (never recomputed). Labels use only prices the ledger recorded after \
+                the decision (monitor observations of candidates, position marks): forward returns at 5/15/60 minutes and end \
+                of day, the triple barrier (pt/sl in multiples of the candidate's recorded ATR(14) on one-minute bars, vertical \
+                barrier at decision + horizon, cut at the day's last observation), and for traded candidates R-multiple, MAE, \
+                MFE, exit reason and hold time. The same events always give the same bytes; the row count and the SHA-256 are \
                 printed. See docs/ml-replay.md for the columns.
                 """)
         @Option(help: "First New York date of decisions to label (YYYY-MM-DD).") var from: String?
@@ -80,8 +80,8 @@ struct Replay: AsyncParsableCommand {
             commandName: "as-of",
             abstract: "Build every projection as it stood at a point of the log into a scratch schema (never touches the live ones).",
             discussion: """
-                --position N: the reader-order prefix ending with the event at global position N (what a live projector held
-                when its checkpoint reached it). --time T: the prefix before the first event recorded after T (RFC 3339).
+                --position N: the reader-order prefix ending with the event at global position N (what a live projector held \
+                when its checkpoint reached it). --time T: the prefix before the first event recorded after T (RFC 3339). \
                 Then query e.g. `SELECT * FROM SCHEMA.v_positions`. Drop the schema when done (DROP SCHEMA … CASCADE).
                 """)
         @Option(help: "Global position of the last event to include.") var position: Int64?

@@ -12,13 +12,13 @@ extension Replay {
             commandName: "what-if",
             abstract: "Re-decide every recorded risk decision with other risk parameters and show how the decisions and P&L change.",
             discussion: """
-                Each recorded day's risk stream is walked again with a second risk book opened on the recorded parameters
-                changed by --set (wire keys of config/risk_parameters.yaml). Every decision is decided again from the inputs
-                it recorded (proposal, account snapshot, correlations, tradability, session, the cycle's caps); entries still
-                approved keep their recorded fills (scaled to the new size), entries now denied lose theirs, and newly approved
-                entries are priced from the prices recorded after the decision (limit reached → filled at the limit; stop or
-                target crossed → out at that price; else out at the last price before the 180-minute hold or the flatten
-                15 minutes before the close). Loss warnings and loss-limit halts are derived again. Decisions recorded before
+                Each recorded day's risk stream is walked again with a second risk book opened on the recorded parameters \
+                changed by --set (wire keys of config/risk_parameters.yaml). Every decision is decided again from the inputs \
+                it recorded (proposal, account snapshot, correlations, tradability, session, the cycle's caps); entries still \
+                approved keep their recorded fills (scaled to the new size), entries now denied lose theirs, and newly approved \
+                entries are priced from the prices recorded after the decision (limit reached → filled at the limit; stop or \
+                target crossed → out at that price; else out at the last price before the 180-minute hold or the flatten \
+                15 minutes before the close). Loss warnings and loss-limit halts are derived again. Decisions recorded before \
                 risk.approved/denied v2 have no inputs and are kept as they were. Nothing is written to the ledger.
                 """)
         @Option(name: .customLong("set"), help: "A changed parameter, key=value (repeatable), e.g. --set max_positions=2.") var assignments: [String] = []

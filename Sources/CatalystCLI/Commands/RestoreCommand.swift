@@ -7,11 +7,11 @@ struct Restore: CatalystCommand {
     static let configuration = CommandConfiguration(
         abstract: "Restore a logical dump (tools/backup.sh's catalyst.dump) into an empty ledger, so that it carries on.",
         discussion: """
-            For the embedded cluster (no DATABASE_URL; use a fresh CATALYST_HOME): starts it, runs pg_restore, moves the
-            cluster's next transaction id past the restored log (pg_resetwal -x, with the cluster stopped), starts it
-            again, records the restore as a maintenance.restored event and writes new local keys for the principals whose
-            key file is not in this state folder. With DATABASE_URL (a server you do not own): runs pg_restore into that
-            empty database and, when its transaction ids are behind the log's, prints the pg_resetwal command the DBA
+            For the embedded cluster (no DATABASE_URL; use a fresh CATALYST_HOME): starts it, runs pg_restore, moves the \
+            cluster's next transaction id past the restored log (pg_resetwal -x, with the cluster stopped), starts it \
+            again, records the restore as a maintenance.restored event and writes new local keys for the principals whose \
+            key file is not in this state folder. With DATABASE_URL (a server you do not own): runs pg_restore into that \
+            empty database and, when its transaction ids are behind the log's, prints the pg_resetwal command the DBA \
             runs and exits 1; then run `catalyst restore --record-only DUMP`. See docs/backup-and-restore.md.
             """)
     @Argument(help: "The dump file (pg_dump --format=custom).") var dump: String

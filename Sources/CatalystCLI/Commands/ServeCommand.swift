@@ -9,17 +9,17 @@ struct Serve: CatalystCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the HTTP API (cron's workflow endpoint, reads, health, metrics, dashboard).",
         discussion: """
-            Listens on 127.0.0.1:5006 by default, the port of the original crontab's curl lines. Every projector runs
-            in the same process. Every mutating request needs a principal's key (Authorization: Bearer <key>); the
-            local ones are in .catalyst/credentials/ (catalyst principals --help). On loopback reads need no key;
+            Listens on 127.0.0.1:5006 by default, the port of the original crontab's curl lines. Every projector runs \
+            in the same process. Every mutating request needs a principal's key (Authorization: Bearer <key>); the \
+            local ones are in .catalyst/credentials/ (catalyst principals --help). On loopback reads need no key; \
             bound beyond loopback (--host), every route but /health does.
 
-            With APCA_API_KEY_ID and APCA_API_SECRET_KEY set, it trades through Alpaca (paper unless APCA_API_BASE_URL
-            says otherwise) on the wall clock, with reconciliation and monitoring every minute of the session; the
-            universe is the symbols of config/sectors.csv (symbol,sector). Without keys, or with --simulate, it
-            serves the simulated market and the paper broker, on a simulated clock that starts at the session open
-            of --date and moves --speed simulated seconds per real second (--speed max: as fast as the minutes and the
-            cycles in flight allow). --days N runs N consecutive NYSE sessions in the one process; --cron fires the
+            With APCA_API_KEY_ID and APCA_API_SECRET_KEY set, it trades through Alpaca (paper unless APCA_API_BASE_URL \
+            says otherwise) on the wall clock, with reconciliation and monitoring every minute of the session; the \
+            universe is the symbols of config/sectors.csv (symbol,sector). Without keys, or with --simulate, it \
+            serves the simulated market and the paper broker, on a simulated clock that starts at the session open \
+            of --date and moves --speed simulated seconds per real second (--speed max: as fast as the minutes and the \
+            cycles in flight allow). --days N runs N consecutive NYSE sessions in the one process; --cron fires the \
             workflow lines of tools/catalyst.cron on the simulated clock (otherwise only API requests start cycles).
             """)
 

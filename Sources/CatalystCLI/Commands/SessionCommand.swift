@@ -12,9 +12,9 @@ struct Session: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a whole trading day on the simulated market with the paper broker.",
             discussion: """
-                Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at
-                accelerated time, with reconciliation, position monitoring and every projector running, and prints the day
-                report: cycles, candidates, approvals and denials by reason, orders, fills, closed positions with P&L, and
+                Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at \
+                accelerated time, with reconciliation, position monitoring and every projector running, and prints the day \
+                report: cycles, candidates, approvals and denials by reason, orders, fills, closed positions with P&L, and \
                 the audit head hash.
                 """)
 
