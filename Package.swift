@@ -254,6 +254,7 @@ let package = Package(
             dependencies: [
                 "ApplicationTestKit", "Application", "CatalystApp", "Broker", "FakeAlpaca", "MarketData", "Strategy", "Domain", "EventStore",
                 "CatalystTestKit", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -67,8 +67,10 @@ def _head(wait_for_quiet):
     deadline = time.monotonic() + 120
     while True:
         metrics = _metrics()
-        if not wait_for_quiet or metrics.get("catalyst_cycles_running", "0") == "0" or time.monotonic() > deadline:
-            return metrics.get("catalyst_events_head_position")
+        # Prometheus values are floats ("0.0"): compare numbers, not text.
+        if not wait_for_quiet or float(metrics.get("catalyst_cycles_running", "0")) == 0 or time.monotonic() > deadline:
+            head = metrics.get("catalyst_events_head_position")
+            return None if head is None else str(int(float(head)))
         time.sleep(0.05)
 
 

@@ -25,7 +25,8 @@ struct AlpacaRequester: Sendable {
     /// One request through the breaker and the limiter. Throws `circuitOpen` when refused locally.
     func attempt(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws(BrokerError) -> Attempt {
         guard breaker.permit() else { throw .circuitOpen }
-        await limiter.acquire()
+        let wait = limiter.reserve()
+        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }  // cancelled: the request then fails on its own
         let request = AlpacaHTTPRequest(method: method, url: url(path, query), body: body)
         do {
             let response = try await transport.send(request)

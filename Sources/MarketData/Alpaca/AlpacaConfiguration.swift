@@ -23,13 +23,17 @@ public struct AlpacaConfiguration: Sendable {
     public var barsPerPage: Int
     /// Alpaca's asset list has no sector; symbols missing here are left out of `universe()`.
     public var sectors: [Symbol: Sector]
+    /// Client-side cap on requests per rolling minute (Alpaca allows 200 per account).
+    public var requestsPerMinute: Int
 
     public init(
         dataBaseURL: URL = URL(string: "https://data.alpaca.markets")!,
         tradingBaseURL: URL = URL(string: "https://paper-api.alpaca.markets")!, keyID: String, secretKey: String,
         feed: String = "iex", requestTimeout: TimeInterval = 10, resourceTimeout: TimeInterval = 60, maxRetries: Int = 2,
-        retryDelay: TimeInterval = 1, symbolsPerRequest: Int = 200, barsPerPage: Int = 10_000, sectors: [Symbol: Sector] = [:]
+        retryDelay: TimeInterval = 1, symbolsPerRequest: Int = 200, barsPerPage: Int = 10_000, sectors: [Symbol: Sector] = [:],
+        requestsPerMinute: Int = 200
     ) {
+        self.requestsPerMinute = max(1, requestsPerMinute)
         self.dataBaseURL = dataBaseURL
         self.tradingBaseURL = tradingBaseURL
         self.keyID = keyID

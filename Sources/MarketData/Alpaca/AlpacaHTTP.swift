@@ -9,9 +9,12 @@ import FoundationNetworking
 struct AlpacaHTTP: Sendable {
     let configuration: AlpacaConfiguration
     let session: URLSession
+    /// Every request, retries included, takes a slot: at most `requestsPerMinute` in any minute.
+    let limiter: RequestRateLimiter
 
-    init(configuration: AlpacaConfiguration) {
+    init(configuration: AlpacaConfiguration, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
+        self.limiter = RequestRateLimiter(limit: configuration.requestsPerMinute, clock: clock)
         let c = URLSessionConfiguration.ephemeral
         // On Linux only the session's timeouts are honoured; a request's own timeout is ignored.
         c.timeoutIntervalForRequest = configuration.requestTimeout
@@ -34,6 +37,10 @@ struct AlpacaHTTP: Sendable {
         while true {
             attempt += 1
             let retryAfter: TimeInterval
+            let wait = limiter.reserve()
+            if wait > 0 {
+                do { try await Task.sleep(for: .seconds(wait)) } catch { throw AlpacaError(kind: .transport("cancelled"), request: label) }
+            }
             do {
                 let (data, response) = try await session.data(for: request)
                 guard let http = response as? HTTPURLResponse else {

@@ -2,19 +2,20 @@ import Foundation
 import Synchronization
 
 /// A client-side cap of `limit` requests in any rolling `window` (Alpaca: 200 per minute per
-/// account, docs/alpaca.md §Rate limit), so a burst — a reconciliation pass over many orders — waits its turn
-/// instead of drawing 429s that would also slow every other caller.
+/// account, docs/alpaca.md §Rate limit), so a burst (a reconciliation pass over many orders, a backfill)
+/// waits its turn instead of drawing 429s that would also slow every other caller. The Alpaca trading
+/// and market-data clients each hold one; the waiting is theirs (`reserve` only computes it).
 ///
 /// Each request reserves a send time: now, or when the oldest of the last `limit` reservations
 /// leaves the window. Reservations are made under a lock, so concurrent callers queue fairly.
-final class RequestRateLimiter: Sendable {
-    let limit: Int
-    let window: TimeInterval
+public final class RequestRateLimiter: Sendable {
+    public let limit: Int
+    public let window: TimeInterval
     private let clock: @Sendable () -> Date
     /// Send times of the last `limit` reservations, oldest first.
     private let reserved = Mutex<[Date]>([])
 
-    init(limit: Int, window: TimeInterval = 60, clock: @escaping @Sendable () -> Date) {
+    public init(limit: Int, window: TimeInterval = 60, clock: @escaping @Sendable () -> Date) {
         precondition(limit >= 1, "a rate limit allows at least one request")
         self.limit = limit
         self.window = window
@@ -22,7 +23,7 @@ final class RequestRateLimiter: Sendable {
     }
 
     /// Reserves a slot and returns how long to wait before sending (0 when a slot is free now).
-    func reserve() -> TimeInterval {
+    public func reserve() -> TimeInterval {
         let now = clock()
         return reserved.withLock { times in
             var at = now
@@ -31,11 +32,5 @@ final class RequestRateLimiter: Sendable {
             if times.count > limit { times.removeFirst(times.count - limit) }
             return at.timeIntervalSince(now)
         }
-    }
-
-    /// Waits for a slot. Cancellation ends the wait early (the caller's request then fails on its own).
-    func acquire() async {
-        let wait = reserve()
-        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
     }
 }
