@@ -258,11 +258,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The same workflow on PostgreSQL: a crash of the server, the golden master, both stores side by side.
+        // The same workflow on PostgreSQL: a crash of the server, the golden master, both stores side by side; recorded days through the session.
         .testTarget(
             name: "ApplicationIntegrationTests",
             dependencies: [
                 "ApplicationTestKit", "Application", "CatalystApp", "Broker", "MarketData", "Domain", "EventStore", "PostgresClient", "CatalystTestKit",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

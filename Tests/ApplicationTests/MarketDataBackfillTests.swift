@@ -72,7 +72,9 @@ import Testing
             for day in Self.days { #expect(dataset.verify(day).isEmpty, "\(dataset.verify(day))") }
             let manifest = try #require(dataset.manifest(Self.days[1]))
             #expect(manifest.symbols == 2 && manifest.source == "alpaca iex")
-            #expect(manifest.files.first { $0.name == "minute_bars.csv.lz4" }?.rows == 2 * 390)
+            #expect(manifest.files.first { $0.name == "minute_bars.csv.lz4" }?.rows == 2 * 2 * 390, "the day and the one before")
+            #expect(dataset.manifest(Self.days[0])?.files.first { $0.name == "minute_bars.csv.lz4" }?.rows == 2 * 390)
+            #expect(manifest.files.first { $0.name == "daily_bars.csv.lz4" }?.rows == 2 * 2, "the day's bar and the history before it")
             #expect(manifest.files.first { $0.name == "news.csv.lz4" }?.rows == 1)
             #expect(dataset.manifest(Self.days[0])?.files.first { $0.name == "news.csv.lz4" }?.rows == 0, "the article is the next day's")
 

@@ -57,4 +57,24 @@ import Testing
             #expect(noKeys.status != 0 && noKeys.err.contains("APCA_API_KEY_ID"), "\(noKeys.err)")
         }
     }
+
+    /// With no keys at all: the generated market recorded through the same backfill, then `session run
+    /// --data` trades the recorded day on PostgreSQL and prints its day report.
+    @Test func aSimulatedRecordingRunsAsARecordedSession() async throws {
+        let db = try await TestDatabase.create()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("data-session-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["DATABASE_URL": db.conninfo, "CATALYST_HOME": home.path, "CATALYST_PROGRESS": "off", "CATALYST_SHARE": TestCluster.repositoryRoot.path]
+        let record = try await CLIAndTradeTests.catalyst(
+            ["data", "backfill", "--simulated", "--seed", "11", "--simulated-symbols", "100", "--from", "2025-03-14", "--to", "2025-03-14"], environment: env)
+        #expect(record.status == 0 && record.out.contains("recorded 1 days"), "\(record.out) \(record.err)")
+        let missing = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--date", "2025-03-13"], environment: env)
+        #expect(missing.status != 0 && missing.err.contains("2025-03-13 is not recorded"), "\(missing.err)")
+        let both = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--simulate", "--date", "2025-03-14"], environment: env)
+        #expect(both.status != 0 && both.err.contains("--simulate") && both.err.contains("--data"), "\(both.err)")
+        let run = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--date", "2025-03-14", "--seed", "11", "--json"], environment: env)
+        #expect(run.status == 0, "\(run.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
+        #expect(report?["date"] as? String == "2025-03-14" && (report?["cycles"] as? Int ?? 0) >= 10, "\(run.out.prefix(500))")
+    }
 }

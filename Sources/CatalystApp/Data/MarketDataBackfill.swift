@@ -36,6 +36,8 @@ public struct MarketDataBackfill: Sendable {
     public let attempts: Int
     public let retry: RetryPolicy
     let calendar = NYSECalendar()
+    /// Calendar days of daily bars kept before each day: a scan reads 42, a risk decision 45.
+    public static let dailyHistoryDays = 70
 
     public init(source: any MarketDataSource, dataset: MarketDataset, sourceName: String, attempts: Int = 3, retry: RetryPolicy = RetryPolicy(maxRetries: 2, base: 2, cap: 30)) {
         self.source = source
@@ -83,20 +85,23 @@ public struct MarketDataBackfill: Sendable {
         return report
     }
 
-    /// One day's parts, each read with retries: the session's minute bars, its daily bar, and the news
-    /// from the previous session's close to this close.
+    /// One day's parts, each read with retries. A day is self-contained for a session on it: the minute
+    /// bars from the previous session's open (a scan warms its indicators up on yesterday) to this close,
+    /// the daily bars of the `dailyHistoryDays` calendar days before it and its own, and the news from the
+    /// previous session's open (a scan reads the last 24 hours) to this close.
     func read(_ session: TradingSession, securities: [Security], symbols: [Symbol], logger: Logger) async throws -> [String: (text: String, rows: Int)] {
         let day = session.date
+        let previous = calendar.previousSession(before: day)
         let minuteCutoff = session.close.addingTimeInterval(61)
         let minute = try await withRetries("\(day) minute bars", logger: logger) {
-            try await source.minuteBars(for: symbols, from: session.open, asOf: minuteCutoff).mapValues { $0.filter { $0.start < session.close } }
+            try await source.minuteBars(for: symbols, from: previous.open, asOf: minuteCutoff).mapValues { $0.filter { $0.start < session.close } }
         }
         let nextMidnight = day.adding(days: 1).at(hour: 0, minute: 0)
         let daily = try await withRetries("\(day) daily bars", logger: logger) {
-            try await source.dailyBars(for: symbols, from: day, asOf: nextMidnight.addingTimeInterval(1)).mapValues { bars in bars.filter { NYDate($0.start) == day } }
+            try await source.dailyBars(for: symbols, from: day.adding(days: -Self.dailyHistoryDays), asOf: nextMidnight.addingTimeInterval(1))
+                .mapValues { bars in bars.filter { NYDate($0.start) <= day } }
         }
-        let since = calendar.previousSession(before: day).close
-        let news = try await withRetries("\(day) news", logger: logger) { try await source.news(for: symbols, since: since, asOf: session.close) }
+        let news = try await withRetries("\(day) news", logger: logger) { try await source.news(for: symbols, since: previous.open, asOf: session.close) }
         return [
             "securities.csv.lz4": (MarketDatasetCSV.securities(securities), securities.count),
             "minute_bars.csv.lz4": (MarketDatasetCSV.bars(minute, daily: false), minute.values.reduce(0) { $0 + $1.count }),

@@ -8,9 +8,9 @@ import PostgresClient
 import Projections
 import ServiceLifecycle
 
-/// `catalyst session run --simulate`: one whole trading day on the simulated market with the paper
-/// broker, following the crontab's schedule at accelerated time, with every projector running in the
-/// same process. Ends with the day report.
+/// `catalyst session run --simulate` or `--data`: one whole trading day, on the simulated market or on a
+/// day recorded from Alpaca (`RecordedWorld`), with the paper broker, following the crontab's schedule at
+/// accelerated time, with every projector running in the same process. Ends with the day report.
 public enum SessionRole {
     public struct Options: Sendable {
         public var date: NYDate?
@@ -19,8 +19,15 @@ public enum SessionRole {
         public var speed: Double?
         public var symbolCount: Int
         public var account: AccountID
+        /// A recorded day's dataset instead of the simulated market (then `date` is required and
+        /// `symbolCount` unused: the universe is the recorded one).
+        public var data: MarketDataset?
 
-        public init(date: NYDate? = nil, seed: UInt64 = 42, speed: Double? = nil, symbolCount: Int = 4000, account: AccountID = AccountID(rawValue: "sim")) {
+        public init(
+            date: NYDate? = nil, seed: UInt64 = 42, speed: Double? = nil, symbolCount: Int = 4000, account: AccountID = AccountID(rawValue: "sim"),
+            data: MarketDataset? = nil
+        ) {
+            self.data = data
             self.date = date
             self.seed = seed
             self.speed = speed
@@ -35,13 +42,20 @@ public enum SessionRole {
         let store = PostgresEventStore(conninfo: conninfo, connections: 4, logger: logger)
         let config = try TradingAssembly.config(files, logger: logger)
         let date: NYDate
-        if let d = options.date { date = d } else { date = try await nextSimulatedDate(store: store, account: options.account) }
+        if let d = options.date { date = d } else if options.data != nil {
+            throw CatalystError.invalidInput(field: "date", reason: "a recorded day needs --date")
+        } else {
+            date = try await nextSimulatedDate(store: store, account: options.account)
+        }
         let riskStream = "risk-\(options.account.rawValue)-\(date)"
         if try await store.streamVersion(riskStream) > 0 {
             throw CatalystError.refused(
                 "\(date) was already simulated on this ledger (account \(options.account)); omit --date to run the next day, or use a fresh CATALYST_HOME")
         }
-        let world = try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
+        let world: any TradingWorld =
+            if let data = options.data { try RecordedWorld(dataset: data, date: date, seed: options.seed) } else {
+                try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
+            }
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
         let crontab = files.root.appendingPathComponent("tools/catalyst.cron")
         let schedule = try CronSchedule.parse(String(contentsOf: crontab, encoding: .utf8), on: date.isoWeekday)
@@ -51,7 +65,7 @@ public enum SessionRole {
         try await RoleServiceGroup.run(ProjectionCatalog.all(), files: files, conninfo: conninfo, retryInterval: .seconds(5), logger: logger) { engines in
             let work = RoleWork("session \(date)") {
                 let session = SimulatedSession(
-                    system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.market.clock.set($0) })
+                    system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.setMarketTime($0) })
                 _ = try await session.run(.init(session: world.session, schedule: schedule, speed: options.speed), progress: progress)
                 let head = try await store.head().maxPosition
                 let waiter = ProjectionWaiter(pool: store.pool)

@@ -41,8 +41,6 @@ public struct SimulatedWorld: Sendable {
         clock.set(t)
         market.clock.set(t)
     }
-
-    public var venue: any SimulatedVenue { PaperVenue(broker: broker) }
 }
 
 /// The paper broker as the session's venue.

@@ -32,14 +32,14 @@ public enum TradingAssembly {
     /// The world's incarnation is mixed into the id stream: a process that resumes a day on a ledger that
     /// already holds events would otherwise reuse the first run's command ids.
     public static func simulated(
-        world: SimulatedWorld, store: any EventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
+        world: some TradingWorld, store: any EventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
     ) -> TradingSystem {
         // The id stream depends on the seed and the day, so successive simulated days never reuse ids.
         let day = world.session.date
         let daySeed = world.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(day.year * 10_000 + day.month * 100 + day.day)
         let log = EventLog(store: store, ids: SeededIDGenerator(seed: daySeed ^ (world.incarnation &* 0xD6E8_FEB8_6659_FD93)))
         return TradingSystem(
-            log: log, broker: world.broker, market: world.market, clock: world.clock,
+            log: log, broker: world.broker, market: world.source, clock: world.clock,
             configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),
             riskParameters: config.risk, logger: logger)
     }

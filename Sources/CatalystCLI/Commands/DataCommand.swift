@@ -32,7 +32,10 @@ struct DataCommand: CatalystCommand {
                 counts and SHA-256s. A day already recorded is skipped, so a second run fetches only what is missing. \
                 A day is written only once all of its parts were read; a part that fails is read again, and a day that \
                 still fails is reported and left absent. At most 200 requests a minute (Alpaca's limit). Shows a \
-                progress line with an ETA on a terminal, and plain lines in logs.
+                progress line with an ETA on a terminal, and plain lines in logs. \
+                \
+                --simulated records the generated market of `session run --simulate` (--seed, --simulated-symbols) \
+                through the same code instead, with no keys: a dataset to try `catalyst session run --data` on.
                 """)
 
         @Option(help: "First New York date (YYYY-MM-DD).") var from: String
@@ -40,10 +43,24 @@ struct DataCommand: CatalystCommand {
         @Option(help: "A file of symbols, one per line (# comments).") var symbols: String?
         @Flag(help: "Every symbol of the universe (Alpaca's active assets named in config/sectors.csv).") var universe = false
         @Option(help: "The dataset folder (default <catalyst.home>/data).") var dir: String?
+        @Flag(help: "Record the simulated market (no keys needed) instead of Alpaca's.") var simulated = false
+        @Option(help: "With --simulated: the market's seed.") var seed: UInt64 = 42
+        @Option(name: .customLong("simulated-symbols"), help: "With --simulated: symbols in the generated universe.") var simulatedSymbols = 500
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             let (first, last) = (try DataCommand.date(from, "from"), try DataCommand.date(to, "to"))
             guard first <= last else { throw CatalystError.invalidInput(field: "to", reason: "\(to) is before --from \(from)") }
+            var logger = Logger(label: "catalyst.data")
+            logger.logLevel = configuration.log.level ?? .warning
+            let dataset = DataCommand.dataset(dir, configuration)
+            if simulated {
+                guard symbols == nil else { throw CatalystError.invalidInput(field: "symbols", reason: "--simulated records the whole generated universe") }
+                guard (10...20_000).contains(simulatedSymbols) else { throw CatalystError.invalidInput(field: "simulated-symbols", reason: "between 10 and 20000") }
+                let market = SimulatedMarket(configuration: .init(seed: seed, symbolCount: simulatedSymbols), now: last.adding(days: 1).at(hour: 9, minute: 0))
+                let backfill = MarketDataBackfill(source: market, dataset: dataset, sourceName: "simulated seed \(seed), \(simulatedSymbols) symbols")
+                try await Self.record(backfill, first, last, .universe, configuration: configuration, logger: logger)
+                return
+            }
             guard (symbols == nil) != !universe else { throw CatalystError.invalidInput(field: "symbols", reason: "give --symbols FILE or --universe (one of them)") }
             let wanted: MarketDataBackfill.Symbols
             if let symbols {
@@ -70,10 +87,15 @@ struct DataCommand: CatalystCommand {
                 configuration: AlpacaConfiguration(
                     dataBaseURL: configuration.marketDataURL ?? URL(string: "https://data.alpaca.markets")!, tradingBaseURL: trading.baseURL,
                     keyID: trading.keyID, secretKey: trading.secretKey, sectors: sectors))
-            var logger = Logger(label: "catalyst.data")
-            logger.logLevel = configuration.log.level ?? .warning
-            let dataset = DataCommand.dataset(dir, configuration)
             let backfill = MarketDataBackfill(source: market, dataset: dataset, sourceName: "alpaca \(market.configuration.feed)")
+            try await Self.record(backfill, first, last, wanted, configuration: configuration, logger: logger)
+        }
+
+        static func record(
+            _ backfill: MarketDataBackfill, _ first: NYDate, _ last: NYDate, _ wanted: MarketDataBackfill.Symbols, configuration: CatalystConfiguration,
+            logger: Logger
+        ) async throws {
+            let dataset = backfill.dataset
             let bar = ProgressLine("backfill", unit: "days", settings: configuration.progress)
             let report = try await backfill.run(from: first, through: last, symbols: wanted, logger: logger) { done, total, day in
                 bar.update(done: done, total: total, detail: day.description)

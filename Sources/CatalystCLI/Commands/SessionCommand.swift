@@ -10,15 +10,20 @@ struct Session: AsyncParsableCommand {
 
     struct Run: CatalystCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a whole trading day on the simulated market with the paper broker.",
+            abstract: "Run a whole trading day with the paper broker, on the simulated market or on a recorded day.",
             discussion: """
-                Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at \
+                --simulate generates the market from --seed and --symbols. --data runs a day recorded by `catalyst data \
+                backfill` instead (--date required): its asset list, bars and news as the market, seen point in time, and \
+                the paper broker filling against its recorded minute bars; the same data, date and seed give the same \
+                event stream. Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at \
                 accelerated time, with reconciliation, position monitoring and every projector running, and prints the day \
                 report: cycles, candidates, approvals and denials by reason, orders, fills, closed positions with P&L, and \
                 the audit head hash.
                 """)
 
-        @Flag(help: "Simulated market and paper broker (required: live sessions run as `catalyst serve` under cron).") var simulate = false
+        @Flag(help: "Simulated market and paper broker (live sessions run as `catalyst serve` under cron).") var simulate = false
+        @Flag(help: "A day recorded by `catalyst data backfill` (from --data-dir) instead of the simulated market.") var data = false
+        @Option(name: .customLong("data-dir"), help: "The dataset folder (default <catalyst.home>/data).") var dataDir: String?
         @Option(help: "New York trading date (YYYY-MM-DD). Default: the day after the last simulated day, else the last trading day.")
         var date: String?
         @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
@@ -30,7 +35,9 @@ struct Session: AsyncParsableCommand {
 
         /// Runs the day, prints its report and returns it.
         func runDay(_ configuration: CatalystConfiguration) async throws -> DayReport {
-            guard simulate else { throw ValidationError("only --simulate is supported here; live trading runs under `catalyst serve`") }
+            guard simulate != data else {
+                throw ValidationError("give --simulate (the generated market) or --data (a recorded day); live trading runs under `catalyst serve`")
+            }
             let day = try date.map { text -> NYDate in
                 guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
                 return d
@@ -44,9 +51,10 @@ struct Session: AsyncParsableCommand {
             let files = try configuration.files
             var logger = Logger(label: "catalyst.session")
             logger.logLevel = .warning
-            let bar = ProgressLine("simulated day", unit: "minutes", settings: configuration.progress)
+            let dataset = data ? DataCommand.dataset(dataDir, configuration) : nil
+            let bar = ProgressLine(data ? "recorded day" : "simulated day", unit: "minutes", settings: configuration.progress)
             let report = try await SessionRole.run(
-                .init(date: day, seed: seed, speed: pace, symbolCount: symbols), conninfo: target.conninfo, files: files, logger: logger
+                .init(date: day, seed: seed, speed: pace, symbolCount: symbols, data: dataset), conninfo: target.conninfo, files: files, logger: logger
             ) { p in
                 bar.update(done: p.minute, total: p.minutes, detail: "\(Self.newYork(p.at)) ET, cycles \(p.cycles)")
             }

@@ -24,14 +24,22 @@ public final class CSVMarketData: MarketDataSource {
     private let daily: [Symbol: [Bar]]
     private let newsItems: [NewsItem]
 
-    public init(securities: URL, minuteBars: URL, dailyBars: URL? = nil, news: URL? = nil, now: Date) throws(CSVError) {
+    public convenience init(securities: URL, minuteBars: URL, dailyBars: URL? = nil, news: URL? = nil, now: Date) throws(CSVError) {
+        try self.init(
+            securities: CSVTable(contentsOf: securities), minuteBars: CSVTable(contentsOf: minuteBars),
+            dailyBars: dailyBars.map { url throws(CSVError) in try CSVTable(contentsOf: url) }, news: news.map { url throws(CSVError) in try CSVTable(contentsOf: url) },
+            now: now)
+    }
+
+    /// The same from tables already read (a recorded day's decompressed files).
+    public init(securities: CSVTable, minuteBars: CSVTable, dailyBars: CSVTable? = nil, news: CSVTable? = nil, now: Date) throws(CSVError) {
         clock = ManualClock(now)
-        self.securities = try Self.readSecurities(CSVTable(contentsOf: securities))
-        minute = try Self.group(CSVTable(contentsOf: minuteBars), interval: 60)
+        self.securities = try Self.readSecurities(securities)
+        minute = try Self.group(minuteBars, interval: 60)
         if let dailyBars {
             // A daily bar is complete at its session's close (13:00 on early closes).
             let calendar = NYSECalendar()
-            var d = try Self.group(CSVTable(contentsOf: dailyBars), interval: 0)
+            var d = try Self.group(dailyBars, interval: 0)
             for (s, bars) in d {
                 d[s] = bars.map { b in
                     var b = b
@@ -43,7 +51,13 @@ public final class CSVMarketData: MarketDataSource {
         } else {
             daily = Self.aggregateDaily(minute, calendar: NYSECalendar())
         }
-        newsItems = try news.map { url throws(CSVError) in try Self.readNews(CSVTable(contentsOf: url)) } ?? []
+        newsItems = try news.map { table throws(CSVError) in try Self.readNews(table) } ?? []
+    }
+
+    /// The minute bars of `symbol` that started from `from` on and were complete by `through` (point in
+    /// time, as `minuteBars`), synchronously: the paper broker's price feed over recorded data.
+    public func completedMinutes(_ symbol: Symbol, from: Date, through: Date) -> [Bar] {
+        (minute[symbol] ?? []).filter { $0.start >= from && $0.availableAt <= through }
     }
 
     // MARK: MarketDataSource
