@@ -80,7 +80,8 @@ public struct MarketDataset: Sendable {
             for name in Self.files {
                 guard let entry = texts[name] else { throw CatalystError.setup("no \(name) for \(day)") }
                 let writer = try LZ4FrameWriter(path: staging.appendingPathComponent(name).path)
-                try writer.write(Array(entry.text.utf8))
+                var text = entry.text
+                try text.withUTF8 { try writer.write(UnsafeRawBufferPointer($0)) }  // no copy of a large text
                 let summary = try writer.finish()
                 files.append(
                     Manifest.File(name: name, rows: entry.rows, bytes: summary.uncompressedBytes, compressedBytes: summary.compressedBytes, sha256: summary.sha256))
@@ -106,18 +107,56 @@ public struct MarketDataset: Sendable {
             let path = folder(day).appendingPathComponent(f.name).path
             do {
                 let reader = try LZ4FrameReader(path: path, displayName: "\(day)/\(f.name)", hashing: true)
-                var bytes: [UInt8] = []
-                while let chunk = try reader.next() { bytes.append(contentsOf: chunk) }
+                var rows = 0
+                if Self.barFiles.contains(f.name) {
+                    try Self.pieces(of: reader, label: "\(day)/\(f.name)") { text, label in rows += try CSVTable(text: text, file: label).rows.count }
+                } else {
+                    var bytes: [UInt8] = []
+                    while let chunk = try reader.next() { bytes.append(contentsOf: chunk) }
+                    rows = try CSVTable(text: String(decoding: bytes, as: UTF8.self), file: "\(day)/\(f.name)").rows.count
+                }
                 if reader.sha256() != f.sha256 { problems.append("\(day)/\(f.name): SHA-256 differs from the manifest") }
-                if Int64(bytes.count) != f.bytes { problems.append("\(day)/\(f.name): \(bytes.count) bytes, the manifest says \(f.bytes)") }
-                let table = try CSVTable(text: String(decoding: bytes, as: UTF8.self), file: "\(day)/\(f.name)")
-                if table.rows.count != f.rows { problems.append("\(day)/\(f.name): \(table.rows.count) rows, the manifest says \(f.rows)") }
+                if reader.uncompressedBytes != f.bytes { problems.append("\(day)/\(f.name): \(reader.uncompressedBytes) bytes, the manifest says \(f.bytes)") }
+                if rows != f.rows { problems.append("\(day)/\(f.name): \(rows) rows, the manifest says \(f.rows)") }
             } catch {
                 problems.append("\(day)/\(f.name): \(error)")
             }
         }
         return problems
     }
+
+    /// One recorded CSV file in pieces of about `LZ4FrameReader.chunkSize` bytes, each cut at a line end
+    /// and starting with the file's header: a large file is parsed piece by piece. Only for files whose
+    /// fields hold no line breaks (the bars).
+    public func forEachPiece(_ day: NYDate, _ name: String, _ body: (_ text: String, _ label: String) throws -> Void) throws {
+        try Self.pieces(of: LZ4FrameReader(path: folder(day).appendingPathComponent(name).path, displayName: "\(day)/\(name)"), label: "\(day)/\(name)", body)
+    }
+
+    static func pieces(of reader: LZ4FrameReader, label: String, _ body: (_ text: String, _ label: String) throws -> Void) throws {
+        var header: [UInt8]?
+        var pending: [UInt8] = []
+        var line = 1
+        func emit(_ lines: ArraySlice<UInt8>) throws {
+            guard let header, !lines.isEmpty else { return }
+            let count = lines.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            try body(String(decoding: header + lines, as: UTF8.self), "\(label) (the piece from line \(line + 1))")
+            line += count
+        }
+        while let chunk = try reader.next() {
+            pending.append(contentsOf: chunk)
+            if header == nil, let end = pending.firstIndex(of: 0x0A) {
+                header = Array(pending[...end])
+                pending.removeSubrange(...end)
+            }
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+            try emit(pending[...lastNewline])
+            pending.removeSubrange(...lastNewline)
+        }
+        if !pending.isEmpty { try emit(pending[...]) }
+    }
+
+    /// Files parsed piece by piece (no line breaks inside their fields).
+    static let barFiles: Set<String> = ["minute_bars.csv.lz4", "daily_bars.csv.lz4"]
 
     /// The text of one recorded file.
     public func text(_ day: NYDate, _ name: String) throws -> String {

@@ -25,8 +25,11 @@ public struct RecordedWorld: TradingWorld {
             throw CatalystError.setup("\(date) is not recorded under \(dataset.root.path): run `catalyst data backfill --from \(date) --to \(date)` first")
         }
         func table(_ name: String) throws -> CSVTable { try CSVTable(text: try dataset.text(date, name), file: "\(date)/\(name)") }
+        // The minute bars (millions of rows for thousands of symbols) are parsed piece by piece.
+        var minute = CSVMarketData.MinuteBars()
+        try dataset.forEachPiece(date, "minute_bars.csv.lz4") { text, label in try minute.add(CSVTable(text: text, file: label)) }
         let market = try CSVMarketData(
-            securities: try table("securities.csv.lz4"), minuteBars: try table("minute_bars.csv.lz4"), dailyBars: try table("daily_bars.csv.lz4"),
+            securities: try table("securities.csv.lz4"), minuteBars: minute, dailyBars: try table("daily_bars.csv.lz4"),
             news: try table("news.csv.lz4"), now: session.open)
         self.market = market
         self.session = session

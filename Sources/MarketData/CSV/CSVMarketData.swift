@@ -32,10 +32,33 @@ public final class CSVMarketData: MarketDataSource {
     }
 
     /// The same from tables already read (a recorded day's decompressed files).
-    public init(securities: CSVTable, minuteBars: CSVTable, dailyBars: CSVTable? = nil, news: CSVTable? = nil, now: Date) throws(CSVError) {
+    public convenience init(securities: CSVTable, minuteBars: CSVTable, dailyBars: CSVTable? = nil, news: CSVTable? = nil, now: Date) throws(CSVError) {
+        var minute = MinuteBars()
+        try minute.add(minuteBars)
+        try self.init(securities: securities, minuteBars: minute, dailyBars: dailyBars, news: news, now: now)
+    }
+
+    /// Minute bars read table by table (a large recorded day: one table per decompressed piece), so the
+    /// whole text and its parsed table are never held at once. Order is checked across the pieces too.
+    public struct MinuteBars: Sendable {
+        var bars: [Symbol: [Bar]] = [:]
+
+        public init() {}
+
+        public mutating func add(_ table: CSVTable) throws(CSVError) {
+            for (symbol, list) in try CSVMarketData.group(table, interval: 60) {
+                if let last = bars[symbol]?.last, let first = list.first, first.start <= last.start {
+                    throw CSVError(file: table.file, line: 2, field: "timestamp", message: "bars of \(symbol) out of order across pieces of the file")
+                }
+                bars[symbol, default: []].append(contentsOf: list)
+            }
+        }
+    }
+
+    public init(securities: CSVTable, minuteBars: MinuteBars, dailyBars: CSVTable? = nil, news: CSVTable? = nil, now: Date) throws(CSVError) {
         clock = ManualClock(now)
         self.securities = try Self.readSecurities(securities)
-        minute = try Self.group(minuteBars, interval: 60)
+        minute = minuteBars.bars
         if let dailyBars {
             // A daily bar is complete at its session's close (13:00 on early closes).
             let calendar = NYSECalendar()
