@@ -58,7 +58,7 @@ public enum DatabaseTarget: Sendable {
         switch self {
         case .embedded(let cluster):
             try await cluster.start(logger: logger)
-        case .external(let url):
+        case .external:
             do {
                 _ = try await session("probe").withConnection { c in try c.query("SELECT 1").scalar }
             } catch let e as PGError {

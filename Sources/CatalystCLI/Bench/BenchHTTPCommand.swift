@@ -86,7 +86,7 @@ struct BenchHTTPCommand: CatalystCommand {
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()
-            let data = try await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
+            let data = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
             process.waitUntilExit()
             let text = String(decoding: data, as: UTF8.self)
             if process.terminationStatus == 127 { throw ValidationError("wrk is not installed (apt install wrk)") }

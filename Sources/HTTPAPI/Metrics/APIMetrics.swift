@@ -30,8 +30,16 @@ final class APIMetrics: Sendable {
 
     /// A gauge of the registry, set to `value`.
     func gauge(_ name: String, _ help: String, labels: [(String, String)] = [], _ value: Double) {
-        let gauge = labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+        let d = Self.descriptor(name, help)
+        let gauge = labels.isEmpty ? registry.makeGauge(descriptor: d) : registry.makeGauge(descriptor: d, labels: labels)
         gauge.set(value)
+    }
+
+    /// The registry's name for `name`: its last word is the unit (`…_total`, `…_events`), as the library
+    /// composes names; the exposition shows `name` unchanged.
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        let cut = name.lastIndex(of: "_") ?? name.endIndex
+        return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[cut...].dropFirst()), helpText: help)
     }
 
     /// The broker's cumulative counts, as Prometheus counters.
@@ -40,9 +48,10 @@ final class APIMetrics: Sendable {
             defer { seen = (max(seen.opened, opened), max(seen.failures, failures)) }
             return (max(0, opened - seen.opened), max(0, failures - seen.failures))
         }
-        registry.makeCounter(name: "catalyst_broker_circuit_opened_total", help: "Times the broker circuit breaker has opened.").increment(by: Int64(openedBy))
+        registry.makeCounter(descriptor: Self.descriptor("catalyst_broker_circuit_opened_total", "Times the broker circuit breaker has opened."))
+            .increment(by: Int64(openedBy))
         registry.makeCounter(
-            name: "catalyst_broker_failures_total", help: "Broker requests that failed (5xx, timeouts, dropped connections)."
+            descriptor: Self.descriptor("catalyst_broker_failures_total", "Broker requests that failed (5xx, timeouts, dropped connections).")
         ).increment(by: Int64(failedBy))
     }
 
