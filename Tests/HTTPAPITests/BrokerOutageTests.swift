@@ -26,6 +26,7 @@ import Testing
     static func withDrill(
         _ body: @Sendable (FakeAlpacaServer, FakeTradingState, TestDatabase, URL, [String: String]) async throws -> Void
     ) async throws {
+        await LiveDrill.outsideTheFlattenWindow()
         let (fake, trading, _) = LiveDrill.fake()
         let db = try await TestDatabase.create()
         let project = try LiveDrill.project()

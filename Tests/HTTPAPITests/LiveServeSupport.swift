@@ -18,6 +18,17 @@ enum LiveDrill {
 
     /// A fake whose market is open now: one session over the whole New York day (and the next, so
     /// `/v2/clock` has a next open), the symbol priced at 100.
+    /// The fake's session is the whole New York day (its calendar cannot cross midnight), so its close is
+    /// 23:59 and the position monitor's flatten window (15 minutes before the close) cancels a resting
+    /// entry from 23:44 on. A drill that would start inside that window waits for the next day instead.
+    static func outsideTheFlattenWindow() async {
+        let now = Date()
+        let minute = NewYork.minuteOfDay(now)
+        guard minute >= 23 * 60 + 30 else { return }
+        let midnight = NYDate(now).adding(days: 1).at(hour: 0, minute: 0)
+        try? await Task.sleep(for: .seconds(midnight.timeIntervalSince(now) + 5))
+    }
+
     static func fake(faults: FaultScript = FaultScript()) -> (FakeAlpacaServer, FakeTradingState, FakeMarketDataState) {
         let now = Date()
         let trading = FakeTradingState(now: now)

@@ -9,6 +9,7 @@ import Testing
 /// nothing is sent twice, nothing is lost.
 @Suite(.serialized) struct ServeKillTests {
     @Test func aServeKilledBetweenTheBrokerCallAndTheAcknowledgementResolvesTheOrderByItsClientIDOnRestart() async throws {
+        await LiveDrill.outsideTheFlattenWindow()
         let (fake, trading, _) = LiveDrill.fake()
         let db = try await TestDatabase.create()
         let project = try LiveDrill.project()
