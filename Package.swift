@@ -43,9 +43,12 @@ let package = Package(
         // PURE: indicators, patterns, catalyst/sentiment scoring, the scanner funnel, ranking.
         .target(name: "Strategy", dependencies: ["Domain"], exclude: ["README.md"], swiftSettings: strict),
         // The market data port, the simulated market, the CSV source and the Alpaca data client.
-        .target(name: "MarketData", dependencies: ["Domain", "CivilTime"], swiftSettings: strict),
+        .target(name: "MarketData", dependencies: ["Domain", "CivilTime", "RateLimiting"], swiftSettings: strict),
+        // The client-side cap of requests per rolling minute the Alpaca clients share (a lock, so not in Domain).
+        .target(name: "RateLimiting", swiftSettings: strict),
         // The broker port, the paper broker and the Alpaca trading client.
-        .target(name: "Broker", dependencies: ["Domain", .product(name: "Configuration", package: "swift-configuration")], swiftSettings: strict),
+        .target(
+            name: "Broker", dependencies: ["Domain", "RateLimiting", .product(name: "Configuration", package: "swift-configuration")], swiftSettings: strict),
         // A local server speaking Alpaca's documented wire format, for tests and fault drills.
         // A Hummingbird server for the duration of a body, stopped gracefully (the API's and the fake Alpaca's).
         .target(
@@ -210,7 +213,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerTests",
-            dependencies: ["Broker", "FakeAlpaca", "Domain", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Configuration", package: "swift-configuration")],
+            dependencies: [
+                "Broker", "FakeAlpaca", "Domain", "RateLimiting", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import RateLimiting
 
 /// Alpaca's trading REST API (paper or live, docs/alpaca.md) behind the `Broker` port.
 ///

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import RateLimiting
 
 /// Sends requests to Alpaca under the client's rules: a rate limit, a circuit breaker, and retries
 /// only where a retry cannot do anything twice.

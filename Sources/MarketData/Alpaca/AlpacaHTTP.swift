@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import RateLimiting
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,6 +1,7 @@
 import Configuration
 import Domain
 import Foundation
+import RateLimiting
 import Testing
 
 @testable import Broker
