@@ -52,7 +52,7 @@ import Testing
     }
 
     static func backfill(_ client: AlpacaMarketData, _ dataset: MarketDataset) -> MarketDataBackfill {
-        MarketDataBackfill(source: client, dataset: dataset, sourceName: "alpaca iex", attempts: 3, retry: RetryPolicy(maxRetries: 2, base: 0.2, cap: 1))
+        MarketDataBackfill(source: client, dataset: dataset, sourceName: "alpaca iex", retry: RetryPolicy(maxRetries: 2, base: 0.2, cap: 1))
     }
 
     static var quiet: Logger {

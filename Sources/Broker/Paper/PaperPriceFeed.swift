@@ -28,6 +28,12 @@ public struct PaperPriceRange: Sendable, Hashable {
         self.high = max(low, high)
     }
 
+    /// The lowest low and highest high of `bars`; nil for none.
+    public init?(spanning bars: [Bar]) {
+        guard let low = bars.map(\.low).min(), let high = bars.map(\.high).max() else { return nil }
+        self.init(low: low, high: high)
+    }
+
     /// The range widened to include `price` (the interval's last price may sit outside a feed's
     /// reported extremes, e.g. when bars and trades disagree).
     func including(_ price: Price) -> PaperPriceRange { PaperPriceRange(low: min(low, price), high: max(high, price)) }

@@ -43,7 +43,7 @@ extension CatalystConfiguration {
     {
         let flagValues = Dictionary(uniqueKeysWithValues: flags.map { (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false)) })
         let flagProvider = InMemoryProvider(name: "flags", values: flagValues)
-        let environmentProvider = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secretVariables)))
+        let environmentProvider = Self.environmentProvider(environment)
         let early = ConfigReader(providers: [flagProvider, environmentProvider])
         let share = early.string(forKey: "catalyst.share").flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
         var sources = ["flags", "environment"]
@@ -62,9 +62,13 @@ extension CatalystConfiguration {
 
     /// Tests and tools: a configuration from an environment alone (no flags, no settings file).
     public init(environment: [String: String]) throws {
-        let provider = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(Self.secretVariables)))
-        let reader = ConfigReader(provider: provider)
+        let reader = ConfigReader(provider: Self.environmentProvider(environment))
         try self.init(reader: reader, share: reader.string(forKey: "catalyst.share").map { URL(fileURLWithPath: $0) }, sources: ["environment"])
+    }
+
+    /// The environment, its secrets marked so.
+    static func environmentProvider(_ environment: [String: String]) -> EnvironmentVariablesProvider {
+        EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secretVariables)))
     }
 
     /// The environment variables whose values never reach a log or a file.

@@ -9,7 +9,7 @@ import MarketData
 /// - Resumable: a day already recorded whole is skipped without a request.
 /// - Nothing half: a day is written only once all of its parts were read; a part that fails (an HTTP
 ///   error the client's own retries did not cure, or an answer that did not decode) is read again, up
-///   to `attempts` times with a growing pause, and the day is then reported as failed, with no folder.
+///   up to `retry.maxRetries` more times with its growing pause, and the day is then reported as failed, with no folder.
 /// - The source's client keeps Alpaca's 200 requests a minute (`RequestRateLimiter`).
 public struct MarketDataBackfill: Sendable {
     public enum Symbols: Sendable, Equatable {
@@ -33,17 +33,15 @@ public struct MarketDataBackfill: Sendable {
     public let dataset: MarketDataset
     /// Written into each manifest (`alpaca iex`).
     public let sourceName: String
-    public let attempts: Int
     public let retry: RetryPolicy
     let calendar = NYSECalendar()
     /// Calendar days of daily bars kept before each day: a scan reads 42, a risk decision 45.
     public static let dailyHistoryDays = 70
 
-    public init(source: any MarketDataSource, dataset: MarketDataset, sourceName: String, attempts: Int = 3, retry: RetryPolicy = RetryPolicy(maxRetries: 2, base: 2, cap: 30)) {
+    public init(source: any MarketDataSource, dataset: MarketDataset, sourceName: String, retry: RetryPolicy = RetryPolicy(maxRetries: 2, base: 2, cap: 30)) {
         self.source = source
         self.dataset = dataset
         self.sourceName = sourceName
-        self.attempts = max(1, attempts)
         self.retry = retry
     }
 
@@ -115,7 +113,7 @@ public struct MarketDataBackfill: Sendable {
         while true {
             attempt += 1
             do { return try await body() } catch {
-                guard attempt < attempts else { throw error }
+                guard retry.mayRetry(after: attempt) else { throw error }
                 let pause = retry.delay(after: attempt)
                 logger.warning("backfill: reading again", metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: .seconds(pause))

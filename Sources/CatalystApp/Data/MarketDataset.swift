@@ -111,9 +111,7 @@ public struct MarketDataset: Sendable {
                 if Self.barFiles.contains(f.name) {
                     try Self.pieces(of: reader, label: "\(day)/\(f.name)") { text, label in rows += try CSVTable(text: text, file: label).rows.count }
                 } else {
-                    var bytes: [UInt8] = []
-                    while let chunk = try reader.next() { bytes.append(contentsOf: chunk) }
-                    rows = try CSVTable(text: String(decoding: bytes, as: UTF8.self), file: "\(day)/\(f.name)").rows.count
+                    rows = try CSVTable(text: Self.whole(reader), file: "\(day)/\(f.name)").rows.count
                 }
                 if reader.sha256() != f.sha256 { problems.append("\(day)/\(f.name): SHA-256 differs from the manifest") }
                 if reader.uncompressedBytes != f.bytes { problems.append("\(day)/\(f.name): \(reader.uncompressedBytes) bytes, the manifest says \(f.bytes)") }
@@ -160,7 +158,11 @@ public struct MarketDataset: Sendable {
 
     /// The text of one recorded file.
     public func text(_ day: NYDate, _ name: String) throws -> String {
-        let reader = try LZ4FrameReader(path: folder(day).appendingPathComponent(name).path, displayName: "\(day)/\(name)")
+        try Self.whole(LZ4FrameReader(path: folder(day).appendingPathComponent(name).path, displayName: "\(day)/\(name)"))
+    }
+
+    /// Every byte of a frame, as text.
+    static func whole(_ reader: LZ4FrameReader) throws -> String {
         var bytes: [UInt8] = []
         while let chunk = try reader.next() { bytes.append(contentsOf: chunk) }
         return String(decoding: bytes, as: UTF8.self)

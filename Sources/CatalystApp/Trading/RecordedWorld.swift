@@ -57,8 +57,6 @@ final class RecordedPriceFeed: PaperPriceFeed {
     }
 
     func range(_ symbol: Symbol, after start: Date, through end: Date) -> PaperPriceRange? {
-        let bars = market.completedMinutes(symbol, from: start.addingTimeInterval(-60), through: end).filter { $0.start < end }
-        guard let low = bars.map(\.low).min(), let high = bars.map(\.high).max() else { return nil }
-        return PaperPriceRange(low: low, high: high)
+        PaperPriceRange(spanning: market.completedMinutes(symbol, from: start.addingTimeInterval(-60), through: end).filter { $0.start < end })
     }
 }

@@ -61,8 +61,6 @@ final class SimulatedPriceFeed: PaperPriceFeed {
     }
 
     func range(_ symbol: Symbol, after start: Date, through end: Date) -> PaperPriceRange? {
-        let bars = market.sessionMinutes(symbol, on: NYDate(end), asOf: end).filter { $0.start >= start.addingTimeInterval(-60) && $0.start < end }
-        guard let low = bars.map(\.low).min(), let high = bars.map(\.high).max() else { return nil }
-        return PaperPriceRange(low: low, high: high)
+        PaperPriceRange(spanning: market.sessionMinutes(symbol, on: NYDate(end), asOf: end).filter { $0.start >= start.addingTimeInterval(-60) && $0.start < end })
     }
 }

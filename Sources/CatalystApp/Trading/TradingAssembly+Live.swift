@@ -14,14 +14,21 @@ extension TradingAssembly {
         account: AccountID = AccountID(rawValue: "alpaca"), logger: Logger
     ) throws -> TradingSystem {
         guard let trading = try configuration.alpaca else { throw CatalystError.setup("APCA_API_KEY_ID and APCA_API_SECRET_KEY are not set") }
-        let sectors = try SectorMapFile.load(files.config.appendingPathComponent("sectors.csv").path)
-        let dataURL = configuration.marketDataURL
-        let data = AlpacaConfiguration(
-            dataBaseURL: dataURL ?? URL(string: "https://data.alpaca.markets")!, tradingBaseURL: trading.baseURL, keyID: trading.keyID,
-            secretKey: trading.secretKey, sectors: sectors)
         return TradingSystem(
-            log: EventLog(store: store), broker: AlpacaBroker(configuration: trading), market: AlpacaMarketData(configuration: data),
+            log: EventLog(store: store), broker: AlpacaBroker(configuration: trading),
+            market: try alpacaMarketData(trading: trading, files: files, configuration: configuration),
             clock: SystemLedgerClock(), configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),
             riskParameters: config.risk, logger: logger)
+    }
+
+    /// Alpaca's market-data client with the trading client's keys, the configured data host and the
+    /// sector map of `config/sectors.csv` (Alpaca's asset list has no sector).
+    public static func alpacaMarketData(
+        trading: AlpacaTradingConfiguration, files: ProjectFiles, configuration: CatalystConfiguration
+    ) throws -> AlpacaMarketData {
+        let sectors = try SectorMapFile.load(files.config.appendingPathComponent("sectors.csv").path)
+        var data = AlpacaConfiguration(tradingBaseURL: trading.baseURL, keyID: trading.keyID, secretKey: trading.secretKey, sectors: sectors)
+        if let url = configuration.marketDataURL { data.dataBaseURL = url }
+        return AlpacaMarketData(configuration: data)
     }
 }

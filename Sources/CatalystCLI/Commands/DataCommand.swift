@@ -81,12 +81,7 @@ struct DataCommand: CatalystCommand {
             guard let trading = try configuration.alpaca else {
                 throw CatalystError.setup("market history comes from Alpaca: set APCA_API_KEY_ID and APCA_API_SECRET_KEY")
             }
-            let files = try configuration.files
-            let sectors = try SectorMapFile.load(files.config.appendingPathComponent("sectors.csv").path)
-            let market = AlpacaMarketData(
-                configuration: AlpacaConfiguration(
-                    dataBaseURL: configuration.marketDataURL ?? URL(string: "https://data.alpaca.markets")!, tradingBaseURL: trading.baseURL,
-                    keyID: trading.keyID, secretKey: trading.secretKey, sectors: sectors))
+            let market = try TradingAssembly.alpacaMarketData(trading: trading, files: configuration.files, configuration: configuration)
             let backfill = MarketDataBackfill(source: market, dataset: dataset, sourceName: "alpaca \(market.configuration.feed)")
             try await Self.record(backfill, first, last, wanted, configuration: configuration, logger: logger)
         }

@@ -20,8 +20,6 @@ actor HealthProbe {
     let maxAge: Duration
     private var last: Reading?
     private var inflight: Task<Reading, Never>?
-    /// Readings taken so far (for tests: the cache must bound them).
-    private(set) var readings = 0
 
     init(maxAge: Duration = .seconds(1)) { self.maxAge = maxAge }
 
@@ -34,7 +32,6 @@ actor HealthProbe {
         let reading = await task.value
         inflight = nil
         last = reading
-        readings += 1
         return reading
     }
 }
