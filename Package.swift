@@ -188,7 +188,7 @@ let package = Package(
         // Test support: one throwaway cluster per test process, a database per test.
         .target(
             name: "CatalystTestKit",
-            dependencies: ["EmbeddedPostgres", "PostgresClient", "EventStore"],
+            dependencies: ["Domain", "EmbeddedPostgres", "PostgresClient", "EventStore"],
             path: "Tests/CatalystTestKit",
             swiftSettings: strict
         ),

@@ -1,14 +1,24 @@
+import Synchronization
+
 /// A fixed-size set of sessions, each on its own thread. Callers lease one for the duration of a closure;
 /// when all are busy they wait in FIFO order.
-public actor PGPool {
-    private var idle: [PGSession]
-    private var waiters: [CheckedContinuation<PGSession, Never>] = []
-    public nonisolated let size: Int
+///
+/// The lease is taken and given back under a lock, not on an actor: a lease then costs no executor hop,
+/// so a one-statement append makes the same two thread switches as a bare query on its own session (the
+/// actor cost 30 % of the throughput of 8 concurrent single-event writers on 2 cores).
+public final class PGPool: Sendable {
+    private struct State {
+        var idle: [PGSession]
+        var waiters: [CheckedContinuation<PGSession, Never>] = []
+    }
+
+    private let state: Mutex<State>
+    public let size: Int
 
     public init(conninfo: String, size: Int, name: String = "pg-pool", setup: (@Sendable (PGConnection) throws -> Void)? = nil) {
         precondition(size > 0)
         self.size = size
-        self.idle = (0..<size).map { PGSession(conninfo: conninfo, name: "\(name)-\($0)", setup: setup) }
+        self.state = Mutex(State(idle: (0..<size).map { PGSession(conninfo: conninfo, name: "\(name)-\($0)", setup: setup) }))
     }
 
     /// Leases a session for `body`. If the body throws a connection-loss error the session is reset so the
@@ -32,15 +42,26 @@ public actor PGPool {
     }
 
     private func acquire() async -> PGSession {
-        if let s = idle.popLast() { return s }
-        return await withCheckedContinuation { waiters.append($0) }
+        if let s = state.withLock({ $0.idle.popLast() }) { return s }
+        return await withCheckedContinuation { waiter in
+            // Check again under the lock: a session may have come back since the first look.
+            let ready = state.withLock { s -> PGSession? in
+                if let session = s.idle.popLast() { return session }
+                s.waiters.append(waiter)
+                return nil
+            }
+            if let ready { waiter.resume(returning: ready) }
+        }
     }
 
     private func release(_ session: PGSession) {
-        if waiters.isEmpty {
-            idle.append(session)
-        } else {
-            waiters.removeFirst().resume(returning: session)
+        let next = state.withLock { s -> CheckedContinuation<PGSession, Never>? in
+            if s.waiters.isEmpty {
+                s.idle.append(session)
+                return nil
+            }
+            return s.waiters.removeFirst()
         }
+        next?.resume(returning: session)
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import EventStore
 import Foundation
 
@@ -30,6 +31,7 @@ public enum EventStoreContract {
         Case(name: "events by business time", run: eventsByBusinessTime),
         Case(name: "the identity stays fixed", run: identityIsFixed),
         Case(name: "a follower sees events appended after it started", run: followerSeesNewEvents),
+        Case(name: "single-event appends follow a model of versions, conflicts and retries (200 random steps)", run: singleEventModel),
     ]
 
     // MARK: Appending
@@ -99,6 +101,67 @@ public enum EventStoreContract {
         guard case .alreadyAppended(let receipt) = retry else { throw ContractViolation("a retried command is already appended: \(retry)") }
         try check(receipt == first.receipt, "the retry returns the first receipt")
         try check(try await store.streamVersion("cmd") == 2, "nothing more was written")
+    }
+
+    /// Random single-event appends (the store's one-statement path) against a model: every expectation
+    /// kind, right and wrong; retried command ids with new event ids and with the stream moved on since;
+    /// resent identical events. The store must answer what the model says, and hold what it says.
+    static func singleEventModel(_ store: any EventStore) async throws {
+        var rng = SplitMix64(seed: 0x5EED_0001)
+        var versions: [String: Int64] = [:]
+        var commands: [(id: UUID, stream: String, expected: ExpectedVersion, receipt: AppendReceipt)] = []
+        var sent: [(stream: String, event: NewEvent, receipt: AppendReceipt)] = []
+        for step in 0..<200 {
+            let roll = rng.next() % 10
+            if roll == 0, let prior = commands.randomElement(using: &rng) {
+                // A retry of a command, with a new event id, after other appends may have moved the stream.
+                let result = try await store.append(to: prior.stream, expected: prior.expected, events: [event(prior.stream)], commandID: prior.id)
+                try check(result == .alreadyAppended(prior.receipt), "step \(step): a retried command returns its first receipt, got \(result)")
+                continue
+            }
+            if roll == 1, let prior = sent.randomElement(using: &rng) {
+                // The very same event again (a resend after a lost answer), whatever the expectation.
+                let result = try await store.append(to: prior.stream, expected: .any, events: [prior.event])
+                try check(result == .alreadyAppended(prior.receipt), "step \(step): a resent event returns its stored receipt, got \(result)")
+                continue
+            }
+            let stream = "s\(rng.next() % 6)"
+            let current = versions[stream] ?? 0
+            let expected: ExpectedVersion =
+                switch rng.next() % 6 {
+                case 0: .any
+                case 1: .noStream
+                case 2: .streamExists
+                case 3: .exact(current)
+                case 4: .exact(current + 1)
+                default: .exact(max(0, current - 1))
+                }
+            let holds: Bool =
+                switch expected {
+                case .any: true
+                case .noStream: current == 0
+                case .streamExists: current > 0
+                case .exact(let n): n == current
+                }
+            let commandID: UUID? = rng.next() % 3 == 0 ? UUID() : nil
+            let e = event(stream)
+            let result = try await store.append(to: stream, expected: expected, events: [e], commandID: commandID)
+            if holds {
+                guard case .appended(let receipt) = result else { throw ContractViolation("step \(step): \(expected) on \(stream) at \(current) appends, got \(result)") }
+                try check(receipt.streamVersions == [stream: current + 1], "step \(step): the new version is \(current + 1): \(receipt)")
+                versions[stream] = current + 1
+                sent.append((stream, e, receipt))
+                if let commandID { commands.append((commandID, stream, expected, receipt)) }
+            } else {
+                try check(
+                    result == .conflict(StreamConflict(streamID: stream, expected: expected, actualVersion: current)),
+                    "step \(step): \(expected) on \(stream) at \(current) is a conflict naming the actual version, got \(result)")
+            }
+        }
+        for (stream, version) in versions {
+            try check(try await store.streamVersion(stream) == version, "\(stream) holds \(version) events")
+            try check(try await store.readStream(stream).map(\.streamVersion) == Array(1...version), "\(stream) has dense versions")
+        }
     }
 
     static func identicalEventIDs(_ store: any EventStore) async throws {

@@ -19,6 +19,7 @@ struct AppendBench: CatalystCommand {
     @Option(help: "Events for the one-event-per-transaction measurement.") var singleEvents = 10_000
     @Option(help: "Events per writer in the concurrent measurement.") var perWriter = 2_500
     @Option(help: "Concurrent single-event writers.") var writers = 8
+    @Option(help: "Interleaved rounds of the concurrent measurement (ours, then raw INSERTs); the medians are compared.") var rounds = 3
     @Option(help: "Batches of at least this many events use COPY instead of the append function.") var copyThreshold = 32
 
     func execute(_ configuration: CatalystConfiguration) async throws {
@@ -52,12 +53,22 @@ struct AppendBench: CatalystCommand {
             print("batch of \(size)".padding(toLength: 27, withPad: " ", startingAt: 0) + rate(events, sw.seconds))
         }
 
-        sw = Stopwatch()
-        try await BenchEvents.appendConcurrently(store, writers: writers, perWriter: perWriter)
-        print("\(writers) concurrent writers       \(rate(writers * perWriter, sw.seconds))")
-
-        let ceiling = try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter)
-        print("\(writers) raw INSERT writers     \(rate(writers * perWriter, ceiling))  (same table shape, no append logic: this disk's commit ceiling)")
+        // Interleaved rounds: this disk's speed drifts, so each round measures both sides back to back.
+        var ours: [Double] = []
+        var rawRounds: [Double] = []
+        for _ in 1...rounds {
+            sw = Stopwatch()
+            try await BenchEvents.appendConcurrently(store, writers: writers, perWriter: perWriter)
+            ours.append(sw.seconds)
+            rawRounds.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter))
+        }
+        let n = writers * perWriter
+        let oursMedian = BenchSupport.median(ours)
+        let rawMedian = BenchSupport.median(rawRounds)
+        print("\(writers) concurrent writers       \(rate(n, oursMedian))  (median of \(rounds) rounds)")
+        print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (same table shape, no append logic; interleaved with the rounds above)")
+        print(String(format: "concurrent appends vs raw INSERT: %.0f%% (rounds: %@)", 100 * rawMedian / oursMedian,
+                     zip(ours, rawRounds).map { String(format: "%.0f%%", 100 * $1 / $0) }.joined(separator: ", ")))
 
         let raw = try await rawCopy(db: db, count: events)
         print("raw COPY, bare table       \(rate(events, raw.bare))")
@@ -66,7 +77,7 @@ struct AppendBench: CatalystCommand {
         print(String(format: "batched append vs raw COPY: %.0f%% of bare, %.0f%% of indexed", 100 * best / (Double(events) / raw.bare), 100 * best / (Double(events) / raw.indexed)))
 
         let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try PostgresEventStore.eventCount(on: c) }
-        let expected = singleEvents + 2 * events + writers * perWriter
+        let expected = singleEvents + 2 * events + rounds * writers * perWriter
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
     }
 

@@ -12,12 +12,15 @@ extension PostgresEventStore {
     public func append(_ request: AppendRequest) async throws -> AppendResult {
         let plan = try AppendPlan(request)
         let useCopy = request.events.count >= copyThreshold
+        let single = request.events.count == 1
         // A race to create a stream that every writer expects `.any` of is not a conflict: retry it.
         for attempt in 1...Self.maxRaceRetries {
             do {
-                let result = try await pool.withConnection { c in
-                    useCopy ? try Self.appendWithCopy(plan, on: c) : try Self.appendWithFunction(plan, on: c)
+                let written = try await pool.withConnection { c -> AppendResult? in
+                    if single { return try Self.appendOne(plan, on: c) }
+                    return useCopy ? try Self.appendWithCopy(plan, on: c) : try Self.appendWithFunction(plan, on: c)
                 }
+                guard let result = written else { return try await explainUnwritten(plan) }
                 if case .appended = result { notifier?.signal() }
                 return result
             } catch let error as PGError {
@@ -144,6 +147,10 @@ extension PostgresEventStore {
             return replay
         }
         switch (error.sqlState, error.constraint) {
+        case ("23505", "command_log_pkey"):
+            // The single-event path met a command that committed first (it waited for it on this key).
+            guard let commandID = plan.request.commandID, let prior = try await commandResult(commandID) else { return nil }
+            return .alreadyAppended(prior)
         case ("CL409", _):
             let detail = (error.detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
             let stream = detail["stream"] as? String ?? plan.streams[0]
@@ -181,7 +188,7 @@ extension PostgresEventStore {
     /// The stored receipt when every event of the batch is already stored with identical content; nil when
     /// none is stored. Throws `eventIDReused` when some ids are stored with other content or only part of
     /// the batch is stored.
-    private func storedCopy(of plan: AppendPlan) async throws -> AppendResult? {
+    func storedCopy(of plan: AppendPlan) async throws -> AppendResult? {
         let stored = try await storedEvents(plan)
         if stored.isEmpty { return nil }
         let events = plan.request.events
