@@ -11,6 +11,11 @@ struct StreamCountsProjection: Projection {
     var codeVersion = 1
     var eventTypes: Set<String>? = nil
 
+    init(codeVersion: Int = 1, eventTypes: Set<String>? = nil) {
+        self.codeVersion = codeVersion
+        self.eventTypes = eventTypes
+    }
+
     static let schemaSQL = """
         CREATE TABLE stream_counts (
             stream_id    text    PRIMARY KEY,

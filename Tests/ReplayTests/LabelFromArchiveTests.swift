@@ -35,4 +35,17 @@ import Testing
         #expect(fromArchive.eventsRead == fromTable.eventsRead)
         #expect(LabelRun.csv(fromArchive.labeller.rows(), barriers: .standard) == LabelRun.csv(fromTable.labeller.rows(), barriers: .standard))
     }
+
+    /// Typed pages (only the labeller's event types come back with payloads) pass every event and give
+    /// the same bytes as whole pages.
+    @Test func typedPagesGiveTheSameLabelsAsWholePages() async throws {
+        let day = try await SimulatedDay.get()
+        let whole = try await LabelRun.fold(LabelRun.table(day.store, pageSize: 300), labeller: Labeller())
+        let typed = try await LabelRun.fold(LabelRun.table(day.store, types: Labeller.eventTypes, pageSize: 300), labeller: Labeller())
+        #expect(typed.eventsRead == day.report.events && whole.eventsRead == day.report.events)
+        #expect(typed.eventsDecoded == whole.eventsDecoded && typed.eventsDecoded > 0 && typed.eventsDecoded < typed.eventsRead)
+        let csv = LabelRun.csv(typed.labeller.rows(), barriers: .standard)
+        #expect(!typed.labeller.rows().isEmpty)
+        #expect(csv == LabelRun.csv(whole.labeller.rows(), barriers: .standard))
+    }
 }

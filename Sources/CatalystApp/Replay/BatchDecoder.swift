@@ -17,7 +17,7 @@ enum BatchDecoder {
     ) async throws -> (read: Int, decoded: Int) {
         @Sendable func readAndDecode() async throws -> (read: Int, events: [(position: Int64, streamID: String, event: LedgerEvent)])? {
             guard let batch = try await next() else { return nil }
-            return (batch.count, try decode(batch, wanted: wanted, codec: codec))
+            return (batch.passed, try decode(batch.events, wanted: wanted, codec: codec))
         }
         var read = 0, decoded = 0
         var ahead = Task { try await readAndDecode() }

@@ -10,7 +10,23 @@ import Synchronization
 public enum LabelRun {
     /// A source of recorded events in reader order, batch by batch; nil when exhausted.
     /// Called again only after the previous call has returned.
-    public typealias Batches = @Sendable () async throws -> [RecordedEvent]?
+    public typealias Batches = @Sendable () async throws -> LogBatch?
+
+    /// One batch of a replay: the events a reader asked for, and how far the batch went in the log.
+    public struct LogBatch: Sendable {
+        /// The events handed over whole (every event, or those of the types asked for), in log order.
+        public var events: [RecordedEvent]
+        /// Every event the batch passed, handed over or not.
+        public var passed: Int
+        /// The global position of the last event passed.
+        public var lastPosition: Int64
+
+        public init(events: [RecordedEvent], passed: Int, lastPosition: Int64) {
+            self.events = events
+            self.passed = passed
+            self.lastPosition = lastPosition
+        }
+    }
 
     public struct Fold: Sendable {
         public var labeller: Labeller
@@ -28,22 +44,33 @@ public enum LabelRun {
         return fold
     }
 
-    /// The whole table in reader order: every event committed when the first batch is asked for.
-    public static func table(_ store: PostgresEventStore, pageSize: Int = 10_000) -> Batches {
+    /// The whole table in reader order: every event committed when the first batch is asked for. With
+    /// `types`, every event still passes, but only those types come back (typed pages: the server never
+    /// turns the other payloads into text).
+    public static func table(_ store: PostgresEventStore, types: Set<String>? = nil, pageSize: Int = 10_000) -> Batches {
         let cursor = CursorBox()
         return {
             if cursor.target == nil { cursor.target = try await store.catchUpTarget() }
+            if let types {
+                let page = try await store.readAll(after: cursor.value, limit: pageSize, types: types, reaching: cursor.target!)
+                guard let last = page.last else { return nil }
+                cursor.value = last
+                return LogBatch(events: page.events, passed: page.count, lastPosition: last.position)
+            }
             let batch = try await store.readAll(after: cursor.value, limit: pageSize, reaching: cursor.target!)
             guard let last = batch.last else { return nil }
             cursor.value = last.cursor
-            return batch
+            return LogBatch(events: batch, passed: batch.count, lastPosition: last.position)
         }
     }
 
     /// Archives plus the live table as one continuous log.
     public static func continuous(_ log: ContinuousLog) -> Batches {
         let box = IteratorBox(log.makeAsyncIterator())
-        return { try await box.iterator.nextBatch() }
+        return {
+            guard let batch = try await box.iterator.nextBatch(), let last = batch.last else { return nil }
+            return LogBatch(events: batch, passed: batch.count, lastPosition: last.position)
+        }
     }
 
     public struct Written: Sendable {

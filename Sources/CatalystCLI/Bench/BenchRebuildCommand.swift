@@ -29,6 +29,8 @@ struct BenchRebuildCommand: CatalystCommand {
     @Option(name: .customLong("rate"), help: "Append rate for the live-lag measurement, events/s.") var appendRate = 1_000
     @Option(help: "Duration of the live-lag measurement, seconds (0 skips it).") var lagSeconds = 30
     @Option(help: "Comma-separated projections to measure (default: all).") var only: String?
+    @Flag(help: "Also rebuild each projection that names its event types from whole pages (every payload read and filtered in the process), for comparison.")
+    var wholePages = false
 
     func execute(_ configuration: CatalystConfiguration) async throws {
         let db = try await BenchDatabase.fresh(configuration: configuration)
@@ -46,16 +48,25 @@ struct BenchRebuildCommand: CatalystCommand {
 
         var logger = Logger(label: "catalyst.bench")
         logger.logLevel = .error
-        func engine(_ p: any Projection) throws -> ProjectorEngine {
-            ProjectorEngine(
+        func engine(_ p: any Projection, typed: Bool = true) throws -> ProjectorEngine {
+            var e = ProjectorEngine(
                 projection: p, definition: try ProjectionDefinition.load(p, from: files.projections), conninfo: db.conninfo, waker: nil, logger: logger)
+            e.typedPages = typed
+            return e
         }
 
         print("\nrebuild from zero, one projection at a time (events/s over the whole log):")
         for p in projections {
-            let sw = Stopwatch()
+            var sw = Stopwatch()
             try await engine(p).rebuildNow()
-            print("  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(rate(total, sw.seconds))")
+            let typed = sw.seconds
+            var line = "  \(p.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(rate(total, typed))"
+            if wholePages, p.eventTypes != nil {
+                sw = Stopwatch()
+                try await engine(p, typed: false).rebuildNow()
+                line += String(format: "   whole pages %.0f ev/s (typed pages %.2f×)", Double(total) / sw.seconds, sw.seconds / typed)
+            }
+            print(line)
         }
 
         let sw = Stopwatch()

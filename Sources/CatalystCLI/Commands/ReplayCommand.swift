@@ -38,7 +38,7 @@ struct Replay: AsyncParsableCommand {
             let store = target.store()
             let log: LabelRun.Batches
             if archive.isEmpty {
-                log = LabelRun.table(store)
+                log = LabelRun.table(store, types: Labeller.eventTypes)
             } else {
                 log = LabelRun.continuous(try await ContinuousLog.open(archives: archive.map { URL(fileURLWithPath: $0) }, store: store))
             }
@@ -47,7 +47,7 @@ struct Replay: AsyncParsableCommand {
             let bar = ProgressLine("replaying the log", unit: "events", settings: configuration.progress)
             let source: LabelRun.Batches = {
                 let batch = try await log()
-                if let last = batch?.last { bar.update(done: Int(last.position), total: head) }
+                if let batch { bar.update(done: Int(batch.lastPosition), total: head) }
                 return batch
             }
             let watch = Stopwatch()

@@ -44,7 +44,7 @@ extension Replay {
             let store = target.store()
             let source: LabelRun.Batches =
                 archive.isEmpty
-                ? LabelRun.table(store)
+                ? LabelRun.table(store, types: WhatIf.eventTypes)
                 : LabelRun.continuous(try await ContinuousLog.open(archives: archive.map { URL(fileURLWithPath: $0) }, store: store))
             let watch = Stopwatch()
             let fold = try await WhatIfRun.fold(source, whatIf: WhatIf(options: .init(adjust: { try overrides.apply(to: $0) }, from: fromDate, to: toDate)))

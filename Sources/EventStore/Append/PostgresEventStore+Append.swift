@@ -76,8 +76,12 @@ extension PostgresEventStore {
         return r.bool(0, 2) == true ? .alreadyAppended(receipt) : .appended(receipt)
     }
 
-    /// Large batches: reserve versions, stream the rows with COPY, then read back the positions — one
-    /// transaction, a few round trips, and the COPY protocol's throughput for the rows themselves.
+    /// Large batches: reserve the versions and draw the positions in one round trip, then stream the rows
+    /// with COPY, positions included — one transaction, and the COPY protocol's throughput for the rows.
+    ///
+    /// The positions come from the table's own sequence, drawn in batch order inside the transaction,
+    /// so reader order (transaction, then position) is what it would be had the rows drawn them
+    /// themselves; drawing them first spares reading the rows back to learn them.
     static func appendWithCopy(_ plan: AppendPlan, on c: PGConnection) throws -> AppendResult {
         try c.transaction { () throws -> AppendResult in
             if let commandID = plan.request.commandID {
@@ -90,18 +94,28 @@ extension PostgresEventStore {
                 }
             }
             let reserved = try c.prepared(
-                "es_reserve", "SELECT reserve_stream_versions($1::text[], $2::bigint[], $3::integer[])::text",
-                [plan.streamsParam, plan.expectedParam, plan.countsParam])
+                "es_reserve_and_draw",
+                """
+                SELECT reserve_stream_versions($1::text[], $2::bigint[], $3::integer[])::text,
+                       (SELECT array_agg(nextval('events_global_position_seq') ORDER BY i) FROM generate_series(1, $4::integer) AS i)::text
+                """,
+                [plan.streamsParam, plan.expectedParam, plan.countsParam, plan.request.events.count])
             let bases = parseBigintArray(reserved.string(0, 0) ?? "{}")
+            let positions = parseBigintArray(reserved.string(0, 1) ?? "{}").sorted()
+            guard positions.count == plan.request.events.count else {
+                throw PGError(.protocolViolation, message: "drew \(positions.count) positions for \(plan.request.events.count) events")
+            }
             var next: [String: Int64] = [:]
             for (i, s) in plan.streams.enumerated() { next[s] = bases[i] }
 
             try c.copyIn(
-                "COPY events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN"
+                "COPY events (global_position, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN"
             ) { w in
-                for e in plan.request.events {
+                for (e, position) in zip(plan.request.events, positions) {
                     let v = next[e.streamID]! + 1
                     next[e.streamID] = v
+                    try w.write(String(position).utf8)
+                    w.endField()
                     w.field(e.streamID)
                     w.endField()
                     try w.write(String(v).utf8)
@@ -119,13 +133,6 @@ extension PostgresEventStore {
                     w.field(timestamp: e.occurredAt)
                     try w.endRow()
                 }
-            }
-            // COPY inserts rows one after another, drawing positions in batch order.
-            let pos = try c.prepared(
-                "es_tx_positions", "SELECT array_agg(global_position ORDER BY global_position)::text FROM events WHERE tx_id = pg_current_xact_id()")
-            let positions = parseBigintArray(pos.string(0, 0) ?? "{}")
-            guard positions.count == plan.request.events.count else {
-                throw PGError(.protocolViolation, message: "COPY wrote \(positions.count) of \(plan.request.events.count) events")
             }
             let versions = next
             if let commandID = plan.request.commandID {

@@ -27,6 +27,9 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     public var pollInterval: Duration = .milliseconds(250)
     public var standbyInterval: Duration = .milliseconds(500)
     public var heartbeatInterval: Duration = .seconds(2)
+    /// Read typed pages when the projection names its event types (see `applyNext`). Off, every page is
+    /// read whole and filtered here: what `bench rebuild --whole-pages` compares against.
+    public var typedPages = true
 
     public init(projection: any Projection, definition: ProjectionDefinition, conninfo: String, waker: LogWaker?, logger: Logger) {
         self.projection = projection
@@ -167,16 +170,21 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     /// Reads the next batch after `cursor` and applies it with its checkpoint. Returns how many events were
     /// read (0 when caught up). On an apply failure the batch is retried one event at a time, so the error
     /// names the exact event and everything before it is kept.
+    ///
+    /// A projection that names its event types reads a typed page: every event passes (the cursor and the
+    /// count stay exact) but only those types come back with payloads, so the server does not turn the
+    /// others' `jsonb` into text.
     private func applyNext(_ session: PGSession, schema: String, after cursor: inout LogCursor, limit: Int) async throws -> Int {
         let projection = self.projection
         let name = self.name
+        let typed = typedPages
         let from = cursor
         let outcome = try await session.withConnection { c -> (Int, LogCursor, ProjectionApplyError?) in
-            let batch = try PostgresEventStore.readAll(after: from, limit: limit, on: c)
-            guard let last = batch.last else { return (0, from, nil) }
+            let page = try Self.readPage(after: from, limit: limit, types: projection.eventTypes, typed: typed, on: c)
+            guard let last = page.last else { return (0, from, nil) }
             do {
-                try Self.apply(batch, projection: projection, name: name, schema: schema, on: c)
-                return (batch.count, last.cursor, nil)
+                try Self.apply(page.events, through: last, passed: page.count, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
+                return (page.count, last, nil)
             } catch let e as ProjectionLockLost {
                 throw e
             } catch let e as PGError where e.isConnectionLoss || e.isServerCannotWrite {
@@ -186,17 +194,24 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
             } catch {
                 // Narrow down: apply one by one; the first failure is the culprit.
                 var cur = from
-                for event in batch {
+                var passed = 0
+                for (event, ordinal) in zip(page.events, page.ordinals) {
                     do {
-                        try Self.apply([event], projection: projection, name: name, schema: schema, on: c)
+                        try Self.apply(
+                            [event], through: event.cursor, passed: ordinal + 1 - passed, lastRecordedAt: event.recordedAt, projection: projection, name: name,
+                            schema: schema, on: c)
                         cur = event.cursor
+                        passed = ordinal + 1
                     } catch let e as ProjectionApplyError {
                         return (0, cur, e)
                     } catch {
                         return (0, cur, ProjectionApplyError(event: event, reason: "\(error)"))
                     }
                 }
-                return (batch.count, last.cursor, nil)
+                if cur != last {
+                    try Self.apply([], through: last, passed: page.count - passed, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
+                }
+                return (page.count, last, nil)
             }
         }
         cursor = outcome.1
@@ -213,16 +228,28 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
         return outcome.0
     }
 
-    static func apply(_ batch: [RecordedEvent], projection: any Projection, name: String, schema: String, on c: PGConnection) throws {
-        let types = projection.eventTypes
-        let relevant = types.map { t in batch.filter { t.contains($0.eventType) } } ?? batch
+    /// The next page for a projection: typed when it names its event types, whole otherwise.
+    static func readPage(after cursor: LogCursor, limit: Int, types: Set<String>?, typed: Bool, on c: PGConnection) throws -> TypedLogPage {
+        if let types, typed { return try PostgresEventStore.readAll(after: cursor, limit: limit, types: types, on: c) }
+        let batch = try PostgresEventStore.readAll(after: cursor, limit: limit, on: c)
+        let ordinals = types.map { t in batch.indices.filter { t.contains(batch[$0].eventType) } } ?? Array(batch.indices)
+        return TypedLogPage(
+            events: ordinals.map { batch[$0] }, ordinals: ordinals, count: batch.count, last: batch.last?.cursor, lastRecordedAt: batch.last?.recordedAt)
+    }
+
+    /// Applies `events` (already only the projection's types) and moves the checkpoint to `through`,
+    /// counting `passed` events, in one transaction.
+    static func apply(
+        _ events: [RecordedEvent], through last: LogCursor, passed: Int, lastRecordedAt: Date?, projection: any Projection, name: String, schema: String,
+        on c: PGConnection
+    ) throws {
         try c.transaction {
-            if !relevant.isEmpty {
+            if !events.isEmpty {
                 try c.execute("SET LOCAL search_path = \(c.quoteIdentifier(schema)), public")
-                try projection.apply(relevant, to: ProjectionContext(connection: c, schema: schema))
+                try projection.apply(events, to: ProjectionContext(connection: c, schema: schema))
             }
             guard try ProjectionLock.isHeld(c, name: name) else { throw ProjectionLockLost.lost }
-            guard try CheckpointSQL.advance(c, schema: schema, to: batch.last!.cursor, applied: batch.count, lastRecordedAt: batch.last?.recordedAt) else {
+            guard try CheckpointSQL.advance(c, schema: schema, to: last, applied: passed, lastRecordedAt: lastRecordedAt) else {
                 throw ProjectionRuntimeError.checkpointMovedUnderneath(name)
             }
         }
