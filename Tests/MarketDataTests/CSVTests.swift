@@ -41,6 +41,25 @@ struct CSVTests {
         #expect(bars[0].bar.availableAt == RFC3339.parse("2025-03-14T13:31:00Z"))
     }
 
+    /// The fast trim keeps Foundation's meaning exactly: random fields of letters, digits, ASCII and
+    /// Unicode spaces, tabs and accented letters, at either end or inside.
+    @Test func fastTrimAgreesWithFoundation() {
+        let pieces = ["a", "Z", "7", ".", "-", " ", "\t", "\u{00A0}", "\u{2003}", "é", "\u{3000}", "\"", "~", "\u{7F}", "\u{1}"]
+        var rng = SplitMix64(seed: 21)
+        for _ in 0..<5_000 {
+            let field = (0..<Int(rng.next() % 7)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(CSVTable.trimmed(field) == field.trimmingCharacters(in: .whitespaces), "\(field.unicodeScalars.map { $0.value })")
+        }
+    }
+
+    /// A padded field still reads as its value.
+    @Test func paddedFieldsAreTrimmed() throws {
+        let bars = try CSVBars.read(
+            CSVTable(text: "timestamp, open ,high,low,close,volume\n 2025-03-14T13:30:00Z , 10 ,\t10.2,9.9,10.1\u{00A0}, 1000\n", file: "padded.csv"), interval: 60)
+        #expect(bars.count == 1 && bars[0].bar.open == Price("10")! && bars[0].bar.high == Price("10.2")! && bars[0].bar.close == Price("10.1")!)
+        #expect(bars[0].bar.volume == 1000)
+    }
+
     @Test func missingColumnNamesTheColumnOnTheHeaderLine() throws {
         let e = try error("timestamp,open,high,low,volume\n2025-03-14T13:30:00Z,10,10.2,9.9,1000\n")
         #expect(e.line == 1 && e.field == "close")

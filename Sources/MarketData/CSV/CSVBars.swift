@@ -15,12 +15,35 @@ public enum CSVBars {
     /// Parses every row; `interval` sets `availableAt` = start + interval (when the bar was complete).
     public static func read(_ table: CSVTable, interval: TimeInterval) throws(CSVError) -> [(symbol: String?, bar: Bar)] {
         try table.require(requiredColumns)
+        // Column positions are looked up once, not for every field of every row.
+        struct Column {
+            let name: String
+            let position: Int?
+        }
+        func column(_ name: String) -> Column { Column(name: name, position: table.position(of: name)) }
+        let (symbolColumn, timestamp, openColumn, highColumn, lowColumn, closeColumn, volumeColumn, vwapColumn, tradeCount) = (
+            column("symbol"), column("timestamp"), column("open"), column("high"), column("low"), column("close"), column("volume"), column("vwap"),
+            column("trade_count")
+        )
+        func text(_ row: CSVTable.Row, _ c: Column) throws(CSVError) -> String { try table.text(row, at: c.position!, c.name) }
+        func optionalText(_ row: CSVTable.Row, _ c: Column) throws(CSVError) -> String? {
+            guard let k = c.position else { return nil }
+            let t = try table.text(row, at: k, c.name)
+            return t.isEmpty ? nil : t
+        }
+        func price(_ row: CSVTable.Row, _ c: Column) throws(CSVError) -> Price {
+            let column = c.name
+            let t = try text(row, c)
+            guard let p = Price(t) else { throw table.error(row, column, "not a number: \"\(t)\"") }
+            guard p.value > 0 else { throw table.error(row, column, "not positive: \"\(t)\"") }
+            return p
+        }
         var out: [(String?, Bar)] = []
         out.reserveCapacity(table.rows.count)
         var lastStart: [String: Date] = [:]
         for row in table.rows {
-            let symbol = try table.optionalText(row, "symbol")?.uppercased()
-            let stamp = try table.text(row, "timestamp")
+            let symbol = try optionalText(row, symbolColumn)?.uppercased()
+            let stamp = try text(row, timestamp)
             guard let start = parseTimestamp(stamp) else {
                 throw table.error(row, "timestamp", "not a timestamp: \"\(stamp)\" (RFC 3339, \"YYYY-MM-DD HH:MM\" New York time, or YYYY-MM-DD)")
             }
@@ -29,24 +52,24 @@ public enum CSVBars {
                 throw table.error(row, "timestamp", "bars out of order: \(stamp) is not after the previous bar\(symbol.map { " of \($0)" } ?? "")")
             }
             lastStart[key] = start
-            let open = try price(table, row, "open")
-            let high = try price(table, row, "high")
-            let low = try price(table, row, "low")
-            let close = try price(table, row, "close")
+            let open = try price(row, openColumn)
+            let high = try price(row, highColumn)
+            let low = try price(row, lowColumn)
+            let close = try price(row, closeColumn)
             guard low <= open, low <= close, high >= open, high >= close, low <= high else {
                 throw table.error(row, "high", "inconsistent bar: high \(high) / low \(low) do not contain open \(open) and close \(close)")
             }
-            let volumeText = try table.text(row, "volume")
+            let volumeText = try text(row, volumeColumn)
             guard let volume = Int64(volumeText), volume >= 0 else {
                 throw table.error(row, "volume", "not a whole non-negative number: \"\(volumeText)\"")
             }
             var vwap: Price?
-            if let v = try table.optionalText(row, "vwap") {
+            if let v = try optionalText(row, vwapColumn) {
                 guard let p = Price(v), p.value > 0 else { throw table.error(row, "vwap", "not a positive decimal: \"\(v)\"") }
                 vwap = p
             }
             var trades: Int?
-            if let t = try table.optionalText(row, "trade_count") {
+            if let t = try optionalText(row, tradeCount) {
                 guard let n = Int(t), n >= 0 else { throw table.error(row, "trade_count", "not a whole number: \"\(t)\"") }
                 trades = n
             }
@@ -55,13 +78,6 @@ public enum CSVBars {
             )
         }
         return out
-    }
-
-    static func price(_ table: CSVTable, _ row: CSVTable.Row, _ column: String) throws(CSVError) -> Price {
-        let t = try table.text(row, column)
-        guard let p = Price(t) else { throw table.error(row, column, "not a number: \"\(t)\"") }
-        guard p.value > 0 else { throw table.error(row, column, "not positive: \"\(t)\"") }
-        return p
     }
 
     /// RFC 3339, `YYYY-MM-DD HH:MM[:SS]` in New York time, or `YYYY-MM-DD` (New York midnight).

@@ -99,10 +99,28 @@ public struct CSVTable: Sendable {
     /// The trimmed text of `column` in `row`, or an error naming the line and field if the row is short.
     public func text(_ row: Row, _ column: String) throws(CSVError) -> String {
         guard let k = index[column] else { throw CSVError(file: file, line: 1, field: column, message: "missing column") }
+        return try text(row, at: k, column)
+    }
+
+    /// The position of `column` in the header (look it up once, then read rows with `text(_:at:_:)`).
+    public func position(of column: String) -> Int? { index[column] }
+
+    /// The trimmed text of the field at `k` (the position of `column`, which names it in errors).
+    public func text(_ row: Row, at k: Int, _ column: String) throws(CSVError) -> String {
         guard k < row.fields.count else {
             throw CSVError(file: file, line: row.line, field: column, message: "row has \(row.fields.count) fields, header has \(header.count)")
         }
-        return row.fields[k].trimmingCharacters(in: .whitespaces)
+        return Self.trimmed(row.fields[k])
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation for the common field that starts and
+    /// ends with a printable ASCII character (a recorded day has millions of fields; bridging each one to
+    /// `NSString` to trim it was most of the load time).
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
+        if plain(first) && plain(last) { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 
     /// Like `text`, but nil for an absent column or an empty field.
