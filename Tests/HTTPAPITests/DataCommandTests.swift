@@ -66,15 +66,33 @@ import Testing
         defer { try? FileManager.default.removeItem(at: home) }
         let env = ["DATABASE_URL": db.conninfo, "CATALYST_HOME": home.path, "CATALYST_PROGRESS": "off", "CATALYST_SHARE": TestCluster.repositoryRoot.path]
         let record = try await CLIAndTradeTests.catalyst(
-            ["data", "backfill", "--simulated", "--seed", "11", "--simulated-symbols", "100", "--from", "2025-03-14", "--to", "2025-03-14"], environment: env)
-        #expect(record.status == 0 && record.out.contains("recorded 1 days"), "\(record.out) \(record.err)")
-        let missing = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--date", "2025-03-13"], environment: env)
-        #expect(missing.status != 0 && missing.err.contains("2025-03-13 is not recorded"), "\(missing.err)")
+            ["data", "backfill", "--simulated", "--seed", "11", "--simulated-symbols", "100", "--from", "2025-03-13", "--to", "2025-03-14"], environment: env)
+        #expect(record.status == 0 && record.out.contains("recorded 2 days"), "\(record.out) \(record.err)")
+        let missing = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--date", "2025-03-12"], environment: env)
+        #expect(missing.status != 0 && missing.err.contains("2025-03-12 is not recorded"), "\(missing.err)")
+        // A range with a day missing runs nothing, and names the day.
+        let gap = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--from", "2025-03-12", "--to", "2025-03-14"], environment: env)
+        #expect(gap.status != 0 && gap.err.contains("1 of the 3 trading days are not recorded") && gap.err.contains("2025-03-12"), "\(gap.err)")
+        let untouched = try await db.session().withConnection { c in try c.query("SELECT count(*) FROM events").int64(0, 0) ?? -1 }
+        #expect(untouched == 0, "nothing ran")
         let both = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--simulate", "--date", "2025-03-14"], environment: env)
         #expect(both.status != 0 && both.err.contains("--simulate") && both.err.contains("--data"), "\(both.err)")
         let run = try await CLIAndTradeTests.catalyst(["session", "run", "--data", "--date", "2025-03-14", "--seed", "11", "--json"], environment: env)
         #expect(run.status == 0, "\(run.err)")
         let report = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
         #expect(report?["date"] as? String == "2025-03-14" && (report?["cycles"] as? Int ?? 0) >= 10, "\(run.out.prefix(500))")
+
+        // Both recorded days (a Thursday and a Friday) in turn, into a fresh ledger; the weekend after is skipped.
+        let second = try await TestDatabase.create()
+        var rangeEnv = env
+        rangeEnv["DATABASE_URL"] = second.conninfo
+        let range = try await CLIAndTradeTests.catalyst(
+            ["session", "run", "--data", "--from", "2025-03-13", "--to", "2025-03-16", "--seed", "11", "--json"], environment: rangeEnv)
+        #expect(range.status == 0, "\(range.err)")
+        let days = try JSONSerialization.jsonObject(with: Data(range.out.utf8)) as? [[String: Any]] ?? []
+        #expect(days.map { $0["date"] as? String } == ["2025-03-13", "2025-03-14"], "\(range.out.prefix(300))")
+        #expect(days.allSatisfy { ($0["cycles"] as? Int ?? 0) >= 10 })
+        // The second day of the range is the day run alone, on top of the first.
+        #expect(days.last?["events"] as? Int ?? 0 > 0 && days.last?["candidates"] as? Int == report?["candidates"] as? Int)
     }
 }

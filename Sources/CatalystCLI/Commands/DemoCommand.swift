@@ -14,7 +14,7 @@ struct Demo: CatalystCommand {
 
     func execute(_ configuration: CatalystConfiguration) async throws {
         let run = try Session.Run.parse(["--simulate", "--symbols", "\(symbols)", "--seed", "\(seed)"])
-        let report = try await run.runDay(configuration)
+        let report = try await run.runDay(configuration, day: nil)
         let target = try configuration.database
         print("""
 

@@ -4,6 +4,7 @@ import CatalystApp
 import Domain
 import Foundation
 import Logging
+import MarketData
 
 struct Session: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Trading sessions.", subcommands: [Run.self])
@@ -15,7 +16,8 @@ struct Session: AsyncParsableCommand {
                 --simulate generates the market from --seed and --symbols. --data runs a day recorded by `catalyst data \
                 backfill` instead (--date required): its asset list, bars and news as the market, seen point in time, and \
                 the paper broker filling against its recorded minute bars; the same data, date and seed give the same \
-                event stream. Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at \
+                event stream. --from/--to run every trading day of a range, one after the other, into the same ledger \
+                (with --data every one of them must be recorded, or nothing runs). Follows the workflow lines of tools/catalyst.cron (market open, every 30 minutes, the conservative close) at \
                 accelerated time, with reconciliation, position monitoring and every projector running, and prints the day \
                 report: cycles, candidates, approvals and denials by reason, orders, fills, closed positions with P&L, and \
                 the audit head hash.
@@ -26,21 +28,61 @@ struct Session: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The dataset folder (default <catalyst.home>/data).") var dataDir: String?
         @Option(help: "New York trading date (YYYY-MM-DD). Default: the day after the last simulated day, else the last trading day.")
         var date: String?
+        @Option(help: "First day of a range of trading days (YYYY-MM-DD), with --to.") var from: String?
+        @Option(help: "Last day of the range (YYYY-MM-DD, inclusive), with --from.") var to: String?
         @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
         @Option(help: "Simulated seconds per real second, or `max`.") var speed: String = "max"
         @Option(help: "Symbols in the simulated universe.") var symbols: Int = 4000
         @Flag(help: "Print the day report as JSON.") var json = false
 
-        func execute(_ configuration: CatalystConfiguration) async throws { _ = try await runDay(configuration) }
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            guard from != nil || to != nil else {
+                _ = try await runDay(configuration, day: try date.map { try Self.day($0, "date") })
+                return
+            }
+            let reports = try await runRange(configuration)
+            if json {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try enc.encode(reports), as: UTF8.self))
+            } else {
+                DayReportPrinter.printRange(reports)
+            }
+        }
 
-        /// Runs the day, prints its report and returns it.
-        func runDay(_ configuration: CatalystConfiguration) async throws -> DayReport {
+        /// The trading days of --from…--to, checked before any of them runs, then each day in turn.
+        func runRange(_ configuration: CatalystConfiguration) async throws -> [DayReport] {
+            guard date == nil else { throw ValidationError("give --date for one day, or --from and --to for a range, not both") }
+            guard let fromText = from, let toText = to else { throw ValidationError("--from and --to go together") }
+            let first = try Self.day(fromText, "from")
+            let last = try Self.day(toText, "to")
+            guard first <= last else { throw CatalystError.invalidInput(field: "to", reason: "\(last) is before --from \(first)") }
+            guard first.adding(days: 366) > last else { throw CatalystError.invalidInput(field: "to", reason: "a range is at most a year") }
+            let days = NYSECalendar().sessions(from: first, through: last).map(\.date)
+            guard !days.isEmpty else { throw CatalystError.invalidInput(field: "from", reason: "no trading day from \(first) to \(last)") }
+            if data {
+                let dataset = DataCommand.dataset(dataDir, configuration)
+                let missing = days.filter { !dataset.isComplete($0) }
+                guard missing.isEmpty else {
+                    let shown = missing.prefix(5).map(\.description).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
+                    throw CatalystError.setup(
+                        "\(missing.count) of the \(days.count) trading days are not recorded under \(dataset.root.path): \(shown); run `catalyst data backfill --from \(first) --to \(last)` first")
+                }
+            }
+            var reports: [DayReport] = []
+            for day in days { reports.append(try await runDay(configuration, day: day, printing: false)) }
+            return reports
+        }
+
+        static func day(_ text: String, _ field: String) throws -> NYDate {
+            guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: field, reason: "expected YYYY-MM-DD, got \(text)") }
+            return d
+        }
+
+        /// Runs the day, prints its report (unless a range prints them) and returns it.
+        func runDay(_ configuration: CatalystConfiguration, day: NYDate?, printing: Bool = true) async throws -> DayReport {
             guard simulate != data else {
                 throw ValidationError("give --simulate (the generated market) or --data (a recorded day); live trading runs under `catalyst serve`")
-            }
-            let day = try date.map { text -> NYDate in
-                guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
-                return d
             }
             let pace: Double?
             if speed == "max" { pace = nil } else if let x = Double(speed), x > 0 { pace = x } else {
@@ -59,6 +101,7 @@ struct Session: AsyncParsableCommand {
                 bar.update(done: p.minute, total: p.minutes, detail: "\(Self.newYork(p.at)) ET, cycles \(p.cycles)")
             }
             bar.finish(detail: "\(report.cycles) cycles")
+            guard printing else { return report }
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -81,6 +124,18 @@ extension Session.Run {
 }
 
 enum DayReportPrinter {
+    /// Each day's report, then the range in one line.
+    static func printRange(_ reports: [DayReport]) {
+        for r in reports {
+            print(r)
+            Swift.print("")
+        }
+        let realized = reports.reduce(Decimal(0)) { $0 + (Decimal(string: $1.realizedPnL) ?? 0) }
+        Swift.print(
+            "\(reports.count) trading days, \(reports.first?.date ?? "") to \(reports.last?.date ?? ""): \(reports.reduce(0) { $0 + $1.cycles }) cycles, "
+                + "\(reports.reduce(0) { $0 + $1.closedPositions.count }) round trips, realized P&L \(realized)")
+    }
+
     static func print(_ r: DayReport) {
         Swift.print("""
             Day report \(r.date)
