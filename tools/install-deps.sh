@@ -10,8 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 required=(postgresql libpq-dev libcurl4-openssl-dev liblz4-dev)
 optional=()
 if [[ "${1:-}" == "--test" ]]; then
-    # curl runs the crontab's lines verbatim; chromium renders the dashboard headless.
-    optional=(curl chromium)
+    # curl runs the crontab's lines verbatim; chromium renders the dashboard headless; pg_auto_failover
+    # runs the failover drill (FailoverDrillTests) and `catalyst ha`.
+    optional=(curl chromium postgresql-15-auto-failover pg-auto-failover-cli)
 fi
 
 missing_of() {

@@ -47,7 +47,11 @@ public struct PostgresTools: Sendable {
     /// Runs `tool` with `arguments`, returning its exit code and combined output. Server tools run as the
     /// server's user; `asClient` runs a client tool (`pg_restore`) as ourselves, so it can read our files.
     public func run(_ tool: String, _ arguments: [String], asClient: Bool = false) async throws -> Outcome {
-        let toolPath = binDirectory.appendingPathComponent(tool).path
+        try await run(program: binDirectory.appendingPathComponent(tool).path, arguments, asClient: asClient)
+    }
+
+    /// Runs the program at `toolPath` (any path, e.g. `/bin/sh`), as the server's user unless `asClient`.
+    public func run(program toolPath: String, _ arguments: [String], asClient: Bool = false) async throws -> Outcome {
         let executable: Executable
         let args: [String]
         if let user = runAsUser, !asClient {

@@ -18,18 +18,32 @@ public final class PostgresEventStore: EventStore {
     /// Channel on which appenders announce new events (coalesced, outside the append transaction).
     public static let notificationChannel = "catalyst_events"
 
-    public init(pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 32, logger: Logger = Logger(label: "catalyst.eventstore")) {
+    /// How long an append keeps trying through a failover (see `append(_:)`); zero fails at once.
+    public let failoverWindow: Duration
+
+    public init(
+        pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 32, failoverWindow: Duration = .zero,
+        logger: Logger = Logger(label: "catalyst.eventstore")
+    ) {
         self.pool = pool
         self.notifier = notifier
         self.copyThreshold = copyThreshold
+        self.failoverWindow = failoverWindow
         self.logger = logger
     }
 
-    /// Opens a store with its own pool of `connections` sessions and a coalescing notifier.
+    /// Opens a store with its own pool of `connections` sessions and a coalescing notifier. A connection
+    /// string naming several hosts (a failover formation) gets `highAvailabilityWindow` to ride out a
+    /// failover; one host keeps failing at once, as before.
     public convenience init(conninfo: String, connections: Int = 4, role: String? = nil, logger: Logger = Logger(label: "catalyst.eventstore")) {
         let pool = PGPool(conninfo: conninfo, size: connections, name: "eventstore", setup: Self.connectionSetup(role: role))
-        self.init(pool: pool, notifier: AppendNotifier(conninfo: conninfo), logger: logger)
+        self.init(
+            pool: pool, notifier: AppendNotifier(conninfo: conninfo),
+            failoverWindow: PGConnectionString.hostCount(conninfo) > 1 ? Self.highAvailabilityWindow : .zero, logger: logger)
     }
+
+    /// pg_auto_failover's default timings promote a standby about 30 s after the primary dies.
+    public static let highAvailabilityWindow: Duration = .seconds(45)
 
     /// A session setup that drops to `role` (e.g. `catalyst_app`) right after connecting.
     /// What every (re)connect of the store runs: the role, then the transaction-id invariant

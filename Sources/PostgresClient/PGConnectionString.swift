@@ -20,6 +20,23 @@ public enum PGConnectionString {
         if options == nil { throw PGError(.usage, message: "malformed database URL") }
     }
 
+    /// How many servers the string names (`host=a,b`, or `postgresql://a:1,b:2/db`), as libpq reads it: more
+    /// than one means libpq may find the primary on another host after a failover. 1 for a malformed string.
+    public static func hostCount(_ conninfo: String) -> Int {
+        guard let options = PQconninfoParse(conninfo, nil) else { return 1 }
+        defer { PQconninfoFree(options) }
+        var count = 1
+        var i = 0
+        while let keyword = options[i].keyword {
+            let name = String(cString: keyword)
+            if name == "host" || name == "hostaddr", let value = options[i].val {
+                count = max(count, String(cString: value).split(separator: ",", omittingEmptySubsequences: false).count)
+            }
+            i += 1
+        }
+        return count
+    }
+
     /// Replaces the password of a URL or key/value connection string with `***`.
     public static func redact(_ text: String) -> String {
         var out = text

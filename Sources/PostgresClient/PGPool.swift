@@ -21,8 +21,8 @@ public final class PGPool: Sendable {
         self.state = Mutex(State(idle: (0..<size).map { PGSession(conninfo: conninfo, name: "\(name)-\($0)", setup: setup) }))
     }
 
-    /// Leases a session for `body`. If the body throws a connection-loss error the session is reset so the
-    /// next lease reconnects.
+    /// Leases a session for `body`. If the body throws a connection-loss or read-only error the session is
+    /// reset so the next lease reconnects.
     public func withSession<T: Sendable>(_ body: @Sendable (PGSession) async throws -> T) async throws -> T {
         let session = await acquire()
         do {
@@ -30,7 +30,9 @@ public final class PGPool: Sendable {
             release(session)
             return value
         } catch {
-            if let pg = error as? PGError, pg.isConnectionLoss { await session.reset() }
+            // A lost connection, or one to a server that no longer takes writes (a demoted primary): the
+            // next lease reconnects, and libpq finds whichever host takes writes now.
+            if let pg = error as? PGError, pg.isConnectionLoss || pg.sqlState == "25006" { await session.reset() }
             release(session)
             throw error
         }

@@ -9,8 +9,29 @@ extension PostgresEventStore {
     ///   expected version. Nothing is written unless the whole batch is.
     /// - Throws: `EventStoreError` for a malformed batch (including a payload that is not a JSON object,
     ///   naming the event) or an event id reused with other content; `PGError` for database failures.
+    ///
+    /// Through a failover (`failoverWindow` > 0): an append whose connection is lost, or whose server no
+    /// longer takes writes, may or may not have committed. It is sent again, the same command id and the
+    /// same event ids, with backoff, until a primary answers or the window ends. The command log and the
+    /// event ids make the second send return the first one's receipt if the first committed, so it lands
+    /// exactly once on whichever timeline survived.
     public func append(_ request: AppendRequest) async throws -> AppendResult {
         let plan = try AppendPlan(request)
+        let deadline = ContinuousClock.now + failoverWindow
+        var pause: Duration = .milliseconds(100)
+        while true {
+            do {
+                return try await appendOnce(plan)
+            } catch let error as PGError where (error.isConnectionLoss || error.sqlState == "25006") && ContinuousClock.now < deadline {
+                logger.warning("append: no primary, trying again", metadata: ["error": "\(error)", "retry_in": "\(pause)"])
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
+    }
+
+    private func appendOnce(_ plan: AppendPlan) async throws -> AppendResult {
+        let request = plan.request
         let useCopy = request.events.count >= copyThreshold
         let single = request.events.count == 1
         // A race to create a stream that every writer expects `.any` of is not a conflict: retry it.

@@ -1,0 +1,142 @@
+import CatalystTestKit
+import EmbeddedPostgres
+import EventStore
+import Foundation
+import PostgresClient
+import Synchronization
+import Testing
+
+/// The failover drill on a real pg_auto_failover formation (a monitor and two synchronous nodes on
+/// loopback): writers append through the multi-host URL, the primary is SIGKILLed mid-stream, the monitor
+/// promotes the standby, and every acknowledged command must be on the new primary exactly once.
+@Suite(.serialized) struct FailoverDrillTests {
+    @Test func killingThePrimaryLosesNoAcknowledgedCommandAndDuplicatesNone() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_autoctl") else {
+            print("skipped: pg_auto_failover is not installed (tools/install-deps.sh --test installs it)")
+            return
+        }
+        let tools = try PostgresTools.locate()
+        let dir = URL(fileURLWithPath: "/tmp/catalyst-ha-drill-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        let formation = try await HAFormation.up(at: dir, nodes: 2, basePort: try Self.freePorts(3), timing: .drill, tools: tools)
+        // The keepers are daemons: stop them whatever happens, before the test returns.
+        do {
+            try await drill(formation)
+        } catch {
+            try? await formation.down()
+            throw error
+        }
+        try await formation.down()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private func drill(_ formation: HAFormation) async throws {
+        let migrator = try Migrator(directory: TestCluster.migrationsDirectory)
+        let admin = PGSession(conninfo: formation.databaseURL, name: "drill-admin")
+        _ = try await admin.withConnection { c in try migrator.apply(on: c) }
+        await admin.close()
+
+        let store = PostgresEventStore(conninfo: formation.databaseURL, connections: 4)
+        #expect(store.failoverWindow == PostgresEventStore.highAvailabilityWindow, "a multi-host URL rides out a failover")
+        let writers = 4
+        let perWriter = 60
+        let log = DrillLog()
+        let acknowledged = log.acknowledged, killedAt = log.killedAt, firstAfterKill = log.firstAfterKill
+        let killed = try await withThrowingTaskGroup(of: String?.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    for i in 0..<perWriter {
+                        let command = UUID()
+                        let event = NewEvent(
+                            eventID: UUID(), streamID: "drill-\(w)", eventType: "drill.appended", schemaVersion: 1, payload: Data(#"{"i":\#(i)}"#.utf8),
+                            metadata: Data(#"{"writer":\#(w)}"#.utf8), occurredAt: Date())
+                        let result = try await store.append(AppendRequest(events: [event], expectations: ["drill-\(w)": .any], commandID: command))
+                        guard let receipt = result.receipt else { throw DrillFailure("append \(w)/\(i) was not acknowledged: \(result)") }
+                        acknowledged.withLock { $0[command] = receipt.positions[0] }
+                        if killedAt.withLock({ $0 }) != nil { firstAfterKill.withLock { $0 = $0 ?? .now } }
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    return nil
+                }
+            }
+            group.addTask {
+                // Mid-stream: once a third of the commands are acknowledged.
+                while acknowledged.withLock({ $0.count }) < writers * perWriter / 3 { try await Task.sleep(for: .milliseconds(20)) }
+                let name = try await formation.killPrimary()
+                killedAt.withLock { $0 = .now }
+                return name
+            }
+            var name: String?
+            for try await n in group { name = name ?? n }
+            return name
+        }
+        let acks = acknowledged.withLock { $0 }
+        #expect(acks.count == writers * perWriter)
+        let failover = try #require(firstAfterKill.withLock { $0 }) - (try #require(killedAt.withLock { $0 }))
+        print("failover drill: killed \(killed ?? "?"); first acknowledged write \(failover) after the kill")
+
+        // Every acknowledged command is in the surviving log exactly once, with the position it was told.
+        let survivor = PGSession(conninfo: formation.databaseURL, name: "drill-check")
+        let (commands, events, duplicates) = try await survivor.withConnection { c -> ([UUID: Int64], Int64, Int64) in
+            let r = try c.query("SELECT command_id::text, positions[1] FROM command_log")
+            var out: [UUID: Int64] = [:]
+            for i in 0..<r.rowCount { out[r.uuid(i, 0)!] = r.int64(i, 1)! }
+            let n = try c.query("SELECT count(*) FROM events WHERE event_type = 'drill.appended'").int64(0, 0) ?? -1
+            let dup = try c.query(
+                "SELECT count(*) FROM (SELECT stream_id, payload->>'i' FROM events WHERE event_type = 'drill.appended' GROUP BY 1, 2 HAVING count(*) > 1) d"
+            ).int64(0, 0) ?? -1
+            return (out, n, dup)
+        }
+        await survivor.close()
+        let lost = acks.filter { commands[$0.key] != $0.value }
+        #expect(lost.isEmpty, "acknowledged and then lost, or at another position: \(lost.count)")
+        #expect(events == Int64(writers * perWriter), "each command appended exactly once")
+        #expect(duplicates == 0)
+
+        // The killed node comes back as the new primary's synchronous standby.
+        try await formation.restart(try #require(killed))
+        try await formation.waitHealthy(timeout: 120)
+        let roles = try await formation.nodes()
+        #expect(roles.first { $0.name == killed }?.reportedState == "secondary", "\(roles)")
+    }
+
+    /// Three consecutive free loopback ports (monitor, node1, node2).
+    static func freePorts(_ count: Int) throws -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...40_000)
+            if (base..<(base + count)).allSatisfy(isFree) { return base }
+        }
+        throw DrillFailure("no free ports")
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+/// What the drill's concurrent writers report.
+final class DrillLog: Sendable {
+    let acknowledged = Box<[UUID: Int64]>([:])
+    let killedAt = Box<ContinuousClock.Instant?>(nil)
+    let firstAfterKill = Box<ContinuousClock.Instant?>(nil)
+
+    final class Box<Value: Sendable>: Sendable {
+        private let value: Mutex<Value>
+        init(_ v: Value) { value = Mutex(v) }
+        func withLock<R: Sendable>(_ body: (inout sending Value) -> sending R) -> R { value.withLock(body) }
+    }
+}
+
+struct DrillFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
