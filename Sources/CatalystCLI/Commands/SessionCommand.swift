@@ -41,13 +41,7 @@ struct Session: AsyncParsableCommand {
                 return
             }
             let reports = try await runRange(configuration)
-            if json {
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try enc.encode(reports), as: UTF8.self))
-            } else {
-                DayReportPrinter.printRange(reports)
-            }
+            if json { try DayReportPrinter.printJSON(reports) } else { DayReportPrinter.printRange(reports) }
         }
 
         /// The trading days of --from…--to, checked before any of them runs, then each day in turn.
@@ -102,13 +96,7 @@ struct Session: AsyncParsableCommand {
             }
             bar.finish(detail: "\(report.cycles) cycles")
             guard printing else { return report }
-            if json {
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try enc.encode(report), as: UTF8.self))
-            } else {
-                DayReportPrinter.print(report)
-            }
+            if json { try DayReportPrinter.printJSON(report) } else { DayReportPrinter.print(report) }
             return report
         }
     }
@@ -124,6 +112,13 @@ extension Session.Run {
 }
 
 enum DayReportPrinter {
+    /// A report, or the reports of a range, as pretty JSON with sorted keys.
+    static func printJSON(_ value: some Encodable) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        Swift.print(String(decoding: try enc.encode(value), as: UTF8.self))
+    }
+
     /// Each day's report, then the range in one line.
     static func printRange(_ reports: [DayReport]) {
         for r in reports {
