@@ -54,6 +54,9 @@ public enum ProjectionRuntimeError: Error, CustomStringConvertible, Sendable {
     case failed(name: String, error: String)
     case timedOut(String)
     case checkpointMovedUnderneath(String)
+    /// The event a checkpoint stands on is not in the log any more (a failover lost it, or the log was
+    /// replaced): following on would fold a forked history. Rebuild the projection once the log is right.
+    case forkedTimeline(name: String, checkpoint: String)
 
     public var description: String {
         switch self {
@@ -62,6 +65,9 @@ public enum ProjectionRuntimeError: Error, CustomStringConvertible, Sendable {
         case .failed(let name, let error): "projection \(name) failed: \(error)"
         case .timedOut(let what): "timed out waiting for \(what)"
         case .checkpointMovedUnderneath(let n): "checkpoint of \(n) moved while this instance held the lock"
+        case .forkedTimeline(let n, let checkpoint):
+            "projection \(n) stopped: the log no longer holds the event its checkpoint stands on (\(checkpoint)); the timeline forked "
+                + "(a failover lost committed events, or the log was replaced). Check the log, then `catalyst projections rebuild \(n)`"
         }
     }
 }

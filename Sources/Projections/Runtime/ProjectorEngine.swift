@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostgresClient
 import ServiceLifecycle
+import Synchronization
 
 /// Runs one projection: waits as a standby until it holds the projection's advisory lock, brings the live
 /// schema up to the current definition (rebuilding in a shadow schema when the SQL or code version
@@ -30,6 +31,9 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     /// Read typed pages when the projection names its event types (see `applyNext`). Off, every page is
     /// read whole and filtered here: what `bench rebuild --whole-pages` compares against.
     public var typedPages = true
+    /// Counts (re)connects of the engine's session, so the first batch on every new connection first checks
+    /// that the log still holds the checkpoint's event (`requireSameTimeline`).
+    let connects = ConnectionCount()
 
     public init(projection: any Projection, definition: ProjectionDefinition, conninfo: String, waker: LogWaker?, logger: Logger) {
         self.projection = projection
@@ -45,7 +49,11 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
 
     /// Runs until cancelled or a graceful shutdown is requested; throws when the projection fails.
     public func run() async throws {
-        let session = PGSession(conninfo: conninfo, name: "projector-\(name)") { c in try TransactionIDCheck().requireIfStore(on: c) }
+        let connects = self.connects
+        let session = PGSession(conninfo: conninfo, name: "projector-\(name)") { c in
+            try TransactionIDCheck().requireIfStore(on: c)
+            connects.connected()
+        }
         defer { Task { await session.close() } }
         while !stopping {
             guard try await session.withConnection({ c in try ProjectionLock.tryAcquire(c, name: name) }) else {
@@ -70,7 +78,11 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     /// transaction holds the read horizon back). Takes the lock itself (waiting while another instance holds it).
     /// `progress` gets the global position reached after each batch.
     public func rebuildNow(progress: (@Sendable (Int64) -> Void)? = nil) async throws {
-        let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)") { c in try TransactionIDCheck().requireIfStore(on: c) }
+        let connects = self.connects
+        let session = PGSession(conninfo: conninfo, name: "rebuild-\(name)") { c in
+            try TransactionIDCheck().requireIfStore(on: c)
+            connects.connected()
+        }
         defer { Task { await session.close() } }
         while !(try await session.withConnection { c in try ProjectionLock.tryAcquire(c, name: name) }) {
             try await Task.sleep(for: standbyInterval)
@@ -179,40 +191,26 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
         let name = self.name
         let typed = typedPages
         let from = cursor
-        let outcome = try await session.withConnection { c -> (Int, LogCursor, ProjectionApplyError?) in
-            let page = try Self.readPage(after: from, limit: limit, types: projection.eventTypes, typed: typed, on: c)
-            guard let last = page.last else { return (0, from, nil) }
-            do {
-                try Self.apply(page.events, through: last, passed: page.count, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
-                return (page.count, last, nil)
-            } catch let e as ProjectionLockLost {
-                throw e
-            } catch let e as PGError where e.isConnectionLoss || e.isServerCannotWrite {
-                // Not the event's fault (the server is gone, its disk is full, it is read-only): nothing is
-                // marked failed; the runner tries again once the server can take writes.
-                throw e
-            } catch {
-                // Narrow down: apply one by one; the first failure is the culprit.
-                var cur = from
-                var passed = 0
-                for (event, ordinal) in zip(page.events, page.ordinals) {
-                    do {
-                        try Self.apply(
-                            [event], through: event.cursor, passed: ordinal + 1 - passed, lastRecordedAt: event.recordedAt, projection: projection, name: name,
-                            schema: schema, on: c)
-                        cur = event.cursor
-                        passed = ordinal + 1
-                    } catch let e as ProjectionApplyError {
-                        return (0, cur, e)
-                    } catch {
-                        return (0, cur, ProjectionApplyError(event: event, reason: "\(error)"))
-                    }
+        let connects = self.connects
+        let outcome: (Int, LogCursor, ProjectionApplyError?)
+        do {
+            outcome = try await session.withConnection { c -> (Int, LogCursor, ProjectionApplyError?) in
+                // On a new connection (after a restart, a lost connection or a failover) the checkpoint's event
+                // must still be where it was, before anything is read on top of it.
+                if let generation = connects.unverified {
+                    try Self.requireSameTimeline(c, cursor: from, name: name)
+                    connects.verified(generation)
                 }
-                if cur != last {
-                    try Self.apply([], through: last, passed: page.count - passed, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
-                }
-                return (page.count, last, nil)
+                return try Self.applyPage(after: from, limit: limit, typed: typed, projection: projection, name: name, schema: schema, on: c)
             }
+        } catch let forked as ProjectionRuntimeError {
+            guard case .forkedTimeline = forked else { throw forked }
+            let def = definition
+            try? await session.withConnection { c in
+                try ProjectionStatusSQL.set(c, name: def.name, state: "failed", instance: instance, error: forked.description, errorPosition: from.position)
+            }
+            logger.critical("projection stopped: the log no longer holds its checkpoint", metadata: ["projection.name": "\(name)", "checkpoint": "\(from)"])
+            throw forked
         }
         cursor = outcome.1
         if let failure = outcome.2 {
@@ -226,6 +224,55 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
             throw ProjectionRuntimeError.failed(name: name, error: failure.description)
         }
         return outcome.0
+    }
+
+    /// Fails with `forkedTimeline` unless the event the checkpoint stands on is in the log with the same
+    /// transaction: after an asynchronous failover the new primary may lack the last events a projection
+    /// applied, and following on would fold a forked history onto them.
+    static func requireSameTimeline(_ c: PGConnection, cursor: LogCursor, name: String) throws {
+        guard cursor.position > 0 else { return }
+        guard try PostgresEventStore.transactionID(ofPosition: cursor.position, on: c) == cursor.transactionID else {
+            throw ProjectionRuntimeError.forkedTimeline(name: name, checkpoint: cursor.description)
+        }
+    }
+
+    /// Reads one page after `from` and applies it with its checkpoint (narrowing a failure to its event).
+    static func applyPage(
+        after from: LogCursor, limit: Int, typed: Bool, projection: any Projection, name: String, schema: String, on c: PGConnection
+    ) throws -> (Int, LogCursor, ProjectionApplyError?) {
+        let page = try Self.readPage(after: from, limit: limit, types: projection.eventTypes, typed: typed, on: c)
+        guard let last = page.last else { return (0, from, nil) }
+        do {
+            try Self.apply(page.events, through: last, passed: page.count, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
+            return (page.count, last, nil)
+        } catch let e as ProjectionLockLost {
+            throw e
+        } catch let e as PGError where e.isConnectionLoss || e.isServerCannotWrite {
+            // Not the event's fault (the server is gone, its disk is full, it is read-only): nothing is
+            // marked failed; the runner tries again once the server can take writes.
+            throw e
+        } catch {
+            // Narrow down: apply one by one; the first failure is the culprit.
+            var cur = from
+            var passed = 0
+            for (event, ordinal) in zip(page.events, page.ordinals) {
+                do {
+                    try Self.apply(
+                        [event], through: event.cursor, passed: ordinal + 1 - passed, lastRecordedAt: event.recordedAt, projection: projection, name: name,
+                        schema: schema, on: c)
+                    cur = event.cursor
+                    passed = ordinal + 1
+                } catch let e as ProjectionApplyError {
+                    return (0, cur, e)
+                } catch {
+                    return (0, cur, ProjectionApplyError(event: event, reason: "\(error)"))
+                }
+            }
+            if cur != last {
+                try Self.apply([], through: last, passed: page.count - passed, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
+            }
+            return (page.count, last, nil)
+        }
     }
 
     /// The next page for a projection: typed when it names its event types, whole otherwise.
@@ -257,6 +304,19 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
 }
 
 enum ProjectionLockLost: Error { case lost }
+
+/// The (re)connects of an engine's session and the last one whose timeline was checked.
+final class ConnectionCount: Sendable {
+    private let state = Mutex<(connects: Int, verified: Int)>((0, 0))
+
+    /// Called by the session's setup on every (re)connect.
+    func connected() { state.withLock { $0.connects += 1 } }
+
+    /// The current connect, when its timeline has not been checked yet.
+    var unverified: Int? { state.withLock { $0.connects != $0.verified ? $0.connects : nil } }
+
+    func verified(_ generation: Int) { state.withLock { $0.verified = generation } }
+}
 
 /// The advisory lock that makes one instance of a projection active; more instances wait as standbys.
 /// Session-level: it is released when the connection closes, which is what lets a standby take over
