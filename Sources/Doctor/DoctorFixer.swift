@@ -182,7 +182,7 @@ public enum DoctorPolicy {
     public static let forbidden: Set<String> = [
         IssueType.orphanPosition.rawValue, IssueType.qtyMismatch.rawValue, IssueType.tradingHalted.rawValue, IssueType.dailyLossWarning.rawValue,
         IssueType.brokerAPIError.rawValue, IssueType.brokerConnectionError.rawValue, IssueType.auditChainBroken.rawValue,
-        IssueType.readerHorizonStalled.rawValue,
+        IssueType.readerHorizonStalled.rawValue, IssueType.writesUnprotected.rawValue,
     ]
 }
 

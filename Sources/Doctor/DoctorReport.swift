@@ -222,6 +222,8 @@ public enum IssueType: String, Sendable, Codable, CaseIterable {
     case auditChainBroken = "AUDIT_CHAIN_BROKEN"
     /// Stored transaction ids are not below the cluster's: readers stop short (a logical dump restored by hand).
     case readerHorizonStalled = "READER_HORIZON_STALLED"
+    /// Replication is set up (several hosts, or standbys) but no standby is synchronous.
+    case writesUnprotected = "WRITES_UNPROTECTED"
     case dailyLossWarning = "DAILY_LOSS_WARNING"
 }
 

@@ -19,6 +19,8 @@ public struct DoctorSnapshot: Sendable {
     public var audit: AuditState = .notChecked
     /// The log's largest transaction id against the cluster's next one (`TransactionIDCheck`).
     public var transactionIDs: TransactionIDCheck.Reading?
+    /// The database server's replication (primary or standby, its standbys, synchronous or not).
+    public var replication: ReplicationReading?
     /// Risk denials of the last hour, counted by reason code.
     public var rejectionsLastHour: [String: Int] = [:]
     public var broker: BrokerView = .notConfigured

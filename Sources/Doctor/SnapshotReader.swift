@@ -32,6 +32,7 @@ public struct SnapshotReader: Sendable {
         if try has("v_risk_state") { s.risk = try risk(today, c) }
         if try has("v_risk_denials") { s.rejectionsLastHour = try rejections(now, c) }
         s.transactionIDs = try TransactionIDCheck().read(on: c)
+        s.replication = try? ReplicationReading.read(on: c)
         let statuses = try ProjectionStatusReport.load(names: projectionNames, on: c)
         s.projections = statuses.map {
             DoctorSnapshot.ProjectionRow(name: $0.name, state: $0.state, lagEvents: $0.lagEvents, lagSeconds: $0.lagSeconds, error: $0.error)

@@ -14,6 +14,7 @@ public enum Watchdog {
         all += PositionChecks.stale(s, t)
         all += LedgerChecks.projections(s, t)
         all += LedgerChecks.horizon(s)
+        all += LedgerChecks.replication(s)
         all += LedgerChecks.audit(s)
         all += RiskChecks.halted(s)
         all += RiskChecks.dailyLoss(s)

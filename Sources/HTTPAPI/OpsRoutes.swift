@@ -43,8 +43,10 @@ struct OpsRoutes {
         /// The broker connection: circuit state and failure counters (the paper broker is always closed).
         var broker: BrokerHealth
         var problems: [String]
+        /// The database server's replication: primary or standby, its standbys, synchronous or not.
+        var replication: ReplicationReading?
         enum CodingKeys: String, CodingKey {
-            case status, venue, database, projections, problems, broker
+            case status, venue, database, projections, problems, broker, replication
             case ledgerTime = "ledger_time", tradingGate = "trading_gate", lastCycleAgeSeconds = "last_cycle_age_seconds"
         }
     }
@@ -72,6 +74,8 @@ struct OpsRoutes {
             h.problems.append("reader horizon stalled: " + TransactionIDCheck.Violation(reading: ids).description)
         }
         if let last = reading.lastCycleStartEpoch { h.lastCycleAgeSeconds = max(0, now.timeIntervalSince1970 - last) }
+        h.replication = reading.replication
+        if let r = reading.replication, r.writesUnprotected { h.problems.append("writes run without a synchronous standby (\(r.summary))") }
         for p in h.projections {
             if p.state == "error" || p.state == "stopped" || p.state == "not built" { h.problems.append("projection \(p.name) is \(p.state)") }
             if p.lagEvents > 1000 { h.problems.append("projection \(p.name) lags \(p.lagEvents) events") }
@@ -86,11 +90,11 @@ struct OpsRoutes {
     static func readDatabase(_ backend: APIBackend) async -> HealthProbe.Reading {
         let names = backend.projections
         do {
-            let (projections, ids) = try await backend.pool.withConnection { c in
-                (try ProjectionStatusReport.load(names: names, on: c), try TransactionIDCheck().read(on: c))
+            let (projections, ids, replication) = try await backend.pool.withConnection { c in
+                (try ProjectionStatusReport.load(names: names, on: c), try TransactionIDCheck().read(on: c), try? ReplicationReading.read(on: c))
             }
             let last = try await backend.views.value(CyclesQuery.latestStartEpoch()).flatMap(Double.init)
-            return HealthProbe.Reading(projections: projections, transactionIDs: ids, lastCycleStartEpoch: last, at: .now)
+            return HealthProbe.Reading(projections: projections, transactionIDs: ids, replication: replication, lastCycleStartEpoch: last, at: .now)
         } catch {
             return HealthProbe.Reading(error: "\(error)", at: .now)
         }

@@ -33,6 +33,13 @@ public final class PGConnection {
 
     public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// How many hosts the connection string named (libpq keeps the whole list, whichever one it reached).
+    public var hostCount: Int {
+        guard let options = PQconninfo(handle) else { return 1 }
+        defer { PQconninfoFree(options) }
+        return PGConnectionString.hostCount(options)
+    }
+
     /// The server's process id for this session (useful for `pg_terminate_backend` in fault drills).
     public var backendPID: Int32 { PQbackendPID(handle) }
 

@@ -25,6 +25,11 @@ public enum PGConnectionString {
     public static func hostCount(_ conninfo: String) -> Int {
         guard let options = PQconninfoParse(conninfo, nil) else { return 1 }
         defer { PQconninfoFree(options) }
+        return hostCount(options)
+    }
+
+    /// The largest host list among `host` and `hostaddr` of parsed libpq options.
+    static func hostCount(_ options: UnsafeMutablePointer<PQconninfoOption>) -> Int {
         var count = 1
         var i = 0
         while let keyword = options[i].keyword {

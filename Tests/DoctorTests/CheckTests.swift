@@ -1,5 +1,6 @@
 import Domain
 import DoctorClaude
+import EventStore
 import Foundation
 import Testing
 
@@ -136,6 +137,30 @@ import Testing
         #expect(issues.map { $0.ids["projection"] }.suffix(2).sorted { ($0 ?? "") < ($1 ?? "") } == ["risk", "zz_new"])
         #expect(issues[1].proposedFix == ProposedFix(.rebuildProjection, "positions"))
         #expect(issues[2].ids["projection"] == "risk")
+    }
+
+    /// WRITES_UNPROTECTED: only where failover is meant (several hosts, or standbys), only when no standby
+    /// is synchronous, and never on a sync state this role may not see.
+    @Test func writesWithoutASynchronousStandby() {
+        typealias R = ReplicationReading
+        func standby(_ sync: String, _ state: String = "streaming") -> R.Standby { .init(name: "node2", state: state, syncState: sync, replayLagBytes: 0) }
+        let cases: [(R?, Bool)] = [
+            (nil, false),
+            (R(isPrimary: true, standbys: [], multiHost: false), false),  // one server, as the embedded cluster
+            (R(isPrimary: true, standbys: [], multiHost: true), true),  // a formation that lost its standby
+            (R(isPrimary: true, standbys: [standby("async")], multiHost: false), true),
+            (R(isPrimary: true, standbys: [standby("sync")], multiHost: true), false),
+            (R(isPrimary: true, standbys: [standby("quorum")], multiHost: true), false),
+            (R(isPrimary: true, standbys: [standby("sync", "catchup")], multiHost: true), true),
+            (R(isPrimary: true, standbys: [standby("")], multiHost: true), false),  // hidden from this role
+            (R(isPrimary: false, standbys: [], multiHost: true), false),  // reading a standby
+        ]
+        for (reading, critical) in cases {
+            let issues = Self.only(Self.snapshot { $0.replication = reading }).filter { $0.type == "WRITES_UNPROTECTED" }
+            #expect(issues.count == (critical ? 1 : 0), "\(String(describing: reading))")
+            #expect(issues.allSatisfy { $0.severity == .critical })
+        }
+        #expect(DoctorPolicy.forbidden.contains("WRITES_UNPROTECTED"))
     }
 
     @Test func riskChecks() {

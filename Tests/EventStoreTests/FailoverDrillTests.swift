@@ -36,6 +36,9 @@ import Testing
         _ = try await admin.withConnection { c in try migrator.apply(on: c) }
         await admin.close()
 
+        let protected = try await Self.replication(formation)
+        #expect(protected.isPrimary && protected.multiHost && protected.synchronous && !protected.writesUnprotected, "\(protected)")
+
         let store = PostgresEventStore(conninfo: formation.databaseURL, connections: 4)
         #expect(store.failoverWindow == PostgresEventStore.highAvailabilityWindow, "a multi-host URL rides out a failover")
         let writers = 4
@@ -93,11 +96,24 @@ import Testing
         #expect(events == Int64(writers * perWriter), "each command appended exactly once")
         #expect(duplicates == 0)
 
+        // Alone, the new primary takes writes without a synchronous standby (pg_auto_failover's wait_primary):
+        // what Doctor's WRITES_UNPROTECTED and /health report.
+        let alone = try await Self.replication(formation)
+        #expect(alone.isPrimary && alone.writesUnprotected, "\(alone)")
+
         // The killed node comes back as the new primary's synchronous standby.
         try await formation.restart(try #require(killed))
         try await formation.waitHealthy(timeout: 120)
         let roles = try await formation.nodes()
         #expect(roles.first { $0.name == killed }?.reportedState == "secondary", "\(roles)")
+        let again = try await Self.replication(formation)
+        #expect(again.synchronous && !again.writesUnprotected, "\(again)")
+    }
+
+    static func replication(_ formation: HAFormation) async throws -> ReplicationReading {
+        let session = PGSession(conninfo: formation.databaseURL, name: "drill-replication")
+        defer { Task { await session.close() } }
+        return try await session.withConnection { c in try ReplicationReading.read(on: c) }
     }
 
     /// Three consecutive free loopback ports (monitor, node1, node2).

@@ -76,6 +76,9 @@ import Testing
             #expect(health.status == 200)
             #expect(health.object["database"] as? String == "ok")
             #expect(health.object["trading_gate"] as? String == "open")
+            // One server, no standby: a primary, and nothing claimed about protection.
+            let replication = try #require(health.object["replication"] as? [String: Any])
+            #expect(replication["is_primary"] as? Bool == true && replication["writes_unprotected"] as? Bool == false, "\(replication)")
             let projections = try #require(health.object["projections"] as? [[String: Any]])
             #expect(Set(projections.compactMap { $0["name"] as? String }) == Set(h.backend.projections))
 

@@ -35,6 +35,18 @@ enum LedgerChecks {
         ]
     }
 
+    /// A deployment meant to fail over whose commits wait for no standby: the next failover could lose
+    /// acknowledged writes. Nothing to fix automatically; a person brings a standby back.
+    static func replication(_ s: DoctorSnapshot) -> [DoctorIssue] {
+        guard let r = s.replication, r.writesUnprotected else { return [] }
+        return [
+            DoctorIssue(
+                type: .writesUnprotected, severity: .critical,
+                message: "writes run without a synchronous standby (\(r.summary)): a failover now could lose acknowledged writes; bring a standby back (`catalyst ha status`, docs/high-availability.md)",
+                ids: [:], details: ["standbys": "\(r.standbys.count)", "multi_host": "\(r.multiHost)"])
+        ]
+    }
+
     static func audit(_ s: DoctorSnapshot) -> [DoctorIssue] {
         // With the horizon stalled the chain cannot be judged: a "break" there is no tamper.
         if let reading = s.transactionIDs, !reading.holds { return [] }

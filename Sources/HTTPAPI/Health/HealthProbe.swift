@@ -11,6 +11,7 @@ actor HealthProbe {
     struct Reading: Sendable {
         var projections: [ProjectionStatusRow] = []
         var transactionIDs: TransactionIDCheck.Reading?
+        var replication: ReplicationReading?
         var lastCycleStartEpoch: Double?
         /// Why the database could not be read; nil when it was.
         var error: String?
