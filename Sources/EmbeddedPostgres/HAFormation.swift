@@ -217,15 +217,25 @@ public struct HAFormation: Sendable {
         for name in ["monitor"] + layout.nodePorts.indices.map({ "node\($0 + 1)" }) where !(try await keeperRunning(name)) { try await spawn(name) }
     }
 
-    func keeperRunning(_ name: String) async throws -> Bool {
-        guard let p = pid(in: "pg_autoctl.pid", of: name) else { return false }
-        return kill(p, 0) == 0
+    func keeperRunning(_ name: String) async throws -> Bool { keeperPID(name) != nil }
+
+    /// The keeper of `name`: the process running `pg_autoctl run --pgdata <its directory>` (its pid file
+    /// lives outside the data directory, under a path pg_autoctl chooses, so the process table is asked).
+    func keeperPID(_ name: String) -> pid_t? {
+        let wanted = ["run", "--pgdata", dataDirectory(name)]
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = pid_t(entry), let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let args = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            if args.first?.hasSuffix("pg_autoctl") == true, Array(args.dropFirst().prefix(3)) == wanted { return pid }
+        }
+        return nil
     }
 
     /// Sends `number` to the keeper of `name` and every process of its session (`setsid` made the keeper
     /// a session leader, so its services are in its group), and to its postmaster.
     func signal(_ name: String, _ number: Int32) async throws {
-        if let keeper = pid(in: "pg_autoctl.pid", of: name) {
+        if let keeper = keeperPID(name) {
             kill(-keeper, number)
             kill(keeper, number)
         }

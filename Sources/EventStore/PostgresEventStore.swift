@@ -42,8 +42,9 @@ public final class PostgresEventStore: EventStore {
             failoverWindow: PGConnectionString.hostCount(conninfo) > 1 ? Self.highAvailabilityWindow : .zero, logger: logger)
     }
 
-    /// pg_auto_failover's default timings promote a standby about 30 s after the primary dies.
-    public static let highAvailabilityWindow: Duration = .seconds(45)
+    /// Longer than a failover takes with pg_auto_failover's default timings when the primary's machine
+    /// dies (it is declared unhealthy after 20 s, then given 30 s to demote itself; docs/high-availability.md).
+    public static let highAvailabilityWindow: Duration = .seconds(90)
 
     /// A session setup that drops to `role` (e.g. `catalyst_app`) right after connecting.
     /// What every (re)connect of the store runs: the role, then the transaction-id invariant

@@ -43,13 +43,13 @@ struct HACommand: AsyncParsableCommand {
         func execute(_ configuration: CatalystConfiguration) async throws { try await Self.print(try HACommand.formation(configuration)) }
 
         static func print(_ formation: HAFormation) async throws {
-            Swift.print("node    port   role       reported → assigned            health  behind")
+            Swift.print("node    port   role       reported → assigned                     health  behind")
             for n in try await formation.nodes() {
                 let role = n.isPrimary ? "primary" : n.reportedState == "secondary" ? "standby" : "-"
                 Swift.print(
                     n.name.padding(toLength: 8, withPad: " ", startingAt: 0) + String(n.port).padding(toLength: 7, withPad: " ", startingAt: 0)
                         + role.padding(toLength: 11, withPad: " ", startingAt: 0)
-                        + "\(n.reportedState) → \(n.assignedState)".padding(toLength: 31, withPad: " ", startingAt: 0)
+                        + "\(n.reportedState) → \(n.assignedState)".padding(toLength: 40, withPad: " ", startingAt: 0)
                         + (n.healthy ? "ok      " : "DOWN    ") + "\(n.lagBytes) bytes of WAL")
             }
         }
