@@ -1,6 +1,7 @@
 import CatalystTestKit
 import EventStore
 import Foundation
+import Logging
 import PostgresClient
 import Testing
 
