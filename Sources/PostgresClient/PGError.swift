@@ -56,6 +56,10 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// True when the connection reached no primary: it is lost, or its server no longer takes writes (25006:
+    /// a demoted primary). Reconnecting, to whichever host takes writes now, is the remedy.
+    public var isPrimaryLost: Bool { isConnectionLoss || sqlState == "25006" }
+
     /// True when the server refused for want of room rather than because of the statement: class 53
     /// (53100 disk full, 53200 out of memory, 53300 too many connections) or a read-only server (25006).
     /// The transaction was rolled back; the same statement can succeed once the condition clears.

@@ -32,7 +32,7 @@ public final class PGPool: Sendable {
         } catch {
             // A lost connection, or one to a server that no longer takes writes (a demoted primary): the
             // next lease reconnects, and libpq finds whichever host takes writes now.
-            if let pg = error as? PGError, pg.isConnectionLoss || pg.sqlState == "25006" { await session.reset() }
+            if let pg = error as? PGError, pg.isPrimaryLost { await session.reset() }
             release(session)
             throw error
         }

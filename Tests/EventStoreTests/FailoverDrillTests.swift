@@ -44,7 +44,6 @@ import Testing
         let writers = 4
         let perWriter = 60
         let log = DrillLog()
-        let acknowledged = log.acknowledged, killedAt = log.killedAt, firstAfterKill = log.firstAfterKill
         let killed = try await withThrowingTaskGroup(of: String?.self) { group in
             for w in 0..<writers {
                 group.addTask {
@@ -55,8 +54,7 @@ import Testing
                             metadata: Data(#"{"writer":\#(w)}"#.utf8), occurredAt: Date())
                         let result = try await store.append(AppendRequest(events: [event], expectations: ["drill-\(w)": .any], commandID: command))
                         guard let receipt = result.receipt else { throw DrillFailure("append \(w)/\(i) was not acknowledged: \(result)") }
-                        acknowledged.withLock { $0[command] = receipt.positions[0] }
-                        if killedAt.withLock({ $0 }) != nil { firstAfterKill.withLock { $0 = $0 ?? .now } }
+                        log.acknowledge(command, at: receipt.positions[0])
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     return nil
@@ -64,18 +62,18 @@ import Testing
             }
             group.addTask {
                 // Mid-stream: once a third of the commands are acknowledged.
-                while acknowledged.withLock({ $0.count }) < writers * perWriter / 3 { try await Task.sleep(for: .milliseconds(20)) }
+                while log.state.withLock({ $0.acknowledged.count }) < writers * perWriter / 3 { try await Task.sleep(for: .milliseconds(20)) }
                 let name = try await formation.killPrimary()
-                killedAt.withLock { $0 = .now }
+                log.state.withLock { $0.killedAt = .now }
                 return name
             }
             var name: String?
             for try await n in group { name = name ?? n }
             return name
         }
-        let acks = acknowledged.withLock { $0 }
+        let (acks, killedAt, firstAfterKill) = log.state.withLock { ($0.acknowledged, $0.killedAt, $0.firstAfterKill) }
         #expect(acks.count == writers * perWriter)
-        let failover = try #require(firstAfterKill.withLock { $0 }) - (try #require(killedAt.withLock { $0 }))
+        let failover = try #require(firstAfterKill) - (try #require(killedAt))
         print("failover drill: killed \(killed ?? "?"); first acknowledged write \(failover) after the kill")
 
         // Every acknowledged command is in the surviving log exactly once, with the position it was told.
@@ -139,16 +137,22 @@ import Testing
     }
 }
 
-/// What the drill's concurrent writers report.
+/// What the drill's concurrent writers and its killer report, under one lock.
 final class DrillLog: Sendable {
-    let acknowledged = Box<[UUID: Int64]>([:])
-    let killedAt = Box<ContinuousClock.Instant?>(nil)
-    let firstAfterKill = Box<ContinuousClock.Instant?>(nil)
+    struct State {
+        var acknowledged: [UUID: Int64] = [:]
+        var killedAt: ContinuousClock.Instant?
+        var firstAfterKill: ContinuousClock.Instant?
+    }
 
-    final class Box<Value: Sendable>: Sendable {
-        private let value: Mutex<Value>
-        init(_ v: Value) { value = Mutex(v) }
-        func withLock<R: Sendable>(_ body: (inout sending Value) -> sending R) -> R { value.withLock(body) }
+    let state = Mutex(State())
+
+    /// A command acknowledged at `position`; the first one after the kill marks the failover's end.
+    func acknowledge(_ command: UUID, at position: Int64) {
+        state.withLock { s in
+            s.acknowledged[command] = position
+            if s.killedAt != nil, s.firstAfterKill == nil { s.firstAfterKill = .now }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ struct DataCommand: CatalystCommand {
         MarketDataset(root: dir.map { URL(fileURLWithPath: $0) } ?? configuration.home.appendingPathComponent("data"))
     }
 
+    /// A `YYYY-MM-DD` option (`serve`, `session run` and `data` share it), refused naming `field`.
     static func date(_ text: String, _ field: String) throws -> NYDate {
         guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: field, reason: "expected YYYY-MM-DD, got \(text)") }
         return d

@@ -47,10 +47,7 @@ struct Serve: CatalystCommand {
         // simulated market and the paper broker.
         let live = !simulate && configuration.hasBrokerKeys
         var options = ServeRole.Options(server: .init(host: configuration.serve.host, port: configuration.serve.port, privateReads: privateReads))
-        options.date = try date.map { text in
-            guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: "date", reason: "expected YYYY-MM-DD, got \(text)") }
-            return d
-        }
+        options.date = try date.map { try DataCommand.date($0, "date") }
         options.seed = seed
         options.speed = try Self.speed(speed)
         guard (1...260).contains(days) else { throw CatalystError.invalidInput(field: "days", reason: "between 1 and 260") }

@@ -37,7 +37,7 @@ struct Session: AsyncParsableCommand {
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             guard from != nil || to != nil else {
-                _ = try await runDay(configuration, day: try date.map { try Self.day($0, "date") })
+                _ = try await runDay(configuration, day: try date.map { try DataCommand.date($0, "date") })
                 return
             }
             let reports = try await runRange(configuration)
@@ -48,8 +48,8 @@ struct Session: AsyncParsableCommand {
         func runRange(_ configuration: CatalystConfiguration) async throws -> [DayReport] {
             guard date == nil else { throw ValidationError("give --date for one day, or --from and --to for a range, not both") }
             guard let fromText = from, let toText = to else { throw ValidationError("--from and --to go together") }
-            let first = try Self.day(fromText, "from")
-            let last = try Self.day(toText, "to")
+            let first = try DataCommand.date(fromText, "from")
+            let last = try DataCommand.date(toText, "to")
             guard first <= last else { throw CatalystError.invalidInput(field: "to", reason: "\(last) is before --from \(first)") }
             guard first.adding(days: 366) > last else { throw CatalystError.invalidInput(field: "to", reason: "a range is at most a year") }
             let days = NYSECalendar().sessions(from: first, through: last).map(\.date)
@@ -66,11 +66,6 @@ struct Session: AsyncParsableCommand {
             var reports: [DayReport] = []
             for day in days { reports.append(try await runDay(configuration, day: day, printing: false)) }
             return reports
-        }
-
-        static func day(_ text: String, _ field: String) throws -> NYDate {
-            guard let d = NYDate(text) else { throw CatalystError.invalidInput(field: field, reason: "expected YYYY-MM-DD, got \(text)") }
-            return d
         }
 
         /// Runs the day, prints its report (unless a range prints them) and returns it.

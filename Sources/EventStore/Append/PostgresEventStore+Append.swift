@@ -22,7 +22,7 @@ extension PostgresEventStore {
         while true {
             do {
                 return try await appendOnce(plan)
-            } catch let error as PGError where (error.isConnectionLoss || error.sqlState == "25006") && ContinuousClock.now < deadline {
+            } catch let error as PGError where error.isPrimaryLost && ContinuousClock.now < deadline {
                 logger.warning("append: no primary, trying again", metadata: ["error": "\(error)", "retry_in": "\(pause)"])
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
@@ -92,8 +92,7 @@ extension PostgresEventStore {
                 plan.request.commandID.pgValue, plan.streamsParam, plan.expectedParam, plan.countsParam, ids.finished(), sids.finished(),
                 types.finished(), versions.finished(), payloads.finished(), metas.finished(), occurred.finished(),
             ])
-        let receipt = AppendReceipt(
-            positions: parseBigintArray(r.string(0, 0) ?? "{}"), streamVersions: parseVersions(r.string(0, 1) ?? "{}"))
+        let receipt = storedReceipt(r)
         return r.bool(0, 2) == true ? .alreadyAppended(receipt) : .appended(receipt)
     }
 
@@ -108,11 +107,7 @@ extension PostgresEventStore {
             if let commandID = plan.request.commandID {
                 let prior = try c.prepared(
                     "es_claim", "SELECT positions::text, stream_versions::text FROM claim_command($1::uuid)", [commandID])
-                if prior.rowCount > 0 {
-                    return .alreadyAppended(
-                        AppendReceipt(
-                            positions: parseBigintArray(prior.string(0, 0) ?? "{}"), streamVersions: parseVersions(prior.string(0, 1) ?? "{}")))
-                }
+                if prior.rowCount > 0 { return .alreadyAppended(storedReceipt(prior)) }
             }
             let reserved = try c.prepared(
                 "es_reserve_and_draw",
@@ -268,6 +263,12 @@ extension PostgresEventStore {
         }
         return stored
     }
+}
+
+/// A receipt as the append paths read it back: positions (`bigint[]` as text) in column 0, stream
+/// versions (`jsonb` as text) in column 1, of the first row.
+func storedReceipt(_ r: PGResult) -> AppendReceipt {
+    AppendReceipt(positions: parseBigintArray(r.string(0, 0) ?? "{}"), streamVersions: parseVersions(r.string(0, 1) ?? "{}"))
 }
 
 /// Parses a PostgreSQL bigint array literal (`{1,2,3}`).

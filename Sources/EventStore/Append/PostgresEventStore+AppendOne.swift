@@ -82,8 +82,7 @@ extension PostgresEventStore {
             let r = try c.prepared(
                 "es_command_result", "SELECT positions::text, stream_versions::text FROM command_log WHERE command_id = $1::uuid AND positions IS NOT NULL",
                 [commandID])
-            guard r.rowCount == 1 else { return nil }
-            return AppendReceipt(positions: parseBigintArray(r.string(0, 0) ?? "{}"), streamVersions: parseVersions(r.string(0, 1) ?? "{}"))
+            return r.rowCount == 1 ? storedReceipt(r) : nil
         }
     }
 }

@@ -5,7 +5,7 @@ import PostgresClient
 /// its standbys (as `pg_stat_replication` shows them) and which of them are synchronous. A commit is
 /// acknowledged only once a synchronous standby has it, which is what "no acknowledged write is lost in
 /// a failover" rests on (docs/high-availability.md).
-public struct ReplicationReading: Sendable, Equatable, Codable {
+public struct ReplicationReading: Sendable, Equatable, Encodable {
     public struct Standby: Sendable, Equatable, Codable {
         public var name: String
         /// `streaming`, `catchup`, `startup`, …
@@ -57,13 +57,7 @@ public struct ReplicationReading: Sendable, Equatable, Codable {
         self.multiHost = multiHost
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            isPrimary: try c.decode(Bool.self, forKey: .isPrimary), standbys: try c.decode([Standby].self, forKey: .standbys),
-            multiHost: try c.decode(Bool.self, forKey: .multiHost))
-    }
-
+    /// Encoded for `/health`, with the two judgements beside the facts they are drawn from.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(isPrimary, forKey: .isPrimary)

@@ -30,7 +30,7 @@ public struct ProjectorService: Service, CustomStringConvertible {
             do {
                 try await engine.run()
                 return
-            } catch let error as PGError where error.isConnectionLoss || error.sqlState == "25006" {
+            } catch let error as PGError where error.isPrimaryLost {
                 logger.warning(
                     "projection lost its database; reconnecting",
                     metadata: ["projection.name": "\(engine.definition.name)", "error": "\(error)", "retry_in": "\(reconnectPause)"])
