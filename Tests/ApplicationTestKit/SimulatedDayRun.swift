@@ -16,13 +16,14 @@ enum SimulatedDayRun {
     }
 
     /// The same day over any world: a simulated one, or a recorded one (`RecordedWorld`).
-    static func run(world: some TradingWorld, store: any EventStore) async throws -> DayReport {
+    /// With `capture`, every cycle keeps the market data it decided on, as live trading does.
+    static func run(world: some TradingWorld, store: any EventStore, capture: (any MarketCaptureStore)? = nil) async throws -> DayReport {
         let files = ProjectFiles(root: TestCluster.repositoryRoot)
         var logger = Logger(label: "simulated-day")
         logger.logLevel = .critical
         let config = try TradingAssembly.config(files, logger: logger)
         let date = world.session.date
-        let system = TradingAssembly.simulated(world: world, store: store, config: config, logger: logger)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, logger: logger, capture: capture)
         let crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8)
         let schedule = try CronSchedule.parse(crontab, on: date.isoWeekday)
         let session = SimulatedSession(system: system, venue: world.venue, clock: world.clock, setMarketTime: { world.setMarketTime($0) })

@@ -36,7 +36,11 @@ public struct CycleExecution: Sendable {
             let funnel = ScanStep.configuration(for: state.mode ?? .normal, base: system.configuration.funnel)
 
             // Scan and funnel: every stage-1 candidate and every drop is recorded.
-            let scan = try await ScanStep(system: system).run(at: now, session: session, funnel: funnel)
+            // With capture on (live trading), what the scan read is kept and its hash goes with the scan.
+            let recorder = system.capture.map { _ in MarketRecorder(system.market, kind: .scan, asOf: now, session: session) }
+            var scanned = try await ScanStep(system: system, market: recorder).run(at: now, session: session, funnel: funnel)
+            if let recorder { scanned.report.dataHash = system.storeCapture(recorder.recording, day: session.date) }
+            let scan = scanned
             try await record(stream, context) { _ in .recordScan(scan.report) }
             // From now on the monitor records prices for the candidates' labels: every minute for those that got
             // far enough, at the label horizons for all the others.
@@ -68,7 +72,7 @@ public struct CycleExecution: Sendable {
             let evaluator = RiskEvaluation(system: system)
             let book = try await RiskDesk(system: system).ensureOpen(system.tradingDate(now), context: context.followUp(commandID: system.ids.uuid()))
             let held = book.heldSymbols
-            let riskInputs = inputs.isEmpty ? nil : try await evaluator.inputs(for: inputs.map(\.proposal.symbol), held: held, now: now)
+            let riskInputs = inputs.isEmpty ? nil : try await evaluator.inputs(for: inputs.map(\.proposal.symbol), held: held, now: now, session: session)
             for input in inputs {
                 let step = context.followUp(commandID: system.ids.uuid(), now: system.clock.now())
                 switch try await evaluator.evaluate(input, cycle: state, session: session, inputs: riskInputs, context: step) {

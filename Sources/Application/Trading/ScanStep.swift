@@ -7,7 +7,19 @@ import Strategy
 /// for the whole universe (stage 1), then minute bars and news for the survivors (stages 2–5). Every
 /// input is read "as of" the decision time, so the recorded features are exactly what was knowable.
 struct ScanStep {
-    let system: TradingSystem
+    /// The live source, a recorder around it (capture), or a capture (replay).
+    let market: any MarketDataSource
+    let dailyHistoryDays: Int
+
+    init(system: TradingSystem, market: (any MarketDataSource)? = nil) {
+        self.market = market ?? system.market
+        dailyHistoryDays = system.configuration.dailyHistoryDays
+    }
+
+    init(market: any MarketDataSource, dailyHistoryDays: Int) {
+        self.market = market
+        self.dailyHistoryDays = dailyHistoryDays
+    }
 
     struct Output {
         var report: Cycle.ScanReport
@@ -15,14 +27,19 @@ struct ScanStep {
         var result: ScanResult
     }
 
-    func run(at now: Date, session: TradingSession, funnel configuration: FunnelConfiguration) async throws -> Output {
-        let market = system.market
+    /// `requested` is when the cycle asked for the scan. The decision time is taken once the stage-1 data
+    /// is in (`MarketDataSource`): a live source stamps its snapshots with their arrival, which is later
+    /// than the request, and a scan decided "as of" the request would find every snapshot from its own
+    /// future and reject the whole universe as missing data. A simulated, recorded or captured source's
+    /// clock stands still, so there the two times are the same.
+    func run(at requested: Date, session: TradingSession, funnel configuration: FunnelConfiguration) async throws -> Output {
         let universe = try await market.universe()
         let symbols = universe.map(\.symbol)
-        let historyStart = session.date.adding(days: -system.configuration.dailyHistoryDays * 7 / 5)
-        async let snapshots = market.snapshots(for: symbols, asOf: now)
-        async let daily = market.dailyBars(for: symbols, from: historyStart, asOf: now)
+        let historyStart = session.date.adding(days: -dailyHistoryDays * 7 / 5)
+        async let snapshots = market.snapshots(for: symbols, asOf: requested)
+        async let daily = market.dailyBars(for: symbols, from: historyStart, asOf: requested)
         let (snaps, bars) = try await (snapshots, daily)
+        let now = max(requested, await market.now())
         let entries = universe.map { UniverseEntry(security: $0, snapshot: snaps[$0.symbol], dailyBars: bars[$0.symbol] ?? []) }
 
         let funnel = try Funnel(configuration: configuration)

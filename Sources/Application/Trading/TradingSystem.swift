@@ -65,11 +65,15 @@ public final class TradingSystem: Sendable {
     public let observations = ObservationRegistry()
     /// The universe's static facts (sector, tradability), read once from `market`.
     public let securities: SecurityDirectory
+    /// Where cycles keep the market data they decided on (live trading), for `catalyst session replay`.
+    public let capture: (any MarketCaptureStore)?
 
     public init(
         log: EventLog, broker: any Broker, market: any MarketDataSource, clock: any LedgerClock, configuration: TradingConfiguration,
-        riskParameters: any RiskParametersSource, logger: Logger = Logger(label: "catalyst.trading"), requireStartupReconciliation: Bool = true
+        riskParameters: any RiskParametersSource, logger: Logger = Logger(label: "catalyst.trading"), requireStartupReconciliation: Bool = true,
+        capture: (any MarketCaptureStore)? = nil
     ) {
+        self.capture = capture
         self.log = log
         self.runner = DeciderRunner(log: log)
         self.broker = broker

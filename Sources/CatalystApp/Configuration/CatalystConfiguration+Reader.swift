@@ -32,6 +32,8 @@ extension CatalystConfiguration {
     ///   (`CATALYST_PROGRESS_EVERY`, seconds between plain progress lines, default 5). A YAML map cannot
     ///   hold both a value and children, so set `catalyst.progress` in the environment.
     /// - `user` (`USER`): the owner principal's name at bootstrap.
+    /// - `catalyst.capture` (`CATALYST_CAPTURE`, `on`/`off`, default on): live cycles keep the market data
+    ///   they decided on (`data/captures/`), for `catalyst session replay`.
     /// - `apca.api.base.url`, `apca.data.base.url`, `catalyst.broker.*`: Alpaca's hosts and the client's
     ///   patience (`AlpacaTradingConfiguration.read`).
     /// - `smtp.host`, `smtp.port`, `smtp.from`, `smtp.tls`, `smtp.to[.critical|.warning|.info]`: Doctor's
@@ -113,12 +115,21 @@ extension CatalystConfiguration {
             }
             dataURL = url
         }
+        var capture = true
+        if let value = text("catalyst.capture") {
+            switch value.lowercased() {
+            case "on", "true", "1": capture = true
+            case "off", "false", "0": capture = false
+            default: throw invalid("catalyst.capture", "expected on or off, got \(value)")
+            }
+        }
         let broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
         do { broker = .success(try AlpacaTradingConfiguration.read(reader)) } catch { broker = .failure(error) }
         self.init(
             home: home, share: share, databaseURL: text("database.url", secret: true), postgresBin: text("pg.bin").map { URL(fileURLWithPath: $0) },
             api: API(url: text("catalyst.api.url") ?? API().url, key: text("catalyst.api.key", secret: true)), serve: serve, log: log,
             progress: progress, user: text("user") ?? "owner", broker: broker, marketDataURL: dataURL, reader: reader, sources: sources)
+        self.capture = capture
     }
 
     /// `catalyst.config` when given (it must exist), else `config/catalyst.yaml` of the project when present.

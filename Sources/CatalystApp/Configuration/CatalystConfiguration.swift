@@ -35,6 +35,9 @@ public struct CatalystConfiguration: Sendable {
     public var broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
     /// Alpaca's market-data host (`apca.data.base.url`; nil: `https://data.alpaca.markets`).
     public var marketDataURL: URL?
+    /// `catalyst.capture` (`CATALYST_CAPTURE`, `on` or `off`, default on): live cycles keep the market data
+    /// they decided on under `<catalyst.home>/data/captures/`, for `catalyst session replay`.
+    public var capture = true
     /// The reader itself, for modules that read their own keys (Doctor's alerts: `SMTPConfiguration.read`).
     public var reader: ConfigReader
     /// Where the resolved values came from, for `catalyst config` and error messages.
@@ -100,6 +103,9 @@ public struct CatalystConfiguration: Sendable {
         self.reader = reader
         self.sources = sources
     }
+
+    /// The recorded market data (`catalyst data backfill`) and live captures: `<catalyst.home>/data`.
+    public var dataset: MarketDataset { MarketDataset(root: home.appendingPathComponent("data")) }
 
     /// The ledger's database: `DATABASE_URL`, else the embedded cluster in `home`. Throws on a malformed URL.
     public var database: DatabaseTarget {

@@ -22,6 +22,8 @@ public enum SessionRole {
         /// A recorded day's dataset instead of the simulated market (then `date` is required and
         /// `symbolCount` unused: the universe is the recorded one).
         public var data: MarketDataset?
+        /// Keep the market data each cycle decided on, as live trading does (`catalyst session replay`).
+        public var capture: (any MarketCaptureStore)?
 
         public init(
             date: NYDate? = nil, seed: UInt64 = 42, speed: Double? = nil, symbolCount: Int = 4000, account: AccountID = AccountID(rawValue: "sim"),
@@ -56,7 +58,7 @@ public enum SessionRole {
             if let data = options.data { try RecordedWorld(dataset: data, date: date, seed: options.seed) } else {
                 try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
             }
-        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger)
+        let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger, capture: options.capture)
         let crontab = files.root.appendingPathComponent("tools/catalyst.cron")
         let schedule = try CronSchedule.parse(String(contentsOf: crontab, encoding: .utf8), on: date.isoWeekday)
 

@@ -8,7 +8,8 @@ import MarketData
 
 extension TradingAssembly {
     /// The live trading system: Alpaca for orders and market data (the keys, hosts and patience of
-    /// `configuration`), the wall clock, random ids, and the sector map of `config/sectors.csv`.
+    /// `configuration`), the wall clock, random ids, and the sector map of `config/sectors.csv`. With
+    /// `catalyst.capture` on (the default), every cycle keeps the market data it decided on.
     public static func live(
         store: any EventStore, config: Config, files: ProjectFiles, configuration: CatalystConfiguration,
         account: AccountID = AccountID(rawValue: "alpaca"), logger: Logger
@@ -18,7 +19,8 @@ extension TradingAssembly {
             log: EventLog(store: store), broker: AlpacaBroker(configuration: trading),
             market: try alpacaMarketData(trading: trading, files: files, configuration: configuration),
             clock: SystemLedgerClock(), configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),
-            riskParameters: config.risk, logger: logger)
+            riskParameters: config.risk, logger: logger,
+            capture: configuration.capture ? FileMarketCaptureStore(dataset: configuration.dataset) : nil)
     }
 
     /// Alpaca's market-data client with the trading client's keys, the configured data host and the

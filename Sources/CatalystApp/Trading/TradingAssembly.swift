@@ -32,7 +32,8 @@ public enum TradingAssembly {
     /// The world's incarnation is mixed into the id stream: a process that resumes a day on a ledger that
     /// already holds events would otherwise reuse the first run's command ids.
     public static func simulated(
-        world: some TradingWorld, store: any EventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger
+        world: some TradingWorld, store: any EventStore, config: Config, account: AccountID = AccountID(rawValue: "sim"), logger: Logger,
+        capture: (any MarketCaptureStore)? = nil
     ) -> TradingSystem {
         // The id stream depends on the seed and the day, so successive simulated days never reuse ids.
         let day = world.session.date
@@ -41,6 +42,6 @@ public enum TradingAssembly {
         return TradingSystem(
             log: log, broker: world.broker, market: world.source, clock: world.clock,
             configuration: TradingConfiguration(account: account, funnel: config.funnel, configHash: config.configHash),
-            riskParameters: config.risk, logger: logger)
+            riskParameters: config.risk, logger: logger, capture: capture)
     }
 }

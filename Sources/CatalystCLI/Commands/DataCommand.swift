@@ -14,7 +14,7 @@ struct DataCommand: CatalystCommand {
     func execute(_ configuration: CatalystConfiguration) async throws { throw CleanExit.helpRequest(self) }
 
     static func dataset(_ dir: String?, _ configuration: CatalystConfiguration) -> MarketDataset {
-        MarketDataset(root: dir.map { URL(fileURLWithPath: $0) } ?? configuration.home.appendingPathComponent("data"))
+        dir.map { MarketDataset(root: URL(fileURLWithPath: $0)) } ?? configuration.dataset
     }
 
     /// A `YYYY-MM-DD` option (`serve`, `session run` and `data` share it), refused naming `field`.
@@ -110,15 +110,24 @@ struct DataCommand: CatalystCommand {
 
     struct Verify: CatalystCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every recorded day (or --date) against its manifest: sizes, SHA-256s, row counts, CSV.")
+            abstract: "Check every recorded day (or --date) against its manifest, and every live capture against its name.",
+            discussion: """
+                A recorded day is checked for sizes, SHA-256s, row counts and CSV. A day's live captures \
+                (captures/<day>/, written by live cycles for `catalyst session replay`) are checked file by file: each \
+                must decompress to content whose SHA-256 is its name.
+                """)
 
         @Option(help: "Only this New York date (YYYY-MM-DD).") var date: String?
         @Option(help: "The dataset folder (default <catalyst.home>/data).") var dir: String?
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             let dataset = DataCommand.dataset(dir, configuration)
-            let days = try date.map { [try DataCommand.date($0, "date")] } ?? dataset.days()
-            guard !days.isEmpty else { throw CatalystError.setup("no recorded day under \(dataset.root.path)") }
+            let captures = FileMarketCaptureStore(dataset: dataset)
+            let only = try date.map { try DataCommand.date($0, "date") }
+            let capturedDays = captures.days().filter { only == nil || $0 == only }
+            // With --date, a day that was only captured (traded live, never backfilled) checks its captures alone.
+            let days = only.map { d in capturedDays.contains(d) && dataset.manifest(d) == nil ? [] : [d] } ?? dataset.days()
+            guard !days.isEmpty || !capturedDays.isEmpty else { throw CatalystError.setup("no recorded day under \(dataset.root.path)") }
             var bad = 0
             for day in days {
                 let problems = dataset.verify(day)
@@ -130,8 +139,17 @@ struct DataCommand: CatalystCommand {
                     for p in problems { Terminal.error(p) }
                 }
             }
-            print("\(days.count - bad) of \(days.count) days verify")
-            if bad > 0 { throw ExitCode.failure }
+            if !days.isEmpty { print("\(days.count - bad) of \(days.count) days verify") }
+            var badCaptures = 0
+            for day in capturedDays {
+                let (files, problems) = captures.verify(day)
+                if problems.isEmpty { print("captures/\(day) ok  \(files) files") } else {
+                    badCaptures += 1
+                    for p in problems { Terminal.error(p) }
+                }
+            }
+            if !capturedDays.isEmpty { print("\(capturedDays.count - badCaptures) of \(capturedDays.count) captured days verify") }
+            if bad > 0 || badCaptures > 0 { throw ExitCode.failure }
         }
     }
 }

@@ -7,7 +7,7 @@ import Logging
 import MarketData
 
 struct Session: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Trading sessions.", subcommands: [Run.self])
+    static let configuration = CommandConfiguration(abstract: "Trading sessions.", subcommands: [Run.self, Replay.self])
 
     struct Run: CatalystCommand {
         static let configuration = CommandConfiguration(
@@ -33,6 +33,7 @@ struct Session: AsyncParsableCommand {
         @Option(help: "Seed of the simulated market, broker and ids.") var seed: UInt64 = 42
         @Option(help: "Simulated seconds per real second, or `max`.") var speed: String = "max"
         @Option(help: "Symbols in the simulated universe.") var symbols: Int = 4000
+        @Flag(help: "Keep the market data each cycle decided on, as live trading does, for `catalyst session replay`.") var capture = false
         @Flag(help: "Print the day report as JSON.") var json = false
 
         func execute(_ configuration: CatalystConfiguration) async throws {
@@ -84,8 +85,10 @@ struct Session: AsyncParsableCommand {
             logger.logLevel = .warning
             let dataset = data ? DataCommand.dataset(dataDir, configuration) : nil
             let bar = ProgressLine(data ? "recorded day" : "simulated day", unit: "minutes", settings: configuration.progress)
+            var options = SessionRole.Options(date: day, seed: seed, speed: pace, symbolCount: symbols, data: dataset)
+            if capture { options.capture = FileMarketCaptureStore(dataset: DataCommand.dataset(dataDir, configuration)) }
             let report = try await SessionRole.run(
-                .init(date: day, seed: seed, speed: pace, symbolCount: symbols, data: dataset), conninfo: target.conninfo, files: files, logger: logger
+                options, conninfo: target.conninfo, files: files, logger: logger
             ) { p in
                 bar.update(done: p.minute, total: p.minutes, detail: "\(Self.newYork(p.at)) ET, cycles \(p.cycles)")
             }
@@ -93,6 +96,40 @@ struct Session: AsyncParsableCommand {
             guard printing else { return report }
             if json { try DayReportPrinter.printJSON(report) } else { DayReportPrinter.print(report) }
             return report
+        }
+    }
+}
+
+extension Session {
+    struct Replay: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide a live day again on the market data it captured, and print every decision that differs.",
+            discussion: """
+                Every cycle of --date that ran live with capture on (`catalyst.capture`, on by default with broker keys) \
+                kept the market data its scan and its risk decisions read, under <catalyst.home>/data/captures/. This \
+                runs each cycle's scan, ranking and risk decisions again on that data, with the same code, the risk \
+                book as it stood before each decision and the account it recorded, and compares every candidate, \
+                signal and risk decision with the ledger's. Fills are the broker's: they are listed apart, against the \
+                price each decision expected. Exits 0 only when every cycle was captured, every capture verifies, \
+                and nothing differs (parity); otherwise 1, naming each difference.
+                """)
+
+        @Option(help: "New York trading date (YYYY-MM-DD) of the live day.") var date: String
+        @Option(name: .customLong("data-dir"), help: "The dataset folder holding captures/ (default <catalyst.home>/data).") var dataDir: String?
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            let day = try DataCommand.date(date, "date")
+            let target = try await configuration.migratedDatabase()
+            var logger = Logger(label: "catalyst.session-replay")
+            logger.logLevel = .warning
+            let report = try await SessionReplayRun.run(
+                date: day, store: target.store(), dataset: DataCommand.dataset(dataDir, configuration), files: try configuration.files, logger: logger)
+            if json { try DayReportPrinter.printJSON(report) } else { print(report.text) }
+            guard report.parity else {
+                if report.cycles.isEmpty { Terminal.error("no cycle ran on \(day): nothing to replay") }
+                throw ExitCode.failure
+            }
         }
     }
 }

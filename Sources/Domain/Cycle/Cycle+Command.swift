@@ -63,11 +63,14 @@ extension Cycle {
         public var stageCounts: [StageCount]
         public var scoringVersion: String
         public var dataAsOf: Date
+        /// The hash of the market data the scan was decided on, when it was captured (`MarketRecording`).
+        public var dataHash: String?
 
         public init(
             completedAt: Date, universeSize: Int, candidates: [CandidateEvaluation], universeRejections: [UniverseRejection],
-            stageCounts: [StageCount], scoringVersion: String, dataAsOf: Date
+            stageCounts: [StageCount], scoringVersion: String, dataAsOf: Date, dataHash: String? = nil
         ) {
+            self.dataHash = dataHash
             self.completedAt = completedAt
             self.universeSize = universeSize
             self.candidates = candidates

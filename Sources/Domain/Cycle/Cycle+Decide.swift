@@ -108,7 +108,8 @@ extension Cycle: Decider {
                 ScanCompleted(
                     cycleID: cycleID, completedAt: report.completedAt, universeSize: report.universeSize, stageCounts: report.stageCounts,
                     candidatesRecorded: report.candidates.count, universeRejectionsRecorded: report.universeRejections.count,
-                    finalists: report.finalists, scoringVersion: report.scoringVersion, dataAsOf: report.dataAsOf
+                    finalists: report.finalists, scoringVersion: report.scoringVersion, dataAsOf: report.dataAsOf,
+                    dataHash: report.dataHash
                 )))
         return events
     }

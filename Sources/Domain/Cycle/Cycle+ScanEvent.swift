@@ -62,11 +62,15 @@ extension Cycle {
         public var scoringVersion: String
         /// The market data time the scan saw.
         public var dataAsOf: Date
+        /// SHA-256 of the captured market data the scan was decided on (live trading with capture on;
+        /// absent otherwise). `catalyst session replay` finds the capture by it and decides again.
+        public var dataHash: String?
 
         public init(
             cycleID: CycleID, completedAt: Date, universeSize: Int, stageCounts: [StageCount], candidatesRecorded: Int,
-            universeRejectionsRecorded: Int, finalists: [Symbol], scoringVersion: String, dataAsOf: Date
+            universeRejectionsRecorded: Int, finalists: [Symbol], scoringVersion: String, dataAsOf: Date, dataHash: String? = nil
         ) {
+            self.dataHash = dataHash
             self.cycleID = cycleID
             self.completedAt = completedAt
             self.universeSize = universeSize
@@ -88,6 +92,7 @@ extension Cycle {
             case universeRejectionsRecorded = "universe_rejections_recorded"
             case scoringVersion = "scoring_version"
             case dataAsOf = "data_as_of"
+            case dataHash = "data_hash"
         }
     }
 

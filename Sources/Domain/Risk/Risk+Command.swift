@@ -95,14 +95,17 @@ extension Risk {
         public var marketPrice: Price?
         /// A pattern signal's breakout level, or a limit (manual trades): see `EntryPlan`.
         public var entryStyle: EntryStyle
+        /// SHA-256 of the captured market data the decision's market price and correlations came from.
+        public var marketDataHash: String?
 
         public init(
             approvalID: ApprovalID, cycleID: CycleID?, signalID: SignalID?, proposal: TradeProposal, entryType: OrderType = .limit,
             timeInForce: TimeInForce = .day, clientOrderID: ClientOrderID, requestedQuantity: Quantity? = nil,
             riskPerTrade: DecimalValue? = nil, maxPositions: Int? = nil, account: AccountSnapshot, correlations: [SymbolCorrelation] = [],
             tradable: Bool = true, shortable: Bool = false, supervised: Bool = false, now: Date, session: TradingSession?,
-            marketPrice: Price? = nil, entryStyle: EntryStyle = .limit
+            marketPrice: Price? = nil, entryStyle: EntryStyle = .limit, marketDataHash: String? = nil
         ) {
+            self.marketDataHash = marketDataHash
             self.marketPrice = marketPrice
             self.entryStyle = entryStyle
             self.supervised = supervised

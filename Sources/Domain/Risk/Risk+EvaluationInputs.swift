@@ -29,8 +29,11 @@ extension Risk {
         public var marketPrice: Price?
         /// `breakout` for a pattern signal's entry; absent: a limit (every decision recorded before `EntryPlan`).
         public var entryStyle: EntryStyle?
+        /// SHA-256 of the captured market data (`catalyst session replay` decides again from it).
+        public var marketDataHash: String?
 
         public init(_ e: Evaluation) {
+            marketDataHash = e.marketDataHash
             symbol = e.proposal.symbol
             sector = e.proposal.features.sector
             side = e.proposal.side
@@ -67,7 +70,7 @@ extension Risk {
                 timeInForce: timeInForce, clientOrderID: clientOrderID, requestedQuantity: requestedQuantity, riskPerTrade: riskPerTrade,
                 maxPositions: maxPositions, account: account, correlations: correlations, tradable: tradable, shortable: shortable,
                 supervised: supervised, now: now, session: session, marketPrice: marketPrice,
-                entryStyle: entryStyle ?? .limit)
+                entryStyle: entryStyle ?? .limit, marketDataHash: marketDataHash)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -80,6 +83,7 @@ extension Risk {
             case maxPositions = "max_positions"
             case marketPrice = "market_price"
             case entryStyle = "entry_style"
+            case marketDataHash = "market_data_hash"
         }
     }
 }
