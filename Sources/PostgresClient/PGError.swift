@@ -56,6 +56,9 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// True when a row's partition key has no partition to go to (23514 "no partition of relation …").
+    public var isMissingPartition: Bool { sqlState == "23514" && message.hasPrefix("no partition of relation") }
+
     /// True when the connection reached no primary: it is lost, or its server no longer takes writes (25006:
     /// a demoted primary). Reconnecting, to whichever host takes writes now, is the remedy.
     public var isPrimaryLost: Bool { isConnectionLoss || sqlState == "25006" }

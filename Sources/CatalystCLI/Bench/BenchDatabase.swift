@@ -9,8 +9,9 @@ struct BenchDatabase {
     let conninfo: String
     static let name = "catalyst_bench"
 
-    /// Recreates and migrates the scratch database `name` (default `catalyst_bench`).
-    static func fresh(name: String = BenchDatabase.name, configuration: CatalystConfiguration) async throws -> BenchDatabase {
+    /// Recreates and migrates the scratch database `name` (default `catalyst_bench`); with `before`, only the
+    /// migrations whose names sort before it (`"0003"`: the log as it was before partitioning).
+    static func fresh(name: String = BenchDatabase.name, before: String? = nil, configuration: CatalystConfiguration) async throws -> BenchDatabase {
         let target = try configuration.database
         try await target.ensureAvailable()
         let admin = target.session("bench-admin")
@@ -20,7 +21,8 @@ struct BenchDatabase {
         }
         await admin.close()
         let conninfo = Self.conninfo(replacingDatabaseIn: target, with: name)
-        let migrator = try Migrator(directory: try configuration.files.migrations)
+        var migrator = try Migrator(directory: try configuration.files.migrations)
+        if let before { migrator = Migrator(migrations: migrator.migrations.filter { $0.name < before }) }
         _ = try await PGSession(conninfo: conninfo, name: "bench-migrate").withConnection { c in try migrator.apply(on: c) }
         return BenchDatabase(conninfo: conninfo)
     }

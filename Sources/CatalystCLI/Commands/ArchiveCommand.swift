@@ -9,7 +9,7 @@ import Projections
 
 struct Archive: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "LZ4 archives of the sealed log: export, verify, import.", subcommands: [Export.self, Verify.self, Import.self])
+        abstract: "LZ4 archives of the sealed log: export, verify, import.", subcommands: [Export.self, Verify.self, Import.self, Detach.self])
 
     struct Export: CatalystCommand {
         static let configuration = CommandConfiguration(
@@ -17,12 +17,15 @@ struct Archive: AsyncParsableCommand {
             discussion: """
                 Events are written in audit sequence order (the reader order), one JSON line each, into segment-NNNNNN.jsonl.lz4 \
                 files (readable with `lz4 -dc`) plus manifest.json. Only events already sealed by the audit_seal projection are \
-                exported. The export runs in one read-only snapshot and never writes to the log.
+                exported. The export runs in one read-only snapshot and never writes to the log. With --detach, the archive \
+                (and the --after chain) is then verified, and every partition of the log whose events it all holds is \
+                detached (`catalyst archive detach`).
                 """)
         @Option(help: "Export events recorded before this date's midnight in America/New_York (YYYY-MM-DD).") var before: String
         @Option(help: "Directory to write (created; must be empty if it exists).") var dir: String
         @Option(help: "Continue after this earlier archive of the same store instead of starting at seq 1.") var after: String?
         @Option(help: "Events per segment file.") var segmentEvents = 100_000
+        @Flag(help: "Then verify the archive and detach the partitions it holds entirely.") var detach = false
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             let target = try await configuration.migratedDatabase()
@@ -55,6 +58,36 @@ struct Archive: AsyncParsableCommand {
                     "note: \(report.deferredBeforeCutoff) sealed event(s) recorded before \(m.before) follow a newer event in reader order; "
                         + "the next archive (--after \(dir)) will hold them")
             }
+            if detach {
+                try await Detach.detach(archives: (after.map { [$0] } ?? []) + [dir], target: target)
+            }
+        }
+    }
+
+    struct Detach: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take out of the log every partition that a verified archive chain holds entirely.",
+            discussion: """
+                The archives (oldest first, the whole chain from seq 1) are verified first. A partition is detached when it \
+                ends before the chain's last archived event and, with appends held off by a lock, holds exactly the events \
+                the archives hold at its positions. Its record in event_partitions gains the archive and the detach time in \
+                the same transaction; the database refuses any other DETACH or DROP of a partition. The detached table \
+                stays outside the log until you drop it. Read archives plus table with `--archive` (replay label, replay \
+                what-if) afterwards: a projection rebuilt from the table alone would miss the detached events.
+                """)
+        @Argument(help: "The archive directories of this store, oldest first.") var dirs: [String]
+
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            try await Self.detach(archives: dirs, target: try await configuration.migratedDatabase())
+        }
+
+        static func detach(archives: [String], target: DatabaseTarget) async throws {
+            guard !archives.isEmpty else { throw ValidationError("name the archive directories, oldest first") }
+            let report = try await target.session("archive-detach").withConnection { c in
+                try PartitionDetach.run(archives: archives.map { URL(fileURLWithPath: $0) }, on: c)
+            }
+            print("detached \(report.detached.count) partition(s), \(report.detachedEvents) events: \(report.detached.joined(separator: ", "))")
+            for (name, why) in report.kept.sorted(by: { $0.key < $1.key }) { print("  kept \(name): \(why)") }
         }
     }
 

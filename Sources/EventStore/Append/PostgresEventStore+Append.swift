@@ -163,11 +163,15 @@ extension PostgresEventStore {
     /// Maps a refusal by the database to a conflict, an idempotent duplicate, or a precise error.
     /// Returns nil when the append lost a harmless race and should simply be tried again.
     func recover(from error: PGError, plan: AppendPlan) async throws -> AppendResult? {
-        let isVersionRefusal =
-            error.sqlState == "CL409" || (error.sqlState == "23505" && ["streams_pkey", "events_stream_version_key"].contains(error.constraint))
+        let isVersionRefusal = error.sqlState == "CL409" || (error.sqlState == "23505" && Self.isStreamVersionKey(error.constraint))
         if isVersionRefusal, let replay = try await storedCopy(of: plan) {
             // A retry of a batch that already committed (e.g. after a timeout) meets its own events.
             return replay
+        }
+        if error.isMissingPartition {
+            // The log outran its partitions (they are made one partition ahead): make the next ones and retry.
+            try await ensurePartitions()
+            return nil
         }
         switch (error.sqlState, error.constraint) {
         case ("23505", "command_log_pkey"):
@@ -179,7 +183,7 @@ extension PostgresEventStore {
             let stream = detail["stream"] as? String ?? plan.streams[0]
             let actual = (detail["actual"] as? NSNumber)?.int64Value ?? 0
             return .conflict(StreamConflict(streamID: stream, expected: plan.request.expectations[stream] ?? .any, actualVersion: actual))
-        case ("23505", "streams_pkey"), ("23505", "events_stream_version_key"):
+        case ("23505", let constraint) where Self.isStreamVersionKey(constraint):
             // A concurrent writer created or advanced one of our streams first.
             for (i, s) in plan.streams.enumerated() where plan.expected[i] != .any {
                 let actual = try await streamVersion(s)
@@ -199,6 +203,18 @@ extension PostgresEventStore {
         default:
             throw error
         }
+    }
+
+    /// The stream head's key, or one partition's unique (stream_id, stream_version) index
+    /// (`events_p…_stream_version_key`): another writer took the version first.
+    static func isStreamVersionKey(_ constraint: String?) -> Bool {
+        guard let constraint else { return false }
+        return constraint == "streams_pkey" || (constraint.hasPrefix("events_") && constraint.hasSuffix("_stream_version_key"))
+    }
+
+    /// Creates the partitions the next positions need (`ensure_event_partitions`, migration 0003).
+    func ensurePartitions() async throws {
+        try await pool.withConnection { c in _ = try c.query("SELECT ensure_event_partitions()") }
     }
 
     /// An event id of the batch already exists. If every event of the batch is stored with identical
@@ -252,7 +268,8 @@ extension PostgresEventStore {
                 SELECT e.event_id::text, e.global_position, e.stream_id, e.stream_version,
                        (e.payload = b.pl::jsonb AND e.metadata = b.md::jsonb AND e.event_type = b.typ AND e.stream_id = b.sid)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS b(eid, pl, md, typ, sid)
-                JOIN events e ON e.event_id = b.eid
+                JOIN event_ids i ON i.event_id = b.eid
+                JOIN events e ON e.global_position = i.global_position
                 """,
                 [ids.finished(), payloads.finished(), metas.finished(), types.finished(), sids.finished()])
             var out: [UUID: (Int64, String, Int64, Bool)] = [:]

@@ -46,8 +46,16 @@ public enum ArchiveImporter {
         var group: [RecordedEvent] = []
         var events: Int64 = 0
         var transactions: Int64 = 0
+        // Every position needs its partition before its row is sent (the log is partitioned by position).
+        var covered = try c.query("SELECT coalesce(max(end_position), 0) FROM event_partitions").int64(0, 0) ?? 0
         func flushGroup() throws {
             guard !group.isEmpty else { return }
+            if let top = group.map(\.position).max(), top >= covered {
+                try batch.send(on: c)
+                covered = try c.query(
+                    "SELECT ensure_event_partitions($1::bigint), (SELECT max(end_position) FROM event_partitions)", [String(top)]
+                ).int64(0, 1) ?? covered
+            }
             batch.addTransaction(group)
             transactions += 1
             group.removeAll(keepingCapacity: true)
