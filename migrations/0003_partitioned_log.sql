@@ -106,7 +106,7 @@ BEGIN
     EXECUTE format('ALTER INDEX events_reader_order RENAME TO %I', first || '_reader_order');
     EXECUTE format('ALTER INDEX events_recorded_at RENAME TO %I', first || '_recorded_at');
     -- The range, checked once here, lets ATTACH skip its own scan.
-    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (global_position IS NOT NULL AND global_position >= 1 AND global_position < %s)',
+    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (global_position IS NOT NULL AND global_position < %s)',
         first, first || '_range', upper);
     PERFORM set_config('catalyst.first_partition', first, true);
     PERFORM set_config('catalyst.first_partition_end', upper::text, true);

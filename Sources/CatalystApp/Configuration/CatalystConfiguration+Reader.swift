@@ -18,6 +18,7 @@ extension CatalystConfiguration {
     ///
     /// Secrets, from the environment only (a settings file naming one is refused):
     /// - `database.url` (`DATABASE_URL`): the ledger's PostgreSQL; unset, the embedded cluster in `catalyst.home`.
+    /// - `catalyst.read.url` (`CATALYST_READ_URL`): a hot standby `catalyst project` reads the log from.
     /// - `catalyst.api.key` (`CATALYST_API_KEY`): the key every front end presents, instead of the local files.
     /// - `apca.api.key.id`, `apca.api.secret.key`: Alpaca's keys (`AlpacaTradingConfiguration.read`).
     /// - `smtp.username`, `smtp.password`: Doctor's mail login (`SMTPConfiguration.read`).
@@ -130,6 +131,7 @@ extension CatalystConfiguration {
             api: API(url: text("catalyst.api.url") ?? API().url, key: text("catalyst.api.key", secret: true)), serve: serve, log: log,
             progress: progress, user: text("user") ?? "owner", broker: broker, marketDataURL: dataURL, reader: reader, sources: sources)
         self.capture = capture
+        self.readURL = text("catalyst.read.url", secret: true)
     }
 
     /// `catalyst.config` when given (it must exist), else `config/catalyst.yaml` of the project when present.

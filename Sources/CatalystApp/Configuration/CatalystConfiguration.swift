@@ -35,6 +35,9 @@ public struct CatalystConfiguration: Sendable {
     public var broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
     /// Alpaca's market-data host (`apca.data.base.url`; nil: `https://data.alpaca.markets`).
     public var marketDataURL: URL?
+    /// `catalyst.read.url` (`CATALYST_READ_URL`, secret): a hot standby of the ledger's database. `catalyst
+    /// project` reads the log there and writes projections and checkpoints on the primary.
+    public var readURL: String?
     /// `catalyst.capture` (`CATALYST_CAPTURE`, `on` or `off`, default on): live cycles keep the market data
     /// they decided on under `<catalyst.home>/data/captures/`, for `catalyst session replay`.
     public var capture = true

@@ -12,6 +12,7 @@ public enum ProjectorRole {
         let files = try configuration.files
         let projections = try only.map { [try ProjectionCatalog.named($0)] } ?? ProjectionCatalog.all()
         logger.notice("projectors starting", metadata: ["projections": "\(projections.map(\.name).joined(separator: ","))"])
-        try await RoleServiceGroup.run(projections, files: files, conninfo: target.conninfo, logger: logger)
+        if configuration.readURL != nil { logger.notice("projectors read the log from the standby at catalyst.read.url") }
+        try await RoleServiceGroup.run(projections, files: files, conninfo: target.conninfo, readConninfo: configuration.readURL, logger: logger)
     }
 }

@@ -12,13 +12,18 @@ import ServiceLifecycle
 public enum RoleServiceGroup {
     /// Runs `projections` (one engine each, woken by one LISTEN session) and the services `services`
     /// builds from those engines, until the group ends; the wake-up session is closed either way.
+    ///
+    /// With `readConninfo` (a hot standby, `catalyst.read.url`), the projectors read the log there and write
+    /// their tables and checkpoints on the primary; they are woken by the standby's replay position, since
+    /// a standby has no LISTEN.
     public static func run(
-        _ projections: [any Projection], files: ProjectFiles, conninfo: String, retryInterval: Duration = .seconds(30), logger: Logger,
-        services: ([ProjectorEngine]) throws -> [ServiceGroupConfiguration.ServiceConfiguration] = { _ in [] }
+        _ projections: [any Projection], files: ProjectFiles, conninfo: String, readConninfo: String? = nil, retryInterval: Duration = .seconds(30),
+        logger: Logger, services: ([ProjectorEngine]) throws -> [ServiceGroupConfiguration.ServiceConfiguration] = { _ in [] }
     ) async throws {
-        let waker = LogWaker(conninfo: conninfo)
+        let waker = readConninfo.map { LogWaker(replayOf: $0) } ?? LogWaker(conninfo: conninfo)
         do {
-            let engines = try ProjectionCatalog.engines(projections, files: files, conninfo: conninfo, waker: waker, logger: logger)
+            var engines = try ProjectionCatalog.engines(projections, files: files, conninfo: conninfo, waker: waker, logger: logger)
+            for i in engines.indices { engines[i].readConninfo = readConninfo }
             let projectors: [ServiceGroupConfiguration.ServiceConfiguration] = engines.map {
                 .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
             }

@@ -34,6 +34,12 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     /// Counts (re)connects of the engine's session, so the first batch on every new connection first checks
     /// that the log still holds the checkpoint's event (`requireSameTimeline`).
     let connects = ConnectionCount()
+    /// A hot standby to read the log from while following (`catalyst.read.url`). Pages are read there and
+    /// applied, with the checkpoint, on the primary (`conninfo`): the checkpoint only moves forward from
+    /// where it stood, under the projection's lock, so a page applies once whichever side fails over. A
+    /// standby that lags only delays the projection; one behind the checkpoint returns nothing new until
+    /// it catches up. Rebuilds read the primary. Give it a waker made with `LogWaker(replayOf:)`.
+    public var readConninfo: String?
 
     public init(projection: any Projection, definition: ProjectionDefinition, conninfo: String, waker: LogWaker?, logger: Logger) {
         self.projection = projection
@@ -141,6 +147,8 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
 
     /// Follows the log on the live schema until stopped.
     private func follow(_ session: PGSession) async throws {
+        let reader = readConninfo.map { PGSession(conninfo: $0, name: "projector-read-\(name)") }
+        defer { if let reader { Task { await reader.close() } } }
         let def = definition
         guard let start = try await session.withConnection({ c in try CheckpointSQL.read(c, schema: def.liveSchema) }) else {
             throw ProjectionRuntimeError.failed(name: name, error: "live schema vanished")
@@ -165,7 +173,7 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
                 }
             }
             let seen = await waker?.currentGeneration ?? 0
-            let applied = try await applyNext(session, schema: def.liveSchema, after: &cursor, limit: liveBatchSize)
+            let applied = try await applyNext(session, reader: reader, schema: def.liveSchema, after: &cursor, limit: liveBatchSize)
             if applied > 0 {
                 if applied == liveBatchSize { try await setState("catching_up") }
                 continue
@@ -186,7 +194,7 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     /// A projection that names its event types reads a typed page: every event passes (the cursor and the
     /// count stay exact) but only those types come back with payloads, so the server does not turn the
     /// others' `jsonb` into text.
-    private func applyNext(_ session: PGSession, schema: String, after cursor: inout LogCursor, limit: Int) async throws -> Int {
+    private func applyNext(_ session: PGSession, reader: PGSession? = nil, schema: String, after cursor: inout LogCursor, limit: Int) async throws -> Int {
         let projection = self.projection
         let name = self.name
         let typed = typedPages
@@ -194,6 +202,10 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
         let connects = self.connects
         let outcome: (Int, LogCursor, ProjectionApplyError?)
         do {
+            // Read on the standby when there is one; nothing new there is nothing to apply.
+            let types = projection.eventTypes
+            let page = try await reader?.withConnection { c in try Self.readPage(after: from, limit: limit, types: types, typed: typed, on: c) }
+            if let page, page.last == nil { return 0 }
             outcome = try await session.withConnection { c -> (Int, LogCursor, ProjectionApplyError?) in
                 // On a new connection (after a restart, a lost connection or a failover) the checkpoint's event
                 // must still be where it was, before anything is read on top of it.
@@ -201,6 +213,7 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
                     try Self.requireSameTimeline(c, cursor: from, name: name)
                     connects.verified(generation)
                 }
+                if let page { return try Self.apply(page: page, after: from, projection: projection, name: name, schema: schema, on: c) }
                 return try Self.applyPage(after: from, limit: limit, typed: typed, projection: projection, name: name, schema: schema, on: c)
             }
         } catch let forked as ProjectionRuntimeError {
@@ -240,7 +253,14 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     static func applyPage(
         after from: LogCursor, limit: Int, typed: Bool, projection: any Projection, name: String, schema: String, on c: PGConnection
     ) throws -> (Int, LogCursor, ProjectionApplyError?) {
-        let page = try Self.readPage(after: from, limit: limit, types: projection.eventTypes, typed: typed, on: c)
+        try apply(page: try Self.readPage(after: from, limit: limit, types: projection.eventTypes, typed: typed, on: c), after: from,
+            projection: projection, name: name, schema: schema, on: c)
+    }
+
+    /// Applies a page read after `from` (here or on a standby) with its checkpoint, narrowing a failure to its event.
+    static func apply(
+        page: TypedLogPage, after from: LogCursor, projection: any Projection, name: String, schema: String, on c: PGConnection
+    ) throws -> (Int, LogCursor, ProjectionApplyError?) {
         guard let last = page.last else { return (0, from, nil) }
         do {
             try Self.apply(page.events, through: last, passed: page.count, lastRecordedAt: page.lastRecordedAt, projection: projection, name: name, schema: schema, on: c)
