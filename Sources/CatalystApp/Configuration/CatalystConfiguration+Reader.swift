@@ -19,6 +19,8 @@ extension CatalystConfiguration {
     /// Secrets, from the environment only (a settings file naming one is refused):
     /// - `database.url` (`DATABASE_URL`): the ledger's PostgreSQL; unset, the embedded cluster in `catalyst.home`.
     /// - `catalyst.read.url` (`CATALYST_READ_URL`): a hot standby `catalyst project` reads the log from.
+    /// - `catalyst.account` (`CATALYST_ACCOUNT`): one account of `config/accounts.yaml`; its state folder is
+    ///   `<catalyst.home>/accounts/<name>` and its database the one the file names (`AccountsFile`).
     /// - `catalyst.api.key` (`CATALYST_API_KEY`): the key every front end presents, instead of the local files.
     /// - `apca.api.key.id`, `apca.api.secret.key`: Alpaca's keys (`AlpacaTradingConfiguration.read`).
     /// - `smtp.username`, `smtp.password`: Doctor's mail login (`SMTPConfiguration.read`).
@@ -88,8 +90,26 @@ extension CatalystConfiguration {
             let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
             return CatalystError.invalidInput(field: "\(key) (\(variable))", reason: reason)
         }
-        let home = text("catalyst.home").map { URL(fileURLWithPath: $0) }
+        var home = text("catalyst.home").map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".catalyst")
+        // One account of several (config/accounts.yaml): its own state folder, cluster and ledger.
+        var databaseURL = text("database.url", secret: true)
+        let account = text("catalyst.account")
+        if let account {
+            let file = try ProjectFiles.locate(share: share).config.appendingPathComponent("accounts.yaml").path
+            let entry = try AccountsFile.load(file).account(account, file: file)
+            guard databaseURL == nil else {
+                throw invalid("catalyst.account", "CATALYST_ACCOUNT and DATABASE_URL are both set: an account names its database in \(file); unset DATABASE_URL")
+            }
+            home = home.appendingPathComponent("accounts").appendingPathComponent(account)
+            if let variable = entry.databaseURLVariable {
+                let key = ConfigKey(variable.lowercased().split(separator: "_").map(String.init))
+                guard let url = text(key, secret: true) else {
+                    throw invalid("catalyst.account", "account \(account) takes its database URL from \(variable), which is not set")
+                }
+                databaseURL = url
+            }
+        }
         var serve = Serve()
         if let host = text("catalyst.serve.host") { serve.host = host }
         if let port = text("catalyst.serve.port") {
@@ -127,10 +147,11 @@ extension CatalystConfiguration {
         let broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
         do { broker = .success(try AlpacaTradingConfiguration.read(reader)) } catch { broker = .failure(error) }
         self.init(
-            home: home, share: share, databaseURL: text("database.url", secret: true), postgresBin: text("pg.bin").map { URL(fileURLWithPath: $0) },
+            home: home, share: share, databaseURL: databaseURL, postgresBin: text("pg.bin").map { URL(fileURLWithPath: $0) },
             api: API(url: text("catalyst.api.url") ?? API().url, key: text("catalyst.api.key", secret: true)), serve: serve, log: log,
             progress: progress, user: text("user") ?? "owner", broker: broker, marketDataURL: dataURL, reader: reader, sources: sources)
         self.capture = capture
+        self.account = account
         self.readURL = text("catalyst.read.url", secret: true)
     }
 

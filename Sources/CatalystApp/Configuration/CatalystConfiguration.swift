@@ -35,6 +35,9 @@ public struct CatalystConfiguration: Sendable {
     public var broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
     /// Alpaca's market-data host (`apca.data.base.url`; nil: `https://data.alpaca.markets`).
     public var marketDataURL: URL?
+    /// `catalyst.account` (`CATALYST_ACCOUNT`): the account of `config/accounts.yaml` this process serves
+    /// (`home` is then that account's folder); nil: the one account of a plain installation.
+    public var account: String?
     /// `catalyst.read.url` (`CATALYST_READ_URL`, secret): a hot standby of the ledger's database. `catalyst
     /// project` reads the log there and writes projections and checkpoints on the primary.
     public var readURL: String?

@@ -12,8 +12,10 @@ extension TradingAssembly {
     /// `catalyst.capture` on (the default), every cycle keeps the market data it decided on.
     public static func live(
         store: any EventStore, config: Config, files: ProjectFiles, configuration: CatalystConfiguration,
-        account: AccountID = AccountID(rawValue: "alpaca"), logger: Logger
+        account: AccountID? = nil, logger: Logger
     ) throws -> TradingSystem {
+        // The account of config/accounts.yaml this process serves, else the one account ("alpaca").
+        let account = account ?? AccountID(rawValue: configuration.account ?? "alpaca")
         guard let trading = try configuration.alpaca else { throw CatalystError.setup("APCA_API_KEY_ID and APCA_API_SECRET_KEY are not set") }
         return TradingSystem(
             log: EventLog(store: store), broker: AlpacaBroker(configuration: trading),
