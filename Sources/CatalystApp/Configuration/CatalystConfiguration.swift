@@ -39,7 +39,7 @@ public struct CatalystConfiguration: Sendable {
     /// (`home` is then that account's folder); nil: the one account of a plain installation.
     public var account: String?
     /// `catalyst.read.url` (`CATALYST_READ_URL`, secret): a hot standby of the ledger's database. `catalyst
-    /// project` reads the log there and writes projections and checkpoints on the primary.
+    /// project` and `serve`'s projectors read the log there and writes projections and checkpoints on the primary.
     public var readURL: String?
     /// `catalyst.capture` (`CATALYST_CAPTURE`, `on` or `off`, default on): live cycles keep the market data
     /// they decided on under `<catalyst.home>/data/captures/`, for `catalyst session replay`.

@@ -12,6 +12,14 @@ public struct ProjectFiles: Sendable {
     public var projections: URL { root.appendingPathComponent("projections") }
     public var config: URL { root.appendingPathComponent("config") }
 
+    /// The workflow lines of `tools/catalyst.cron` (what a session follows), or a setup error naming the file.
+    public func crontab() throws -> String {
+        let url = root.appendingPathComponent("tools/catalyst.cron")
+        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+            throw CatalystError.setup("cannot read \(url.path): a session follows its workflow lines (set CATALYST_SHARE to the project folder)")
+        }
+    }
+
     public init(root: URL) { self.root = root }
 
     public static func locate(share: URL?) throws -> ProjectFiles {

@@ -72,7 +72,7 @@ public enum ServeRole {
         let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
         try await bootstrapPrincipals(sim.system.log, credentials: configuration.credentials, logger: logger)
         try await sim.driver.open()
-        try await serve(options, backend: sim.backend, target: target, files: files, logger: logger) {
+        try await serve(options, backend: sim.backend, target: target, readConninfo: configuration.readURL, files: files, logger: logger) {
             if options.speed > 0 { await sim.driver.run(speed: options.speed) }
         }
     }
@@ -92,7 +92,7 @@ public enum ServeRole {
         let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy,
             healthMaxAge: options.healthMaxAge, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
-        try await serve(options, backend: backend, target: target, files: files, logger: logger) { await driver.run() }
+        try await serve(options, backend: backend, target: target, readConninfo: configuration.readURL, files: files, logger: logger) { await driver.run() }
     }
 
     /// The zero-configuration principals, when the ledger has none (normally `catalyst migrate` made them).
@@ -108,11 +108,13 @@ public enum ServeRole {
     /// after a pause (`ProjectorService`): a database briefly unable to write must not leave the API
     /// serving frozen projections. A server that cannot start ends the group with its error.
     static func serve(
-        _ options: Options, backend: APIBackend, target: DatabaseTarget, files: ProjectFiles, logger: Logger,
+        _ options: Options, backend: APIBackend, target: DatabaseTarget, readConninfo: String? = nil, files: ProjectFiles, logger: Logger,
         duties: @escaping @Sendable () async -> Void
     ) async throws {
         let server = APIServer(configuration: options.server, backend: backend, logger: logger)
-        try await RoleServiceGroup.run(ProjectionCatalog.all(), files: files, conninfo: target.conninfo, retryInterval: .seconds(5), logger: logger) { _ in
+        try await RoleServiceGroup.run(
+            ProjectionCatalog.all(), files: files, conninfo: target.conninfo, readConninfo: readConninfo, retryInterval: .seconds(5), logger: logger
+        ) { _ in
             [
                 // The clock: done before the group (a simulated run past its last day), it waits for the shutdown.
                 .init(service: RoleWork("duties") { await duties(); try await gracefulShutdown() }, successTerminationBehavior: .ignore),

@@ -59,8 +59,7 @@ public enum SessionRole {
                 try SimulatedWorld(date: date, seed: options.seed, symbolCount: options.symbolCount)
             }
         let system = TradingAssembly.simulated(world: world, store: store, config: config, account: options.account, logger: logger, capture: options.capture)
-        let crontab = files.root.appendingPathComponent("tools/catalyst.cron")
-        let schedule = try CronSchedule.parse(String(contentsOf: crontab, encoding: .utf8), on: date.isoWeekday)
+        let schedule = try CronSchedule.parse(try files.crontab(), on: date.isoWeekday)
 
         // The session, then the projectors catching up with it, as the group's work: its end (or SIGTERM,
         // which stops the day between two minutes) shuts the group down.

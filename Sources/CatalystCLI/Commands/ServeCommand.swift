@@ -62,7 +62,7 @@ struct Serve: CatalystCommand {
         } else {
             if !simulate { logger.notice("no APCA_API_KEY_ID/APCA_API_SECRET_KEY: serving the simulated market with the paper broker") }
             let files = try configuration.files
-            if cron { options.crontab = try String(contentsOf: files.root.appendingPathComponent("tools/catalyst.cron"), encoding: .utf8) }
+            if cron { options.crontab = try files.crontab() }
             try await ServeRole.runSimulated(options, configuration: configuration, logger: logger)
         }
     }
