@@ -69,6 +69,20 @@ END
 $$;
 CREATE TRIGGER event_partitions_guard BEFORE UPDATE OR DELETE ON event_partitions
     FOR EACH ROW EXECUTE FUNCTION guard_event_partition_record();
+
+-- A partition is registered only by ensure_event_partitions (and this migration), which name themselves.
+CREATE FUNCTION guard_event_partition_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('catalyst.ensuring_partitions', true) = 'on' THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'CL403',
+        MESSAGE = 'INSERT on event_partitions is refused: partitions are made by ensure_event_partitions()';
+END
+$$;
+CREATE TRIGGER event_partitions_insert_guard BEFORE INSERT ON event_partitions
+    FOR EACH ROW EXECUTE FUNCTION guard_event_partition_insert();
 CREATE TRIGGER event_partitions_refuse_truncate BEFORE TRUNCATE ON event_partitions
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change();
 
@@ -163,7 +177,8 @@ CREATE TRIGGER event_ids_refuse_truncate BEFORE TRUNCATE ON event_ids
 INSERT INTO event_ids (event_id, global_position)
     SELECT event_id, global_position FROM events_p000000000001;
 
-CREATE FUNCTION record_event_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: the application appends events; only this trigger writes ids.
+CREATE FUNCTION record_event_ids() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     INSERT INTO event_ids (event_id, global_position) SELECT event_id, global_position FROM written;
     RETURN NULL;
@@ -178,17 +193,35 @@ DECLARE
     first text := current_setting('catalyst.first_partition');
     upper bigint := current_setting('catalyst.first_partition_end')::bigint;
 BEGIN
+    PERFORM set_config('catalyst.ensuring_partitions', 'on', true);
     INSERT INTO event_partitions (name, first_position, end_position) VALUES (first, 1, upper);
+    PERFORM set_config('catalyst.ensuring_partitions', 'off', true);
     EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%s)', first, upper);
     -- Its old statement triggers (named as the parent's) stay: they refuse changes aimed at the partition.
+    -- Its old grants go: an insert aimed at a partition would bypass the log's id trigger and its locks.
+    EXECUTE format('REVOKE ALL ON %I FROM PUBLIC, catalyst_app, catalyst_projector, catalyst_auditor, catalyst_doctor', first);
 END
 $$;
+
+-- A default partition that takes no row: a position without a partition fails on its constraint (a name,
+-- not a translated message), and DETACH PARTITION CONCURRENTLY (whose first half commits before any
+-- guard can refuse it) is impossible while a default partition exists.
+CREATE TABLE events_default (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION);
+ALTER TABLE events_default ADD CONSTRAINT events_no_partition CHECK (false);
+CREATE TRIGGER events_refuse_update_delete BEFORE UPDATE OR DELETE ON events_default
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change();
+CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON events_default
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change();
+REVOKE ALL ON events_default FROM PUBLIC;
+ALTER TABLE events ATTACH PARTITION events_default DEFAULT;
 
 -- Creates partitions so that every position up to `p_through` (default: the next one the sequence hands
 -- out), and one partition beyond, has a partition to go to. Each is built apart, with its unique stream
 -- index, its range and its refusals, then attached (which does not block appends). Serialised by an
--- advisory lock; callable by the application (an append that finds no partition calls it and retries).
-CREATE FUNCTION ensure_event_partitions(p_through bigint DEFAULT NULL) RETURNS integer
+-- advisory lock. The owner's alone (an archive import asks for the positions it holds); the application
+-- calls `ensure_event_partitions()`, which makes only the next ones (an append that finds no partition
+-- calls it and retries).
+CREATE FUNCTION make_event_partitions(p_through bigint) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     size    bigint;
@@ -205,6 +238,10 @@ BEGIN
     through := greatest(
         coalesce(p_through, 0),
         (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM events_global_position_seq));
+    IF (through + size - top) / size > 10000 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('%s would need more than 10000 new partitions of %s positions: refused', through, size);
+    END IF;
     WHILE top <= through + size LOOP
         lo := top;
         hi := top + size;
@@ -215,7 +252,9 @@ BEGIN
         EXECUTE format('CREATE TRIGGER events_refuse_update_delete BEFORE UPDATE OR DELETE ON %I FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change()', name);
         EXECUTE format('CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change()', name);
         EXECUTE format('REVOKE ALL ON %I FROM PUBLIC', name);
+        PERFORM set_config('catalyst.ensuring_partitions', 'on', true);
         INSERT INTO event_partitions (name, first_position, end_position) VALUES (name, lo, hi);
+        PERFORM set_config('catalyst.ensuring_partitions', 'off', true);
         EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', name, lo, hi);
         top := hi;
         made := made + 1;
@@ -223,6 +262,8 @@ BEGIN
     RETURN made;
 END
 $$;
+CREATE FUNCTION ensure_event_partitions() RETURNS integer
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$ SELECT make_event_partitions(NULL) $$;
 SELECT ensure_event_partitions();
 
 -- The partition guard, for every role including the owner (a superuser can still disable an event
@@ -235,13 +276,19 @@ DECLARE
     log regclass := to_regclass('public.events');
     r   record;
 BEGIN
-    IF log IS NULL OR to_regclass('public.event_partitions') IS NULL THEN
+    IF to_regclass('public.event_partitions') IS NULL THEN
         RETURN;
+    END IF;
+    IF log IS NULL OR (SELECT relkind FROM pg_class WHERE oid = log) <> 'p' THEN
+        RAISE EXCEPTION USING ERRCODE = 'CL403', MESSAGE = 'the event log (public.events) was renamed or replaced: refused';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = log AND i.inhrelid = to_regclass('public.events_default') AND NOT i.inhdetachpending) THEN
+        RAISE EXCEPTION USING ERRCODE = 'CL403', MESSAGE = 'events_default is the log''s default partition: taking it out is refused';
     END IF;
     FOR r IN
         SELECT p.name FROM event_partitions p
         WHERE p.detached_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = log AND i.inhrelid = to_regclass('public.' || quote_ident(p.name)))
+          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = log AND i.inhrelid = to_regclass('public.' || quote_ident(p.name)) AND NOT i.inhdetachpending)
     LOOP
         RAISE EXCEPTION USING
             ERRCODE = 'CL403',
@@ -250,7 +297,7 @@ BEGIN
     END LOOP;
     FOR r IN
         SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = log AND NOT EXISTS (SELECT 1 FROM event_partitions p WHERE p.name = c.relname)
+        WHERE i.inhparent = log AND c.relname <> 'events_default' AND NOT EXISTS (SELECT 1 FROM event_partitions p WHERE p.name = c.relname)
     LOOP
         RAISE EXCEPTION USING
             ERRCODE = 'CL403',
@@ -264,7 +311,7 @@ DECLARE
     r record;
 BEGIN
     FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE object_type = 'table' AND schema_name = 'public' LOOP
-        IF r.object_name IN ('events', 'event_ids', 'event_partitions') THEN
+        IF r.object_name IN ('events', 'event_ids', 'event_partitions', 'events_default') THEN
             RAISE EXCEPTION USING ERRCODE = 'CL403', MESSAGE = format('dropping %s is refused: the event log is append-only', r.object_name);
         END IF;
         IF to_regclass('public.event_partitions') IS NOT NULL
@@ -301,9 +348,10 @@ $$;
 
 -- Privileges: as before on the log; the application records ids and may add partitions, nothing more.
 REVOKE ALL ON events, event_ids, event_partitions, event_partitioning, event_partition_guard FROM PUBLIC;
-GRANT SELECT, INSERT ON events, event_ids TO catalyst_app;
+GRANT SELECT, INSERT ON events TO catalyst_app;
+GRANT SELECT ON event_ids TO catalyst_app;
 GRANT SELECT ON events, event_ids, event_partitions, event_partitioning, event_partition_guard TO catalyst_projector, catalyst_auditor;
 GRANT SELECT ON event_partitions, event_partition_guard TO catalyst_app, catalyst_doctor;
 GRANT USAGE ON SEQUENCE events_global_position_seq TO catalyst_app;
-REVOKE ALL ON FUNCTION ensure_event_partitions(bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ensure_event_partitions(bigint) TO catalyst_app;
+REVOKE ALL ON FUNCTION make_event_partitions(bigint), ensure_event_partitions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ensure_event_partitions() TO catalyst_app;

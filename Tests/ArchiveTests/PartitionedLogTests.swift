@@ -96,6 +96,9 @@ import Testing
             "ALTER TABLE events DETACH PARTITION \(partition)", "DROP TABLE \(partition)", "DROP TABLE events", "DROP TABLE event_ids",
             "DELETE FROM event_ids", "UPDATE event_partitions SET detached_at = now(), archive_verified_at = now()", "DELETE FROM event_partitions",
             "CREATE TABLE rogue PARTITION OF events FOR VALUES FROM (9000000000) TO (9000001000)",
+            "INSERT INTO event_partitions (name, first_position, end_position) VALUES ('rogue2', 9000000000, 9000001000)",
+            "ALTER TABLE events RENAME TO old_events", "ALTER TABLE events DETACH PARTITION events_default", "DROP TABLE events_default",
+            "ALTER TABLE events DETACH PARTITION \(partition) CONCURRENTLY",
         ]
         // The tests connect as the cluster's superuser: the owner of everything.
         for sql in attempts {
@@ -103,10 +106,30 @@ import Testing
                 try await db.session().withConnection { c -> Void in try c.execute(sql) }
                 Issue.record("accepted: \(sql)")
             } catch let error as PGError {
-                #expect(error.sqlState == "CL403", "\(sql): \(error)")
+                // DETACH … CONCURRENTLY is refused by PostgreSQL itself while the log has a default partition.
+                #expect(error.sqlState == "CL403" || (sql.hasSuffix("CONCURRENTLY") && error.sqlState == "55000"), "\(sql): \(error)")
             }
         }
         #expect(try await rows(db, "SELECT count(*) FROM events WHERE event_type = 'x'")[0][0] == "0")
+        // Even the owner cannot ask for an absurd number of partitions by mistake.
+        do {
+            try await db.session().withConnection { c -> Void in try c.execute("SELECT make_event_partitions(9000000000000)") }
+            Issue.record("made partitions up to 9e12")
+        } catch let error as PGError {
+            #expect(error.sqlState == "22023", "\(error)")
+        }
+        // The application's role cannot go around the log: no write to a partition or to the ids.
+        for sql in [
+            "INSERT INTO \(partition) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ('x', 1, gen_random_uuid(), 't', 1, '{}', '{}', now())",
+            "INSERT INTO event_ids VALUES (gen_random_uuid(), 1)", "SELECT make_event_partitions(9000000000000)",
+        ] {
+            do {
+                try await db.session(role: "catalyst_app").withConnection { c -> Void in try c.execute(sql) }
+                Issue.record("accepted as catalyst_app: \(sql)")
+            } catch let error as PGError {
+                #expect(error.sqlState == "42501", "\(sql): \(error)")
+            }
+        }
     }
 
     @Test func aVerifiedArchiveDetachesOldPartitionsAndTheContinuousReadStaysTheSame() async throws {

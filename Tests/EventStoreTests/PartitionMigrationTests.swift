@@ -60,6 +60,9 @@ import Testing
     }
 
     static func everything(_ store: PostgresEventStore) async throws -> [RecordedEvent] {
+        // Other tests share the cluster: wait until none of their open transactions hides our events.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await store.head().invisibleEvents > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         var out: [RecordedEvent] = []
         var cursor = LogCursor(transactionID: 0, position: 0)
         while true {

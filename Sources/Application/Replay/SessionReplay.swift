@@ -76,7 +76,10 @@ public struct SessionReplay: Sendable {
             full = Cycle.evolve(full, e)
         }
         var parity = SessionReplayReport.CycleParity(cycleID: full.cycleID?.rawValue ?? recorded.first?.streamID ?? "?")
-        guard let completed else { return parity }
+        guard let completed else {
+            parity.problems.append("the cycle recorded no scan (\(full.status.map { "\($0)" } ?? "unknown status")): nothing to replay")
+            return parity
+        }
         parity.dataAsOf = completed.dataAsOf
         parity.dataHash = completed.dataHash
         parity.candidates.recorded = completed.candidatesRecorded
@@ -183,6 +186,13 @@ public struct SessionReplay: Sendable {
                 parity.differences.append(
                     "risk decision \(approvalID) \(input.proposal.symbol): \(Self.verdict(e)) → \(Self.verdict(replayed))"
                         + (lines.isEmpty ? "" : "; " + lines.joined(separator: "; ")))
+            }
+        }
+        // A completed cycle decided every signal it ranked: a replayed signal without a recorded decision differs.
+        if full.status == .completed {
+            let decided = Set(decisions.compactMap { Self.facts($0.1).0 })
+            for input in inputs where !decided.contains(input.signalID) {
+                parity.differences.append("signal \(input.signalID) \(input.proposal.symbol): the replay ranks it, the ledger recorded no risk decision for it")
             }
         }
         return parity

@@ -29,18 +29,21 @@ public struct CycleExecution: Sendable {
         do {
             let state = try await system.log.load(Cycle.self, stream).state
             guard state.status == .running else { return summary }
-            let now = system.clock.now()
-            guard let session = try await system.market.clock(asOf: now).session else {
-                throw ApplicationError.refused(code: "market_closed", message: "no trading session at \(now)")
+            let requested = system.clock.now()
+            guard let session = try await system.market.clock(asOf: requested).session else {
+                throw ApplicationError.refused(code: "market_closed", message: "no trading session at \(requested)")
             }
             let funnel = ScanStep.configuration(for: state.mode ?? .normal, base: system.configuration.funnel)
 
             // Scan and funnel: every stage-1 candidate and every drop is recorded.
             // With capture on (live trading), what the scan read is kept and its hash goes with the scan.
-            let recorder = system.capture.map { _ in MarketRecorder(system.market, kind: .scan, asOf: now, session: session) }
-            var scanned = try await ScanStep(system: system, market: recorder).run(at: now, session: session, funnel: funnel)
+            let recorder = system.capture.map { _ in MarketRecorder(system.market, kind: .scan, asOf: requested, session: session) }
+            var scanned = try await ScanStep(system: system, market: recorder).run(at: requested, session: session, funnel: funnel)
             if let recorder { scanned.report.dataHash = system.storeCapture(recorder.recording, day: session.date) }
             let scan = scanned
+            // The decision time is the scan's (taken once its data was in, see `ScanStep`): signals, label
+            // horizons and the risk inputs are read as of it, never as of the earlier request.
+            let now = scan.report.dataAsOf
             try await record(stream, context) { _ in .recordScan(scan.report) }
             // From now on the monitor records prices for the candidates' labels: every minute for those that got
             // far enough, at the label horizons for all the others.

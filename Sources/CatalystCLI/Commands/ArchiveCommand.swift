@@ -68,10 +68,11 @@ struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take out of the log every partition that a verified archive chain holds entirely.",
             discussion: """
-                The archives (oldest first, the whole chain from seq 1) are verified first. A partition is detached when it \
-                ends before the chain's last archived event and, with appends held off by a lock, holds exactly the events \
-                the archives hold at its positions. Its record in event_partitions gains the archive and the detach time in \
-                the same transaction; the database refuses any other DETACH or DROP of a partition. The detached table \
+                The archives (oldest first) are verified first. A partition is detached when it ends before the chain's last \
+                archived event and, with appends held off by a lock, holds exactly the events (positions and ids) the \
+                archives hold at its positions. Its record in event_partitions gains the archive and the detach time in the \
+                same transaction; the database's guard refuses a DETACH or DROP of a partition that was not recorded so \
+                (docs/partitioned-log.md says what it does not stop). The detached table \
                 stays outside the log until you drop it. Read archives plus table with `--archive` (replay label, replay \
                 what-if) afterwards: a projection rebuilt from the table alone would miss the detached events.
                 """)

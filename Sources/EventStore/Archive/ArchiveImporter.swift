@@ -53,7 +53,7 @@ public enum ArchiveImporter {
             if let top = group.map(\.position).max(), top >= covered {
                 try batch.send(on: c)
                 covered = try c.query(
-                    "SELECT ensure_event_partitions($1::bigint), (SELECT max(end_position) FROM event_partitions)", [String(top)]
+                    "SELECT make_event_partitions($1::bigint), (SELECT max(end_position) FROM event_partitions)", [String(top)]
                 ).int64(0, 1) ?? covered
             }
             batch.addTransaction(group)

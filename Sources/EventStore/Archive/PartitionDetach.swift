@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PostgresClient
 
@@ -9,9 +10,8 @@ import PostgresClient
 ///   and the chain belongs to this store;
 /// - the partition ends at or before the position of the chain's last archived event, so the table keeps
 ///   the event where a continuous read (`ContinuousLog`) crosses from the archives to the table;
-/// - under an exclusive lock on the log (no append is in flight), the partition holds exactly as many
-///   events as the archives hold at its positions: since both come from this store, they are the same
-///   events.
+/// - under an exclusive lock on the log (no append is in flight), the partition holds exactly the events
+///   the archives hold at its positions: the same positions with the same event ids.
 ///
 /// The partition's record gains the archive (its manifest's SHA-256, the count, when verified) and its
 /// detach time in the same transaction as the DETACH; the database's partition guard refuses a DETACH
@@ -25,6 +25,14 @@ public enum PartitionDetach {
         public var kept: [String: String] = [:]
     }
 
+    /// md5 of `position:event-id` joined by commas in position order: what the table computes with
+    /// `string_agg` for the same events (empty for none).
+    static func digest(_ events: [(Int64, UUID)]) -> String {
+        guard !events.isEmpty else { return "" }
+        let text = events.map { "\($0.0):\($0.1.uuidString.lowercased())" }.joined(separator: ",")
+        return Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     public static func run(archives: [URL], on c: PGConnection) throws -> Report {
         var manifestSHA = ""
         for dir in archives {
@@ -33,7 +41,7 @@ public enum PartitionDetach {
             case .broken(let error): throw ArchiveError.refused("\(dir.path) does not verify, nothing detached: \(error)")
             }
         }
-        let manifests = try ArchiveSet.load(archives)
+        let manifests = try ArchiveSet.load(archives, requireGenesis: false)
         let store = try c.query("SELECT store_id::text FROM event_store_identity").string(0, 0).flatMap(UUID.init(uuidString:))
         guard manifests[0].storeID == store else {
             throw ArchiveError.refused("the archives belong to store \(manifests[0].storeID.uuidString.lowercased()), not this one: nothing detached")
@@ -58,24 +66,32 @@ public enum PartitionDetach {
         }
         guard !ranges.isEmpty else { return report }
 
-        // The archived events at each candidate's positions.
-        var archived = [Int64](repeating: 0, count: ranges.count)
+        // The archived events at each candidate's positions: (position, event id), to compare with the table's.
+        var archived = [[(Int64, UUID)]](repeating: [], count: ranges.count)
         for dir in archives {
             let reader = try ArchiveReader(directory: dir, decodeHashes: false)
             while let events = try reader.nextEvents() {
                 for e in events {
-                    if let i = ranges.firstIndex(where: { e.position >= $0.first && e.position < $0.end }) { archived[i] += 1 }
+                    if let i = ranges.firstIndex(where: { e.position >= $0.first && e.position < $0.end }) { archived[i].append((e.position, e.eventID)) }
                 }
             }
         }
+        let digests = archived.map { Self.digest($0.sorted { $0.0 < $1.0 }) }
 
         try c.transaction {
-            // No append is in flight past this lock, and none starts until the commit.
+            // No append is in flight past this lock, and none starts until the commit. Trading waits while the
+            // partitions are compared; give up rather than wait long for the lock itself.
+            try c.execute("SET LOCAL lock_timeout = '10s'")
             try c.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
             for (i, r) in ranges.enumerated() {
-                let stored = try c.query("SELECT count(*) FROM \(c.quoteIdentifier(r.name))").int64(0, 0) ?? -1
-                guard stored == archived[i] else {
-                    report.kept[r.name] = "it holds \(stored) events and the archives \(archived[i]) at its positions"
+                let table = c.quoteIdentifier(r.name)
+                let row = try c.query(
+                    "SELECT count(*), coalesce(md5(string_agg(global_position::text || ':' || event_id::text, ',' ORDER BY global_position)), '') FROM \(table)")
+                let stored = row.int64(0, 0) ?? -1
+                guard stored == Int64(archived[i].count), row.string(0, 1) == digests[i] else {
+                    report.kept[r.name] =
+                        "it holds \(stored) events and the archives \(archived[i].count) at its positions"
+                        + (stored == Int64(archived[i].count) ? ", not the same ones" : "")
                     continue
                 }
                 try c.query("SELECT set_config('catalyst.detach_partition', $1, true)", [r.name])

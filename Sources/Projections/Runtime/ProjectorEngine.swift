@@ -149,6 +149,16 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
     private func follow(_ session: PGSession) async throws {
         let reader = readConninfo.map { PGSession(conninfo: $0, name: "projector-read-\(name)") }
         defer { if let reader { Task { await reader.close() } } }
+        if let reader {
+            // The standby must be one of this ledger (a leftover read URL of another account or store is refused).
+            let identity = "SELECT store_id::text || ' ' || system_identifier FROM event_store_identity"
+            let mine = try await session.withConnection { c in try c.query(identity).string(0, 0) }
+            let theirs = try await reader.withConnection { c in try c.query(identity).string(0, 0) }
+            guard let mine, mine == theirs else {
+                throw ProjectionRuntimeError.failed(
+                    name: name, error: "catalyst.read.url is not a standby of this ledger (its store is \(theirs ?? "unknown"), this one's \(mine ?? "unknown"))")
+            }
+        }
         let def = definition
         guard let start = try await session.withConnection({ c in try CheckpointSQL.read(c, schema: def.liveSchema) }) else {
             throw ProjectionRuntimeError.failed(name: name, error: "live schema vanished")
@@ -213,7 +223,20 @@ public struct ProjectorEngine: Sendable, CustomStringConvertible {
                     try Self.requireSameTimeline(c, cursor: from, name: name)
                     connects.verified(generation)
                 }
-                if let page { return try Self.apply(page: page, after: from, projection: projection, name: name, schema: schema, on: c) }
+                if let page, let last = page.last {
+                    // A standby only replays what the primary wrote: an event it has that the primary lacks
+                    // (a standby left on a timeline the failover abandoned) is a fork, never applied. A standby
+                    // can show a commit a moment before the primary's own snapshots do (its WAL is flushed and
+                    // shipped before the committing backend leaves the primary's process array): a missing row
+                    // is looked for again for up to a second before it counts as a fork.
+                    var attempts = 0
+                    while try PostgresEventStore.transactionID(ofPosition: last.position, on: c) == nil, attempts < 50 {
+                        attempts += 1
+                        Thread.sleep(forTimeInterval: 0.02)
+                    }
+                    try Self.requireSameTimeline(c, cursor: last, name: name)
+                    return try Self.apply(page: page, after: from, projection: projection, name: name, schema: schema, on: c)
+                }
                 return try Self.applyPage(after: from, limit: limit, typed: typed, projection: projection, name: name, schema: schema, on: c)
             }
         } catch let forked as ProjectionRuntimeError {
