@@ -53,7 +53,9 @@ enum ReadModels {
     }
 
     /// Waits until `projection` has applied everything currently in the log.
-    static func waitCaughtUp(_ db: TestDatabase, _ projection: String, timeout: Duration = .seconds(120)) async throws {
+    /// The bound is generous: on a loaded machine eleven projections applying one event per batch take
+    /// minutes, and a test must not fail on the clock (the assertions are on the tables).
+    static func waitCaughtUp(_ db: TestDatabase, _ projection: String, timeout: Duration = .seconds(600)) async throws {
         let pool = PGPool(conninfo: db.conninfo, size: 1)
         let head = try await pool.withConnection { c in try c.query("SELECT coalesce(max(global_position), 0) FROM events").int64(0, 0) ?? 0 }
         try await ProjectionWaiter(pool: pool).wait(for: projection, toReach: head, timeout: timeout)
