@@ -85,7 +85,10 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         }
         let primary = field("M") ?? connection.flatMap { PQerrorMessage($0).map { String(cString: $0) } } ?? "unknown error"
         let state = field("C")
-        let connectionGone = connection.map { PQstatus($0) == CONNECTION_BAD } ?? false
+        // A server that dies in the middle of a statement (a PANIC, a kill) can leave libpq's status still OK
+        // when the failed result is read: its message is then the only sign that the connection is gone.
+        let connectionGone = (connection.map { PQstatus($0) == CONNECTION_BAD } ?? false)
+            || primary.contains("server closed the connection unexpectedly") || primary.contains("no connection to the server")
         return PGError(
             connectionGone && state == nil ? .connection : kind,
             sqlState: state,
