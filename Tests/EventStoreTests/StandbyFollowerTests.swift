@@ -20,12 +20,20 @@ import Testing
         let standbyHome = FileManager.default.temporaryDirectory.appendingPathComponent("catalyst-standby-\(getpid())")
         let standby = try EmbeddedCluster(home: standbyHome, database: db.name, port: primary.port + 1, tools: primary.tools)
         try await standby.startStandby(of: primary)
-        defer {
-            Task {
-                await TestCluster.discard(standby)
-                await TestCluster.discard(primary)
-            }
+        // Both clusters are stopped before the test returns, whatever happens (a task started in a `defer`
+        // would not finish before the test process exits, and the standby would outlive it).
+        do {
+            try await body(primary: primary, db: db, standby: standby)
+        } catch {
+            await TestCluster.discard(standby)
+            await TestCluster.discard(primary)
+            throw error
         }
+        await TestCluster.discard(standby)
+        await TestCluster.discard(primary)
+    }
+
+    private func body(primary: EmbeddedCluster, db: TestDatabase, standby: EmbeddedCluster) async throws {
         let replicaInfo = standby.conninfo(database: db.name)
         let inRecovery = try await PGSession(conninfo: replicaInfo).withConnection { c in try c.query("SELECT pg_is_in_recovery()").bool(0, 0) }
         #expect(inRecovery == true)

@@ -20,12 +20,20 @@ import Testing
             home: FileManager.default.temporaryDirectory.appendingPathComponent("catalyst-pstandby-\(getpid())"), database: db.name, port: primary.port + 1,
             tools: primary.tools)
         try await standby.startStandby(of: primary)
-        defer {
-            Task {
-                await TestCluster.discard(standby)
-                await TestCluster.discard(primary)
-            }
+        // Both clusters are stopped before the test returns, whatever happens (a task started in a `defer`
+        // would not finish before the test process exits, and the standby would outlive it).
+        do {
+            try await body(primary: primary, db: db, standby: standby)
+        } catch {
+            await TestCluster.discard(standby)
+            await TestCluster.discard(primary)
+            throw error
         }
+        await TestCluster.discard(standby)
+        await TestCluster.discard(primary)
+    }
+
+    private func body(primary: EmbeddedCluster, db: TestDatabase, standby: EmbeddedCluster) async throws {
         let replica = standby.conninfo(database: db.name)
         let store = db.eventStore()
         for i in 0..<150 { _ = try await store.append(to: "s\(i % 7)", expected: .any, events: [event(stream: "s\(i % 7)", qty: i)]) }
