@@ -25,12 +25,12 @@ import Testing
             _ = try await store.append(to: "s\(i % 7)", expected: .any, events: events)
         }
         _ = try await store.append(to: "bulk", expected: .any, events: (0..<100).map { Self.event("bulk", 10_000 + $0) })  // the COPY path
-        let before = try await Self.everything(store)
+        let before = try await store.wholeLog()
         let file = try await session.withConnection { c in try c.query("SELECT pg_relation_filenode('events')").int64(0, 0) }
 
         let applied = try await session.withConnection { c in try all.apply(on: c) }
         #expect(applied == ["0003_partitioned_log.sql"])
-        let after = try await Self.everything(store)
+        let after = try await store.wholeLog()
         #expect(after == before, "every event, its position, transaction id and bytes, as before")
         let facts = try await session.withConnection { c in
             try c.query(
@@ -57,19 +57,5 @@ import Testing
         NewEvent(
             eventID: UUID(), streamID: stream, eventType: "test.happened", schemaVersion: 1, payload: Data(#"{"i":\#(i),"price":"1.50"}"#.utf8),
             metadata: Data(#"{"actor":"test"}"#.utf8), occurredAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)))
-    }
-
-    static func everything(_ store: PostgresEventStore) async throws -> [RecordedEvent] {
-        // Other tests share the cluster: wait until none of their open transactions hides our events.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await store.head().invisibleEvents > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        var out: [RecordedEvent] = []
-        var cursor = LogCursor(transactionID: 0, position: 0)
-        while true {
-            let page = try await store.readAll(after: cursor, limit: 64)
-            guard let last = page.last else { return out }
-            out += page
-            cursor = last.cursor
-        }
     }
 }

@@ -15,25 +15,10 @@ import Testing
 /// would fail here: it is woken by polling the standby's replay position instead.
 @Suite(.serialized) struct StandbyFollowerTests {
     @Test func aFollowerOnAStandbySeesEveryEventOnceInReaderOrder() async throws {
-        let primary = try await TestCluster.dedicated("replica-primary")
-        let db = try await TestDatabase.create(on: primary)
-        let standbyHome = FileManager.default.temporaryDirectory.appendingPathComponent("catalyst-standby-\(getpid())")
-        let standby = try EmbeddedCluster(home: standbyHome, database: db.name, port: primary.port + 1, tools: primary.tools)
-        try await standby.startStandby(of: primary)
-        // Both clusters are stopped before the test returns, whatever happens (a task started in a `defer`
-        // would not finish before the test process exits, and the standby would outlive it).
-        do {
-            try await body(primary: primary, db: db, standby: standby)
-        } catch {
-            await TestCluster.discard(standby)
-            await TestCluster.discard(primary)
-            throw error
-        }
-        await TestCluster.discard(standby)
-        await TestCluster.discard(primary)
+        try await TestCluster.withStandby("replica") { _, db, standby in try await body(db: db, standby: standby) }
     }
 
-    private func body(primary: EmbeddedCluster, db: TestDatabase, standby: EmbeddedCluster) async throws {
+    private func body(db: TestDatabase, standby: EmbeddedCluster) async throws {
         let replicaInfo = standby.conninfo(database: db.name)
         let inRecovery = try await PGSession(conninfo: replicaInfo).withConnection { c in try c.query("SELECT pg_is_in_recovery()").bool(0, 0) }
         #expect(inRecovery == true)
@@ -98,7 +83,7 @@ import Testing
         }
         await held.close()
 
-        let primaryLog = try await Self.everything(db.eventStore(connections: 1))
+        let primaryLog = try await db.eventStore(connections: 1).wholeLog()
         let expectedCount: Int = 8 * 60 + 70 + 1
         #expect(primaryLog.count == expectedCount)
         let deadline = ContinuousClock.now + .seconds(60)
@@ -153,17 +138,6 @@ import Testing
         NewEvent(
             eventID: UUID(), streamID: stream, eventType: "test.happened", schemaVersion: 1, payload: Data(#"{"i":\#(i)}"#.utf8),
             metadata: Data(#"{"actor":"test"}"#.utf8), occurredAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)))
-    }
-
-    static func everything(_ store: PostgresEventStore) async throws -> [RecordedEvent] {
-        var out: [RecordedEvent] = []
-        var cursor = LogCursor(transactionID: 0, position: 0)
-        while true {
-            let page = try await store.readAll(after: cursor, limit: 500)
-            guard let last = page.last else { return out }
-            out += page
-            cursor = last.cursor
-        }
     }
 
     static func checksum(_ events: [RecordedEvent]) -> Int {

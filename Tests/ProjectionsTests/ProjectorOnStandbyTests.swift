@@ -14,26 +14,10 @@ import Testing
 /// started again mid-stream.
 @Suite(.serialized) struct ProjectorOnStandbyTests {
     @Test func aProjectorReadingTheStandbyEqualsTheLogAndAppliesEachEventOnce() async throws {
-        let primary = try await TestCluster.dedicated("projector-primary")
-        let db = try await TestDatabase.create(on: primary)
-        let standby = try EmbeddedCluster(
-            home: FileManager.default.temporaryDirectory.appendingPathComponent("catalyst-pstandby-\(getpid())"), database: db.name, port: primary.port + 1,
-            tools: primary.tools)
-        try await standby.startStandby(of: primary)
-        // Both clusters are stopped before the test returns, whatever happens (a task started in a `defer`
-        // would not finish before the test process exits, and the standby would outlive it).
-        do {
-            try await body(primary: primary, db: db, standby: standby)
-        } catch {
-            await TestCluster.discard(standby)
-            await TestCluster.discard(primary)
-            throw error
-        }
-        await TestCluster.discard(standby)
-        await TestCluster.discard(primary)
+        try await TestCluster.withStandby("projector") { _, db, standby in try await body(db: db, standby: standby) }
     }
 
-    private func body(primary: EmbeddedCluster, db: TestDatabase, standby: EmbeddedCluster) async throws {
+    private func body(db: TestDatabase, standby: EmbeddedCluster) async throws {
         let replica = standby.conninfo(database: db.name)
         let store = db.eventStore()
         for i in 0..<150 { _ = try await store.append(to: "s\(i % 7)", expected: .any, events: [event(stream: "s\(i % 7)", qty: i)]) }
