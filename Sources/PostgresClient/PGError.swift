@@ -56,16 +56,6 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
-    /// True when a row of the event log has no partition to go to: it met the default partition's refusal
-    /// (`events_no_partition`, migration 0003), or, on a log without one, 23514 "no partition of relation".
-    /// Also the row routed to the default partition just as a new partition was attached beside it (the
-    /// default's partition constraint changed under the insert): sent again, it goes to the new partition.
-    public var isMissingPartition: Bool {
-        guard sqlState == "23514" else { return false }
-        if constraint == "events_no_partition" { return true }
-        return constraint == nil && (message.hasPrefix("no partition of relation") || message.contains("\"events_default\""))
-    }
-
     /// True when the connection reached no primary: it is lost, or its server no longer takes writes (25006:
     /// a demoted primary). Reconnecting, to whichever host takes writes now, is the remedy.
     public var isPrimaryLost: Bool { isConnectionLoss || sqlState == "25006" }

@@ -303,3 +303,16 @@ func jsonObject(_ versions: [String: Int64]) -> String {
     let data = try! JSONSerialization.data(withJSONObject: versions, options: [.sortedKeys])
     return String(decoding: data, as: UTF8.self)
 }
+
+// The event log's schema (migration 0003) belongs here, not in the PostgreSQL client.
+extension PGError {
+    /// True when a row of the event log has no partition to go to: it met the default partition's refusal
+    /// (`events_no_partition`, migration 0003), or, on a log without one, 23514 "no partition of relation".
+    /// Also the row routed to the default partition just as a new partition was attached beside it (the
+    /// default's partition constraint changed under the insert): sent again, it goes to the new partition.
+    var isMissingPartition: Bool {
+        guard sqlState == "23514" else { return false }
+        if constraint == "events_no_partition" { return true }
+        return constraint == nil && (message.hasPrefix("no partition of relation") || message.contains("\"events_default\""))
+    }
+}
