@@ -276,7 +276,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "CatalystApp", "Application", "Domain", "EventStore", "PostgresClient", "CatalystTestKit", "FakeAlpaca",
+                "HTTPAPI", "CatalystApp", "Application", "Broker", "Domain", "EmbeddedPostgres", "EventStore", "PostgresClient", "CatalystTestKit", "FakeAlpaca",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

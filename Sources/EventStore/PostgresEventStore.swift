@@ -67,14 +67,14 @@ public final class PostgresEventStore: EventStore {
 
     /// The current version of a stream (0 when it does not exist).
     public func streamVersion(_ streamID: String) async throws -> Int64 {
-        try await pool.withConnection { c in
+        try await read { c in
             try c.prepared("es_stream_version", "SELECT version FROM streams WHERE stream_id = $1", [streamID]).int64(0, 0) ?? 0
         }
     }
 
     /// The store's identity: stays fixed for the life of the log; changes on a restore into a new store.
     public func identity() async throws -> StoreIdentity {
-        try await pool.withConnection { c in try Self.identity(on: c) }
+        try await read { c in try Self.identity(on: c) }
     }
 }
 

@@ -106,12 +106,31 @@ public enum TestCluster {
 import Synchronization
 private let exitCommands = Mutex<[String]>([])
 
-/// A fresh, migrated database for one test, cloned from the template.
+/// A fresh, migrated database for one test, cloned from the template; or the database of a
+/// pg_auto_failover formation (`TestFormation`), reached through its multi-host URL.
 public struct TestDatabase: Sendable {
     public let name: String
-    public let cluster: EmbeddedCluster
+    public let conninfo: String
+    private let embedded: EmbeddedCluster?
 
-    public var conninfo: String { cluster.conninfo(database: name) }
+    /// The embedded test cluster that holds this database (a formation's database has none).
+    public var cluster: EmbeddedCluster {
+        guard let embedded else { preconditionFailure("\(name) lives on a pg_auto_failover formation, not on an embedded test cluster") }
+        return embedded
+    }
+
+    init(name: String, cluster: EmbeddedCluster) {
+        self.name = name
+        self.conninfo = cluster.conninfo(database: name)
+        self.embedded = cluster
+    }
+
+    /// The database behind a multi-host connection string (a formation's `databaseURL`).
+    public init(name: String, conninfo: String) {
+        self.name = name
+        self.conninfo = conninfo
+        self.embedded = nil
+    }
 
     private static let counter = Mutex<Int>(0)
 
@@ -181,7 +200,9 @@ public struct TestDatabase: Sendable {
     /// An event store on this database.
     public func eventStore(connections: Int = 4, copyThreshold: Int = 32) -> PostgresEventStore {
         let pool = PGPool(conninfo: conninfo, size: connections, name: name)
-        return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold)
+        // As `PostgresEventStore(conninfo:)` does: a multi-host URL rides out a failover.
+        let window = PGConnectionString.hostCount(conninfo) > 1 ? PostgresEventStore.highAvailabilityWindow : .zero
+        return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold, failoverWindow: window)
     }
 }
 

@@ -11,32 +11,15 @@ import Testing
 /// promotes the standby, and every acknowledged command must be on the new primary exactly once.
 @Suite(.serialized) struct FailoverDrillTests {
     @Test func killingThePrimaryLosesNoAcknowledgedCommandAndDuplicatesNone() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_autoctl") else {
+        guard TestFormation.available else {
             print("skipped: pg_auto_failover is not installed (tools/install-deps.sh --test installs it)")
             return
         }
-        let tools = try PostgresTools.locate()
-        let dir = URL(fileURLWithPath: "/tmp/catalyst-ha-drill-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        let formation = try await HAFormation.up(at: dir, nodes: 2, basePort: try Self.freePorts(3), timing: .drill, tools: tools)
-        // The keepers are daemons: stop them whatever happens, before the test returns.
-        do {
-            try await drill(formation)
-        } catch {
-            try? await formation.down()
-            throw error
-        }
-        try await formation.down()
-        try? FileManager.default.removeItem(at: dir)
+        try await TestFormation.with("ha-drill") { formation, _ in try await drill(formation) }
     }
 
     private func drill(_ formation: HAFormation) async throws {
-        let migrator = try Migrator(directory: TestCluster.migrationsDirectory)
-        let admin = PGSession(conninfo: formation.databaseURL, name: "drill-admin")
-        _ = try await admin.withConnection { c in try migrator.apply(on: c) }
-        await admin.close()
-
-        let protected = try await Self.replication(formation)
+        let protected = try await TestFormation.replication(formation)
         #expect(protected.isPrimary && protected.multiHost && protected.synchronous && !protected.writesUnprotected, "\(protected)")
 
         let store = PostgresEventStore(conninfo: formation.databaseURL, connections: 4)
@@ -96,7 +79,7 @@ import Testing
 
         // Alone, the new primary takes writes without a synchronous standby (pg_auto_failover's wait_primary):
         // what Doctor's WRITES_UNPROTECTED and /health report.
-        let alone = try await Self.replication(formation)
+        let alone = try await TestFormation.replication(formation)
         #expect(alone.isPrimary && alone.writesUnprotected, "\(alone)")
 
         // The killed node comes back as the new primary's synchronous standby.
@@ -104,36 +87,8 @@ import Testing
         try await formation.waitHealthy(timeout: 120)
         let roles = try await formation.nodes()
         #expect(roles.first { $0.name == killed }?.reportedState == "secondary", "\(roles)")
-        let again = try await Self.replication(formation)
+        let again = try await TestFormation.replication(formation)
         #expect(again.synchronous && !again.writesUnprotected, "\(again)")
-    }
-
-    static func replication(_ formation: HAFormation) async throws -> ReplicationReading {
-        let session = PGSession(conninfo: formation.databaseURL, name: "drill-replication")
-        defer { Task { await session.close() } }
-        return try await session.withConnection { c in try ReplicationReading.read(on: c) }
-    }
-
-    /// Three consecutive free loopback ports (monitor, node1, node2).
-    static func freePorts(_ count: Int) throws -> Int {
-        for _ in 0..<200 {
-            let base = Int.random(in: 20_000...40_000)
-            if (base..<(base + count)).allSatisfy(isFree) { return base }
-        }
-        throw DrillFailure("no free ports")
-    }
-
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }
 

@@ -10,6 +10,7 @@ extension PaperBook {
         guard let clientID = intent.clientOrderID else {
             throw .rejected(status: 422, message: "client_order_id is required")
         }
+        submissions[clientID.rawValue, default: 0] += 1
         if let i = clientIndex[clientID.rawValue] {
             let existing = orders[i]
             guard existing.symbol == intent.symbol, existing.side == intent.side, existing.parent == nil,

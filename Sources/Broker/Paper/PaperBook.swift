@@ -68,6 +68,8 @@ struct PaperBook: Sendable {
     var orders: [PaperOrder] = []
     var orderIndex: [BrokerOrderID: Int] = [:]
     var clientIndex: [String: Int] = [:]
+    /// How many times each client order id was submitted: taken, answered as already taken, or refused.
+    var submissions: [String: Int] = [:]
     var fills: [BrokerFill] = []
     var fillIndex: [ExecutionID: Int] = [:]
     var positions: [Symbol: NetPosition] = [:]

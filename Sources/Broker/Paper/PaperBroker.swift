@@ -75,4 +75,8 @@ public final class PaperBroker: Broker {
 
     /// Every execution so far, oldest first (for reports and tests; the application reads `fills`).
     public var allFills: [BrokerFill] { book.withLock { $0.fills } }
+
+    /// How many times each client order id was submitted, whatever the answer: a count above one is an
+    /// order the application sent twice (the book refuses or deduplicates the second).
+    public var submissionCounts: [String: Int] { book.withLock { $0.submissions } }
 }

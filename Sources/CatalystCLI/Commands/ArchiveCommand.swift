@@ -28,7 +28,8 @@ struct Archive: AsyncParsableCommand {
         @Flag(help: "Then verify the archive and detach the partitions it holds entirely.") var detach = false
 
         func execute(_ configuration: CatalystConfiguration) async throws {
-            let target = try await configuration.migratedDatabase()
+            // An export only reads (one read-only snapshot): a standby serves it; a detach changes the log, on the primary.
+            let target = detach ? try await configuration.migratedDatabase() : try await configuration.readerDatabase(note: Terminal.note)
             var options = ArchiveExporter.Options(
                 before: before, directory: URL(fileURLWithPath: dir), eventsPerSegment: segmentEvents, previous: after.map { URL(fileURLWithPath: $0) })
             let bar = ProgressLine("exporting", unit: "events", settings: configuration.progress)

@@ -16,7 +16,7 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "Start from an anchor file written by `catalyst audit anchor` (its hash must still match).") var anchor: String?
 
         func execute(_ configuration: CatalystConfiguration) async throws {
-            let target = try await configuration.migratedDatabase()
+            let target = try await configuration.readerDatabase(note: Terminal.note)
             let start = try anchor.map { path -> AuditVerifier.Anchor in
                 let dec = JSONDecoder()
                 dec.dateDecodingStrategy = .iso8601

@@ -22,7 +22,7 @@ extension Audit {
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             guard let day = NYDate(date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-            let target = try await configuration.migratedDatabase()
+            let target = try await configuration.readerDatabase(note: Terminal.note)
             let store = target.store()
             var s = try await AuditStatement.load(date: day, store: store)
             let broker: AlpacaBroker?

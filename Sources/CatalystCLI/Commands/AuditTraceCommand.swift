@@ -22,7 +22,7 @@ extension Audit {
             let keys: [AuditTrace.Key] = [order.map { .order($0) }, cycle.map { .cycle($0) }, correlation.map { .correlation($0) }].compactMap { $0 }
             guard keys.count == 1 else { throw ValidationError("give exactly one of --order, --cycle, --correlation") }
             if let correlation, UUID(uuidString: correlation) == nil { throw ValidationError("--correlation must be a UUID, got '\(correlation)'") }
-            let target = try await configuration.migratedDatabase()
+            let target = try await configuration.readerDatabase(note: Terminal.note)
             let store = target.store()
             let steps = try await AuditTrace(store: store).trace(keys[0])
             if json {

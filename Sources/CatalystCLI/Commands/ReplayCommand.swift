@@ -34,7 +34,7 @@ struct Replay: AsyncParsableCommand {
             let toDate = try to.map { try Self.date($0, "--to") }
             if let fromDate, let toDate, toDate < fromDate { throw ValidationError("--to \(toDate) is before --from \(fromDate)") }
             guard out.hasSuffix(".csv") || out.hasSuffix(".csv.lz4") else { throw ValidationError("--out must end in .csv or .csv.lz4") }
-            let target = try await configuration.migratedDatabase()
+            let target = try await configuration.readerDatabase(note: Terminal.note)
             let store = target.store()
             let log: LabelRun.Batches
             if archive.isEmpty {

@@ -17,17 +17,7 @@ extension PostgresEventStore {
     /// exactly once on whichever timeline survived.
     public func append(_ request: AppendRequest) async throws -> AppendResult {
         let plan = try AppendPlan(request)
-        let deadline = ContinuousClock.now + failoverWindow
-        var pause: Duration = .milliseconds(100)
-        while true {
-            do {
-                return try await appendOnce(plan)
-            } catch let error as PGError where error.isPrimaryLost && ContinuousClock.now < deadline {
-                logger.warning("append: no primary, trying again", metadata: ["error": "\(error)", "retry_in": "\(pause)"])
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(2))
-            }
-        }
+        return try await throughFailover("append") { try await appendOnce(plan) }
     }
 
     private func appendOnce(_ plan: AppendPlan) async throws -> AppendResult {

@@ -5,7 +5,7 @@ import PostgresClient
 /// against `streams` or `events`.
 extension PostgresEventStore {
     public func streamIDs(prefix: String, touchedWithin: TimeInterval?) async throws -> [String] {
-        try await pool.withConnection { c -> [String] in
+        try await read { c -> [String] in
             // Stream heads carry the database's own clock (`updated_at`), so "touched within" is wall time.
             let r = try c.prepared(
                 "es_stream_ids",
@@ -20,7 +20,7 @@ extension PostgresEventStore {
     }
 
     public func events(occurredFrom from: Date, before: Date) async throws -> [RecordedEvent] {
-        try await pool.withConnection { c in
+        try await read { c in
             try Self.decodeRows(
                 try c.prepared(
                     "es_events_occurred",

@@ -17,7 +17,7 @@ extension PostgresEventStore {
     /// How many events the log holds.
     public static func eventCount(on c: PGConnection) throws -> Int64 { try c.query("SELECT count(*) FROM events").int64(0, 0) ?? 0 }
 
-    public func eventCount() async throws -> Int64 { try await pool.withConnection { c in try Self.eventCount(on: c) } }
+    public func eventCount() async throws -> Int64 { try await read { c in try Self.eventCount(on: c) } }
 
     /// The transaction that wrote the event at a global position, or nil when there is none.
     public static func transactionID(ofPosition position: Int64, on c: PGConnection) throws -> UInt64? {
@@ -25,7 +25,7 @@ extension PostgresEventStore {
     }
 
     public func transactionID(ofPosition position: Int64) async throws -> UInt64? {
-        try await pool.withConnection { c in try Self.transactionID(ofPosition: position, on: c) }
+        try await read { c in try Self.transactionID(ofPosition: position, on: c) }
     }
 
     /// How many committed events lie past `cursor` in reader order (whether readable yet or not), and
@@ -44,7 +44,7 @@ extension PostgresEventStore {
     public func events(atPositions positions: [Int64]) async throws -> [RecordedEvent] {
         guard !positions.isEmpty else { return [] }
         let array = "{" + positions.map(String.init).joined(separator: ",") + "}"
-        return try await pool.withConnection { c in
+        return try await read { c in
             try Self.decodeRows(
                 try c.query("SELECT \(Self.columns) FROM events e WHERE e.global_position = ANY($1::bigint[]) ORDER BY e.global_position", [array]))
         }

@@ -9,7 +9,7 @@ extension PostgresEventStore {
 
     /// The events of one stream from `version` (1-based, inclusive) in stream order.
     public func readStream(_ streamID: String, from version: Int64, limit: Int) async throws -> [RecordedEvent] {
-        try await pool.withConnection { c in
+        try await read { c in
             let r = try c.prepared(
                 "es_read_stream",
                 "SELECT \(Self.columns) FROM events e WHERE e.stream_id = $1 AND e.stream_version >= $2 ORDER BY e.stream_version LIMIT $3",
@@ -44,7 +44,7 @@ extension PostgresEventStore {
     /// The cursor of the newest event a reader may see now, and how many events are not yet visible to
     /// readers because an older transaction is still open.
     public func head() async throws -> LogHead {
-        try await pool.withConnection { c in try Self.head(on: c) }
+        try await read { c in try Self.head(on: c) }
     }
 
     /// The same on a connection the caller holds.
@@ -61,7 +61,7 @@ extension PostgresEventStore {
     /// The latest business time (`occurred_at`) of a committed event within `[from, to]`, or nil: where a
     /// restarted simulated clock resumes (one pass over the log; run once at start).
     public func latestOccurrence(from: Date, to: Date) async throws -> Date? {
-        try await pool.withConnection { c in
+        try await read { c in
             let r = try c.query(
                 "SELECT max(occurred_at) FROM events WHERE occurred_at >= $1::timestamptz AND occurred_at <= $2::timestamptz",
                 [PGTimestamp.format(from), PGTimestamp.format(to)])
