@@ -14,8 +14,11 @@ import Synchronization
 public final class APIBackend: Sendable {
     public let system: TradingSystem
     public let pool: PGPool
-    /// The read models' queries run here.
+    /// The read models' queries that commands and `/health` depend on run here, on the primary.
     public let views: ViewReader
+    /// The GET routes' reads: on the standby at `catalyst.read.url` when there is one (read-your-writes
+    /// through `Catalyst-Min-LSN`, `ReadConsistency`), else the same as `views`.
+    public let reads: ViewReader
     /// The log, for the event pages and the store's head.
     public let store: PostgresEventStore
     /// Applies `key=value` changes to the limits, checked as an edit of `config/risk_parameters.yaml`
@@ -38,7 +41,8 @@ public final class APIBackend: Sendable {
 
     public init(
         system: TradingSystem, store: PostgresEventStore, editRiskParameters: @escaping @Sendable ([String], RiskParameters) throws -> RiskParameters,
-        projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), healthMaxAge: Duration = .seconds(1), logger: Logger
+        projections: [String], venue: String, policy: AuthorityPolicy = AuthorityPolicy(), healthMaxAge: Duration = .seconds(1), standby: PGPool? = nil,
+        logger: Logger
     ) {
         self.healthProbe = HealthProbe(maxAge: healthMaxAge)
         self.system = system
@@ -49,10 +53,17 @@ public final class APIBackend: Sendable {
         self.editRiskParameters = editRiskParameters
         self.pool = store.pool
         self.views = ViewReader(pool: store.pool)
+        self.reads = standby.map { ViewReader(primary: store.pool, standby: $0) } ?? views
         self.projections = projections
         self.cycles = CycleRunner(system: system, logger: logger)
         self.logger = logger
         self.venue = venue
+    }
+
+    /// The primary's WAL position now: after a command's answer is settled, a standby that has replayed
+    /// this far shows the command and its projections (`Catalyst-Commit-LSN`).
+    func commitLSN() async throws -> String? {
+        try await pool.withConnection { c in try c.query("SELECT pg_current_wal_lsn()::text").string(0, 0) }
     }
 
     /// A command context for a request: the authenticated principal is the actor, the ledger's clock.

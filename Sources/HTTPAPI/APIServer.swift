@@ -49,6 +49,7 @@ public struct APIServer: Sendable {
         router.add(middleware: CountingMiddleware(metrics: backend.metrics))
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: RequestValidationMiddleware())
+        router.add(middleware: ReadConsistencyMiddleware(backend: backend))
         router.add(middleware: PrincipalAuthenticator(directory: backend.directory, logger: logger))
         let guarded = GuardedRouter(
             router: router, admission: Admission(gate: backend.gate, readsNeedCredential: configuration.readsNeedCredential))

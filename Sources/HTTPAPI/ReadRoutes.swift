@@ -16,7 +16,7 @@ struct ReadRoutes {
     ]
 
     func register(on api: GuardedRouter) {
-        let views = backend.views
+        let views = backend.reads
         let account = backend.system.account.rawValue
         api.get("/api/v1/workflow/history", .readViews) { request, _ in
             let limit = try Query(request).int("limit", default: 20, in: 1...500)
@@ -88,7 +88,7 @@ struct ReadRoutes {
     }
 
     func one(_ query: ViewQuery, missing: String) async throws -> Response {
-        guard let row = try await backend.views.row(query) else { throw APIError.notFound(missing) }
+        guard let row = try await backend.reads.row(query) else { throw APIError.notFound(missing) }
         return JSONBody.raw(row)
     }
 

@@ -88,6 +88,8 @@ struct APIHarness: Sendable {
         var status: Int
         var body: Data
         var contentType: String?
+        /// The answer's headers, names in lower case.
+        var headers: [String: String] = [:]
         var text: String { String(decoding: body, as: UTF8.self) }
         var json: Any? { try? JSONSerialization.jsonObject(with: body) }
         var object: [String: Any] { json as? [String: Any] ?? [:] }
@@ -111,7 +113,9 @@ struct APIHarness: Sendable {
         for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
         let (data, response) = try await URLSession.shared.data(for: r)
         let http = response as! HTTPURLResponse
-        return Answer(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        var fields: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v } }
+        return Answer(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"), headers: fields)
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer { try await request("GET", path, headers: headers) }

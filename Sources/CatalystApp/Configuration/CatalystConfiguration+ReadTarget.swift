@@ -43,7 +43,7 @@ extension CatalystConfiguration {
             note("warning: DATABASE_URL cannot be reached (\(e.message)); reading the standby at catalyst.read.url without confirming it holds this ledger")
         }
         let behind = lag.map { String(format: "its last replayed commit is %.1f s old", max(0, $0)) } ?? "it is not in recovery (a primary)"
-        note("reading from catalyst.read.url (\(standby.displayURL)): \(behind); later commits are not in this answer")
+        note("reading from catalyst.read.url (\(standby.displayURL)): \(behind); commits after that are not seen there yet")
         return standby
     }
 }

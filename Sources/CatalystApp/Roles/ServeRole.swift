@@ -5,6 +5,7 @@ import Foundation
 import HTTPAPI
 import Logging
 import MarketData
+import PostgresClient
 import Projections
 import ServiceLifecycle
 
@@ -30,6 +31,9 @@ public enum ServeRole {
         /// How old the database's part of `/health` may be (tests that change the database and look at
         /// once use zero).
         public var healthMaxAge: Duration = .seconds(1)
+        /// A hot standby of the ledger (`catalyst.read.url`): the projectors read the log there, and the
+        /// API's GET routes read the views there (read-your-writes: docs/read-replicas.md).
+        public var readURL: String?
 
         public init(server: APIServer.Configuration) { self.server = server }
     }
@@ -53,7 +57,7 @@ public enum ServeRole {
         let policy = try options.authority ?? AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         let backend = APIBackend(
             system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "simulated \(date) seed \(options.seed)", policy: policy,
-            healthMaxAge: options.healthMaxAge, logger: logger)
+            healthMaxAge: options.healthMaxAge, standby: options.standbyPool, logger: logger)
         let driver = SimulatedClockDriver(
             world: world, system: system, cycles: backend.cycles, days: options.days, crontab: options.crontab, logger: logger)
         return Simulated(world: world, system: system, backend: backend, driver: driver)
@@ -66,13 +70,16 @@ public enum ServeRole {
         try options.server.validate()
         let files = try configuration.files
         let target = try await configuration.migratedDatabase(logger: logger)
+        var checked = options
+        checked.readURL = try await checkedStandby(configuration, logger: logger)
+        let options = checked
         let store = target.store(connections: 8, logger: logger)
         // A restart over the same ledger continues its day: ids must not repeat the first run's.
         let head = try await store.head().maxPosition
         let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
         try await bootstrapPrincipals(sim.system.log, credentials: configuration.credentials, logger: logger)
         try await sim.driver.open()
-        try await serve(options, backend: sim.backend, target: target, readConninfo: configuration.readURL, files: files, logger: logger) {
+        try await serve(options, backend: sim.backend, target: target, readConninfo: options.readURL, files: files, logger: logger) {
             if options.speed > 0 { await sim.driver.run(speed: options.speed) }
         }
     }
@@ -87,12 +94,22 @@ public enum ServeRole {
         let config = try TradingAssembly.config(files, logger: logger)
         let system = try TradingAssembly.live(store: store, config: config, files: files, configuration: configuration, logger: logger)
         try await target.requireMigrated(files: files, logger: logger)
+        var checked = options
+        checked.readURL = try await checkedStandby(configuration, logger: logger)
+        let options = checked
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         try await bootstrapPrincipals(system.log, credentials: configuration.credentials, logger: logger)
         let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy,
-            healthMaxAge: options.healthMaxAge, logger: logger)
+            healthMaxAge: options.healthMaxAge, standby: options.standbyPool, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
-        try await serve(options, backend: backend, target: target, readConninfo: configuration.readURL, files: files, logger: logger) { await driver.run() }
+        try await serve(options, backend: backend, target: target, readConninfo: options.readURL, files: files, logger: logger) { await driver.run() }
+    }
+
+    /// `catalyst.read.url`, once it answers and holds this ledger (`readerDatabase`), or nil.
+    static func checkedStandby(_ configuration: CatalystConfiguration, logger: Logger) async throws -> String? {
+        guard configuration.readURL != nil else { return nil }
+        guard case .external(let url) = try await configuration.readerDatabase(note: { logger.notice("\($0)") }) else { return nil }
+        return url
     }
 
     /// The zero-configuration principals, when the ledger has none (normally `catalyst migrate` made them).
@@ -145,4 +162,9 @@ struct APIService: Service, CustomStringConvertible {
             logger.notice("catalyst serve listening", metadata: ["url": "http://\(host):\(port)", "venue": "\(backend.venue)"])
         }
     }
+}
+
+extension ServeRole.Options {
+    /// The pool the API's GET routes read the standby through, when `readURL` names one.
+    var standbyPool: PGPool? { readURL.map { PGPool(conninfo: $0, size: 4, name: "api-standby") } }
 }

@@ -11,12 +11,25 @@ public struct ViewReader: Sendable {
     enum Source: Sendable {
         case pool(PGPool)
         case conninfo(String)
+        case standby(primary: PGPool, standby: PGPool, wait: Duration)
     }
 
     let source: Source
 
     /// Reads through a pool (a serving process).
     public init(pool: PGPool) { source = .pool(pool) }
+
+    /// Reads on a hot standby of the same ledger (`catalyst.read.url`), as `ReadConsistency` asks: at
+    /// once when no position is required; once the standby has replayed `ReadConsistency.minimumLSN`,
+    /// waiting at most `wait`, and on the primary after that. A standby that cannot be reached sends
+    /// the read to the primary too. `ReadConsistency.servedBy` learns which answered.
+    public init(primary: PGPool, standby: PGPool, wait: Duration = .seconds(2)) { source = .standby(primary: primary, standby: standby, wait: wait) }
+
+    /// Whether reads may go to a standby.
+    public var readsStandby: Bool {
+        if case .standby = source { return true }
+        return false
+    }
 
     /// Reads with a connection opened per read (a short-lived tool, or the MCP server between calls).
     public init(conninfo: String) { source = .conninfo(conninfo) }
@@ -25,6 +38,8 @@ public struct ViewReader: Sendable {
         switch source {
         case .pool(let pool):
             return try await pool.withConnection(body)
+        case .standby(let primary, let standby, let wait):
+            return try await Self.onStandby(primary: primary, standby: standby, wait: wait, body)
         case .conninfo(let conninfo):
             let session = PGSession(conninfo: conninfo)
             do {
@@ -36,6 +51,34 @@ public struct ViewReader: Sendable {
                 throw error
             }
         }
+    }
+
+    static func onStandby<T: Sendable>(
+        primary: PGPool, standby: PGPool, wait: Duration, _ body: @escaping @Sendable (PGConnection) throws -> T
+    ) async throws -> T {
+        let wanted = ReadConsistency.minimumLSN
+        let deadline = ContinuousClock.now + wait
+        var pause: Duration = .milliseconds(2)
+        do {
+            while true {
+                // The position is checked on the connection that then reads: replay only moves forward.
+                let answer = try await standby.withConnection { c -> T? in
+                    if let wanted, try c.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", [wanted]).bool(0, 0) == false { return nil }
+                    return try body(c)
+                }
+                if let answer {
+                    ReadConsistency.servedBy?.record(.standby)
+                    return answer
+                }
+                guard ContinuousClock.now < deadline else { break }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(50))
+            }
+        } catch let error as PGError where error.isConnectionLoss || error.sqlState == "40001" {
+            // The standby is gone (the primary answers until it is back), or replay cancelled the read.
+        }
+        ReadConsistency.servedBy?.record(.primary)
+        return try await primary.withConnection(body)
     }
 
     func scalar(_ sql: String, _ binds: [String?]) async throws -> String? {
