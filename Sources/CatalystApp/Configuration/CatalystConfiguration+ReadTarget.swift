@@ -21,12 +21,13 @@ extension CatalystConfiguration {
         guard case .external = standby else { return try await migratedDatabase() }
         let theirs: StoreIdentity
         let lag: Double?
+        let recovering: Bool
         do {
             let migrator = try Migrator(directory: try files.migrations)
-            (theirs, lag) = try await standby.session("read-url-check").withConnection { c in
+            (theirs, lag, recovering) = try await standby.session("read-url-check").withConnection { c in
                 try migrator.requireUpToDate(on: c)
-                let r = try c.query("SELECT CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END")
-                return (try PostgresEventStore.identity(on: c), r.double(0, 0))
+                let r = try c.query("SELECT pg_is_in_recovery(), extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8")
+                return (try PostgresEventStore.identity(on: c), r.double(0, 1), r.bool(0, 0) ?? false)
             }
         } catch let e as PGError {
             throw CatalystError.setup("cannot read the standby named by catalyst.read.url: \(e.message)")
@@ -42,7 +43,9 @@ extension CatalystConfiguration {
         } catch let e as PGError {
             note("warning: DATABASE_URL cannot be reached (\(e.message)); reading the standby at catalyst.read.url without confirming it holds this ledger")
         }
-        let behind = lag.map { String(format: "its last replayed commit is %.1f s old", max(0, $0)) } ?? "it is not in recovery (a primary)"
+        let behind =
+            !recovering
+            ? "it is not a standby (it takes writes)" : lag.map { String(format: "its last replayed commit is %.1f s old", max(0, $0)) } ?? "it has replayed no commit since it started"
         note("reading from catalyst.read.url (\(standby.displayURL)): \(behind); commits after that are not seen there yet")
         return standby
     }

@@ -22,7 +22,13 @@ struct Audit: AsyncParsableCommand {
                 dec.dateDecodingStrategy = .iso8601
                 return try dec.decode(AuditVerifier.Anchor.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             }
-            let outcome = try await target.session("catalyst").withConnection { c in try AuditVerifier().verify(from: start, on: c) }
+            let outcome = try await target.session("catalyst").withConnection { c -> AuditVerifier.Outcome in
+                // A ledger whose audit_seal projection never ran has no chain to check: say so, not a missing relation.
+                guard try c.query("SELECT to_regclass('audit_chain') IS NOT NULL").bool(0, 0) == true else {
+                    throw CatalystError.refused("nothing is sealed yet: the audit_seal projection has not run on this ledger (run `catalyst project`, or `catalyst serve`)")
+                }
+                return try AuditVerifier().verify(from: start, on: c)
+            }
             switch outcome {
             case .ok(let head, let checked, let unsealed):
                 print("OK  \(checked) events verified; head seq \(head.seq) at position \(head.globalPosition), hash \(head.hash)")

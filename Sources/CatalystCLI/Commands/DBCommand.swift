@@ -13,7 +13,7 @@ struct DB: AsyncParsableCommand {
             with initdb on first use and listens on a Unix socket only. When DATABASE_URL is set, every command \
             uses that server instead.
             """,
-        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, PSQL.self]
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, PSQL.self, Standby.self]
     )
 
     struct Start: CatalystCommand {
@@ -69,6 +69,39 @@ struct DB: AsyncParsableCommand {
                 print("embedded cluster in \(cluster.home.path): \(status)")
                 if status == .running { print(cluster.url()) } else { throw ExitCode(3) }
             }
+        }
+    }
+
+    struct Standby: CatalystCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start (making it on first use) a hot standby of the embedded cluster, to try catalyst.read.url on one machine.",
+            discussion: """
+                The standby is a base backup (pg_basebackup -X stream -R) in <catalyst.home>/standby, streaming from the \
+                embedded cluster, on the next port and its own Unix socket. It prints the CATALYST_READ_URL to give \
+                `catalyst serve`, `project`, `audit verify`, `replay label` and `archive export`. --stop stops it. For a \
+                server named by DATABASE_URL, make standbys with that server's own tools (docs/read-replicas.md).
+                """)
+        @Flag(help: "Stop the standby instead.") var stop = false
+
+        func execute(_ configuration: CatalystConfiguration) async throws {
+            guard case .embedded(let primary) = try configuration.database else {
+                throw CatalystError.refused("DATABASE_URL is set: make a standby of that server with its own tools (docs/read-replicas.md)")
+            }
+            let standby = try EmbeddedCluster(
+                home: primary.home.appendingPathComponent("standby"), database: primary.database, port: primary.port + 1, tools: primary.tools)
+            if stop {
+                guard try await standby.status() == .running else {
+                    print("the standby is not running")
+                    return
+                }
+                try await standby.stop()
+                print("stopped the standby in \(standby.home.path)")
+                return
+            }
+            guard try await primary.status() == .running else { throw CatalystError.refused("the embedded cluster is not running: `catalyst db start` first") }
+            try await standby.startStandby(of: primary)
+            print("hot standby of the embedded cluster running in \(standby.home.path)")
+            print("CATALYST_READ_URL=\(standby.url())")
         }
     }
 
