@@ -11,10 +11,14 @@ public struct SnapshotReader: Sendable {
     public var projectionNames: [String]
     /// Recompute the audit chain (costs a pass over the sealed log; off for a quick check).
     public var verifyAudit: Bool
+    /// Carried from pass to pass by `doctor watch`: only what was sealed since is verified, and the whole
+    /// chain once in a while (`AuditProgress`). Nil: the whole chain every time.
+    public var auditProgress: AuditProgress?
 
-    public init(projectionNames: [String], verifyAudit: Bool = true) {
+    public init(projectionNames: [String], verifyAudit: Bool = true, auditProgress: AuditProgress? = nil) {
         self.projectionNames = projectionNames
         self.verifyAudit = verifyAudit
+        self.auditProgress = auditProgress
     }
 
     public func read(into s: inout DoctorSnapshot, on c: PGConnection) throws {
@@ -39,10 +43,17 @@ public struct SnapshotReader: Sendable {
         }
         // Before the audit_seal projection has run there is no chain to verify yet.
         if verifyAudit, s.transactionIDs?.holds != false, try has("audit_chain") {
-            switch try AuditVerifier().verify(on: c) {
-            case .ok: s.audit = .ok
-            case .broken(let seq, let position, let stream, let reason): s.audit = .broken(seq: seq, globalPosition: position, reason: "\(stream): \(reason)")
-            case .unsealedInsideRange: s.audit = .notChecked  // no sealed event changed; READER_HORIZON_STALLED names the cause
+            let (from, full) = auditProgress?.start(now: s.now) ?? (nil, true)
+            switch try AuditVerifier().verify(from: from, on: c) {
+            case .ok(let head, _, _):
+                s.audit = .ok
+                auditProgress?.verified(head, full: full, at: s.now)
+            case .broken(let seq, let position, let stream, let reason):
+                s.audit = .broken(seq: seq, globalPosition: position, reason: "\(stream): \(reason)")
+                auditProgress?.reset()
+            case .unsealedInsideRange:
+                s.audit = .notChecked  // no sealed event changed; READER_HORIZON_STALLED names the cause
+                auditProgress?.reset()
             }
         }
     }

@@ -31,6 +31,8 @@ extension EmbeddedCluster {
                 unix_socket_directories = '\(socketDirectory.path)'
                 hot_standby = on
                 wal_receiver_status_interval = 1s
+                # its name on the primary (pg_stat_replication.application_name): a read replica, not a failover target
+                cluster_name = 'read_replica_\(port)'
 
                 """
             let handle = try FileHandle(forWritingTo: dataDirectory.appendingPathComponent("postgresql.conf"))

@@ -139,11 +139,13 @@ import Testing
         #expect(issues[2].ids["projection"] == "risk")
     }
 
-    /// WRITES_UNPROTECTED: only where failover is meant (several hosts, or standbys), only when no standby
-    /// is synchronous, and never on a sync state this role may not see.
+    /// WRITES_UNPROTECTED: only where failover is meant (several hosts, or standbys that are not declared read
+    /// replicas), only when no standby is synchronous, and never on a sync state this role may not see.
     @Test func writesWithoutASynchronousStandby() {
         typealias R = ReplicationReading
-        func standby(_ sync: String, _ state: String = "streaming") -> R.Standby { .init(name: "node2", state: state, syncState: sync, replayLagBytes: 0) }
+        func standby(_ sync: String, _ state: String = "streaming", name: String = "node2") -> R.Standby {
+            .init(name: name, state: state, syncState: sync, replayLagBytes: 0)
+        }
         let cases: [(R?, Bool)] = [
             (nil, false),
             (R(isPrimary: true, standbys: [], multiHost: false), false),  // one server, as the embedded cluster
@@ -154,6 +156,10 @@ import Testing
             (R(isPrimary: true, standbys: [standby("sync", "catchup")], multiHost: true), true),
             (R(isPrimary: true, standbys: [standby("")], multiHost: true), false),  // hidden from this role
             (R(isPrimary: false, standbys: [], multiHost: true), false),  // reading a standby
+            // A declared read replica (`catalyst db standby`) alone is not a failover target; beside another standby it changes nothing.
+            (R(isPrimary: true, standbys: [standby("async", name: "read_replica_5433")], multiHost: false), false),
+            (R(isPrimary: true, standbys: [standby("async", name: "read_replica_5433"), standby("async")], multiHost: false), true),
+            (R(isPrimary: true, standbys: [standby("async", name: "read_replica_5433")], multiHost: true), true),
         ]
         for (reading, critical) in cases {
             let issues = Self.only(Self.snapshot { $0.replication = reading }).filter { $0.type == "WRITES_UNPROTECTED" }

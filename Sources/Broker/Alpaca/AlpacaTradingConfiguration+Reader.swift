@@ -21,19 +21,24 @@ extension AlpacaTradingConfiguration {
     /// Returns nil when neither key is set (the application then uses the paper broker), and throws when
     /// only one is, when the URL is not http(s), or when a tuning value is not a number in range, naming the
     /// variable: a half configuration must not silently fall back to simulation.
-    public static func read(_ config: ConfigReader) throws(AlpacaConfigurationError) -> AlpacaTradingConfiguration? {
+    ///
+    /// `variablePrefix` (an account's `broker_env_prefix`, e.g. `FUND_B`) reads `FUND_B_APCA_API_KEY_ID`,
+    /// `FUND_B_APCA_API_SECRET_KEY` and `FUND_B_APCA_API_BASE_URL` instead of the three `APCA_…` variables.
+    public static func read(_ config: ConfigReader, variablePrefix: String? = nil) throws(AlpacaConfigurationError) -> AlpacaTradingConfiguration? {
         func text(_ key: ConfigKey, secret: Bool = false) -> String? {
             config.string(forKey: key, isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
         }
-        let key = text("apca.api.key.id", secret: true)
-        let secret = text("apca.api.secret.key", secret: true)
+        func variable(_ name: String) -> String { variablePrefix.map { "\($0)_\(name)" } ?? name }
+        func keyOf(_ name: String) -> ConfigKey { ConfigKey(variable(name).lowercased().split(separator: "_").map(String.init)) }
+        let key = text(keyOf("APCA_API_KEY_ID"), secret: true)
+        let secret = text(keyOf("APCA_API_SECRET_KEY"), secret: true)
         switch (key, secret) {
         case (nil, nil): return nil
-        case (nil, _): throw .missing("APCA_API_KEY_ID")
-        case (_, nil): throw .missing("APCA_API_SECRET_KEY")
+        case (nil, _): throw .missing(variable("APCA_API_KEY_ID"))
+        case (_, nil): throw .missing(variable("APCA_API_SECRET_KEY"))
         case (let key?, let secret?):
             var base = paperURL
-            if let given = text("apca.api.base.url") {
+            if let given = text(keyOf("APCA_API_BASE_URL")) {
                 var trimmed = given
                 while trimmed.hasSuffix("/") { trimmed.removeLast() }
                 if trimmed.hasSuffix("/v2") { trimmed.removeLast(3) }

@@ -3,14 +3,15 @@ import Yams
 
 /// `config/accounts.yaml`: the trading accounts this installation keeps apart, each with a ledger of its
 /// own (one database cluster per account in production). A process serves one account, named by
-/// `catalyst.account` (`CATALYST_ACCOUNT`); without it (and without the file) there is one account and
-/// nothing changes.
+/// `catalyst.account` (`CATALYST_ACCOUNT`), or several (`catalyst serve --accounts`); without either (and
+/// without the file) there is one account and nothing changes.
 ///
 /// ```yaml
 /// accounts:
 ///   main: {}                                            # its own embedded cluster under <home>/accounts/main
 ///   fund-b:
 ///     database_url_env: CATALYST_FUND_B_DATABASE_URL    # the URL is a secret: the file names the variable
+///     broker_env_prefix: FUND_B                         # its Alpaca keys: FUND_B_APCA_API_KEY_ID, FUND_B_APCA_API_SECRET_KEY
 /// ```
 ///
 /// An unknown key, a bad name, or an account that is not listed is refused with the file and the key.
@@ -19,13 +20,19 @@ public struct AccountsFile: Sendable, Equatable {
         public var name: String
         /// The environment variable holding the account's database URL; nil: an embedded cluster of its own.
         public var databaseURLVariable: String?
+        /// The prefix of the account's own Alpaca variables (`<prefix>_APCA_API_KEY_ID`, `…_SECRET_KEY`,
+        /// `…_BASE_URL`); nil: the installation's `APCA_API_KEY_ID` and `APCA_API_SECRET_KEY`.
+        public var brokerVariablePrefix: String?
     }
+
+    /// The account names, sorted.
+    public var names: [String] { accounts.keys.sorted() }
 
     public var accounts: [String: Account]
 
     public static func load(_ path: String) throws -> AccountsFile {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CatalystError.setup("catalyst.account is set but \(path) does not exist: list the accounts there (docs/accounts.md)")
+            throw CatalystError.setup("an account is named (catalyst.account or --accounts) but \(path) does not exist: list the accounts there (docs/accounts.md)")
         }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
@@ -49,8 +56,8 @@ public struct AccountsFile: Sendable, Equatable {
             if !(value is [String: Any]), !(value is NSNull) {
                 throw CatalystError.invalidInput(field: "\(path): accounts.\(name)", reason: "a mapping ({} for an embedded cluster of its own)")
             }
-            for key in fields.keys where key != "database_url_env" {
-                throw CatalystError.invalidInput(field: "\(path): accounts.\(name).\(key)", reason: "unknown key (known: database_url_env)")
+            for key in fields.keys where !["database_url_env", "broker_env_prefix"].contains(key) {
+                throw CatalystError.invalidInput(field: "\(path): accounts.\(name).\(key)", reason: "unknown key (known: broker_env_prefix, database_url_env)")
             }
             var variable: String?
             if let raw = fields["database_url_env"] {
@@ -60,7 +67,16 @@ public struct AccountsFile: Sendable, Equatable {
                 }
                 variable = v
             }
-            accounts[name] = Account(name: name, databaseURLVariable: variable)
+            var prefix: String?
+            if let raw = fields["broker_env_prefix"] {
+                guard let p = raw as? String, p.range(of: "^[A-Z][A-Z0-9_]{0,31}$", options: .regularExpression) != nil, !p.hasSuffix("_") else {
+                    throw CatalystError.invalidInput(
+                        field: "\(path): accounts.\(name).broker_env_prefix",
+                        reason: "the prefix of environment variables (A-Z, 0-9, _; e.g. FUND_B for FUND_B_APCA_API_KEY_ID), not a key")
+                }
+                prefix = p
+            }
+            accounts[name] = Account(name: name, databaseURLVariable: variable, brokerVariablePrefix: prefix)
         }
         return AccountsFile(accounts: accounts)
     }

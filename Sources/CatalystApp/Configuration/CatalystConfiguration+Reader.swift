@@ -71,9 +71,15 @@ extension CatalystConfiguration {
         try self.init(reader: reader, share: reader.string(forKey: "catalyst.share").map { URL(fileURLWithPath: $0) }, sources: ["environment"])
     }
 
-    /// The environment, its secrets marked so.
+    /// The environment, its secrets marked so: the named ones, and an account's own broker keys and
+    /// database URL (`<PREFIX>_APCA_API_KEY_ID`, `…_APCA_API_SECRET_KEY`, any `…DATABASE_URL` variable).
     static func environmentProvider(_ environment: [String: String]) -> EnvironmentVariablesProvider {
-        EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secretVariables)))
+        let named = Set(secretVariables)
+        return EnvironmentVariablesProvider(
+            environmentVariables: environment,
+            secretsSpecifier: .dynamic { name, _ in
+                named.contains(name) || name.hasSuffix("_APCA_API_KEY_ID") || name.hasSuffix("_APCA_API_SECRET_KEY") || name.hasSuffix("DATABASE_URL")
+            })
     }
 
     /// The environment variables whose values never reach a log or a file.
@@ -82,7 +88,19 @@ extension CatalystConfiguration {
     /// The keys of those variables.
     static let secretKeys: [ConfigKey] = secretVariables.map { ConfigKey($0.lowercased().split(separator: "_").map(String.init)) }
 
-    init(reader: ConfigReader, share: URL?, sources: [String]) throws {
+    /// The same settings for another account of `config/accounts.yaml` (`catalyst serve --accounts`):
+    /// its state folder, its database and its broker keys, as `CATALYST_ACCOUNT=<name>` would give.
+    public func forAccount(_ name: String) throws -> CatalystConfiguration {
+        try CatalystConfiguration(reader: reader, share: share, sources: sources, account: name)
+    }
+
+    /// The accounts `config/accounts.yaml` lists (refused when the file is missing or malformed).
+    public func accountsFile() throws -> (file: String, accounts: AccountsFile) {
+        let file = try files.config.appendingPathComponent("accounts.yaml").path
+        return (file, try AccountsFile.load(file))
+    }
+
+    init(reader: ConfigReader, share: URL?, sources: [String], account chosen: String? = nil) throws {
         func text(_ key: ConfigKey, secret: Bool = false) -> String? {
             reader.string(forKey: key, isSecret: secret).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         }
@@ -94,7 +112,8 @@ extension CatalystConfiguration {
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".catalyst")
         // One account of several (config/accounts.yaml): its own state folder, cluster and ledger.
         var databaseURL = text("database.url", secret: true)
-        let account = text("catalyst.account")
+        let account = chosen ?? text("catalyst.account")
+        var brokerPrefix: String?
         if let account {
             let file = try ProjectFiles.locate(share: share).config.appendingPathComponent("accounts.yaml").path
             let entry = try AccountsFile.load(file).account(account, file: file)
@@ -109,6 +128,7 @@ extension CatalystConfiguration {
                 }
                 databaseURL = url
             }
+            brokerPrefix = entry.brokerVariablePrefix
         }
         var serve = Serve()
         if let host = text("catalyst.serve.host") { serve.host = host }
@@ -145,7 +165,7 @@ extension CatalystConfiguration {
             }
         }
         let broker: Result<AlpacaTradingConfiguration?, AlpacaConfigurationError>
-        do { broker = .success(try AlpacaTradingConfiguration.read(reader)) } catch { broker = .failure(error) }
+        do { broker = .success(try AlpacaTradingConfiguration.read(reader, variablePrefix: brokerPrefix)) } catch { broker = .failure(error) }
         self.init(
             home: home, share: share, databaseURL: databaseURL, postgresBin: text("pg.bin").map { URL(fileURLWithPath: $0) },
             api: API(url: text("catalyst.api.url") ?? API().url, key: text("catalyst.api.key", secret: true)), serve: serve, log: log,

@@ -20,19 +20,42 @@ public enum RoleServiceGroup {
         _ projections: [any Projection], files: ProjectFiles, conninfo: String, readConninfo: String? = nil, retryInterval: Duration = .seconds(30),
         logger: Logger, services: ([ProjectorEngine]) throws -> [ServiceGroupConfiguration.ServiceConfiguration] = { _ in [] }
     ) async throws {
-        let waker = readConninfo.map { LogWaker(replayOf: $0) } ?? LogWaker(conninfo: conninfo)
+        let set = try Projectors(projections, files: files, conninfo: conninfo, readConninfo: readConninfo, retryInterval: retryInterval, logger: logger)
         do {
-            var engines = try ProjectionCatalog.engines(projections, files: files, conninfo: conninfo, waker: waker, logger: logger)
-            for i in engines.indices { engines[i].readConninfo = readConninfo }
-            let projectors: [ServiceGroupConfiguration.ServiceConfiguration] = engines.map {
-                .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
-            }
-            try await run(projectors + (try services(engines)), logger: logger)
+            try await run(set.services + (try services(set.engines)), logger: logger)
         } catch {
-            await waker.stop()
+            await set.waker.stop()
             throw error
         }
-        await waker.stop()
+        await set.waker.stop()
+    }
+
+    /// One ledger's projectors: an engine each, woken by one LISTEN session (or, with `readConninfo`, by
+    /// the standby's replay position), each run as a `ProjectorService`. Stop `waker` after the group.
+    public struct Projectors: Sendable {
+        public let engines: [ProjectorEngine]
+        public let waker: LogWaker
+        public let services: [ServiceGroupConfiguration.ServiceConfiguration]
+
+        public init(
+            _ projections: [any Projection], files: ProjectFiles, conninfo: String, readConninfo: String? = nil, retryInterval: Duration = .seconds(30),
+            logger: Logger
+        ) throws {
+            let waker = readConninfo.map { LogWaker(replayOf: $0) } ?? LogWaker(conninfo: conninfo)
+            var engines: [ProjectorEngine]
+            do {
+                engines = try ProjectionCatalog.engines(projections, files: files, conninfo: conninfo, waker: waker, logger: logger)
+            } catch {
+                Task { await waker.stop() }
+                throw error
+            }
+            for i in engines.indices { engines[i].readConninfo = readConninfo }
+            self.engines = engines
+            self.waker = waker
+            self.services = engines.map {
+                .init(service: ProjectorService(engine: $0, retryInterval: retryInterval, logger: logger), successTerminationBehavior: .ignore)
+            }
+        }
     }
 
     /// Runs a role without projectors (`doctor watch`, `mcp`): its services in one group, with the same

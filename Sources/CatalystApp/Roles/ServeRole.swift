@@ -65,9 +65,26 @@ public enum ServeRole {
 
     static func lastTradingDay() -> NYDate { NYSECalendar().previousSession(before: NYDate(Date())).date }
 
+    /// One account's part of `serve`: its API backend, its clock, and where its projectors write (the
+    /// ledger) and read (`catalyst.read.url`, checked).
+    struct Served: Sendable {
+        let backend: APIBackend
+        let target: DatabaseTarget
+        let readURL: String?
+        let duties: @Sendable () async -> Void
+    }
+
     /// Runs until SIGINT/SIGTERM shuts it down gracefully: projectors, the simulated clock and the server.
     public static func runSimulated(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws {
         try options.server.validate()
+        let served = try await prepareSimulated(options, configuration: configuration, logger: logger)
+        try await serve(
+            options, backend: served.backend, target: served.target, readConninfo: served.readURL, files: try configuration.files, logger: logger,
+            duties: served.duties)
+    }
+
+    /// The simulated market, paper broker and clock over the configuration's ledger, ready to serve.
+    static func prepareSimulated(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws -> Served {
         let files = try configuration.files
         let target = try await configuration.migratedDatabase(logger: logger)
         var checked = options
@@ -79,7 +96,7 @@ public enum ServeRole {
         let sim = try await simulated(options, store: store, files: files, incarnation: UInt64(max(0, head)), logger: logger)
         try await bootstrapPrincipals(sim.system.log, credentials: configuration.credentials, logger: logger)
         try await sim.driver.open()
-        try await serve(options, backend: sim.backend, target: target, readConninfo: options.readURL, files: files, logger: logger) {
+        return Served(backend: sim.backend, target: target, readURL: options.readURL) {
             if options.speed > 0 { await sim.driver.run(speed: options.speed) }
         }
     }
@@ -88,6 +105,14 @@ public enum ServeRole {
     /// per-minute duties and every projector.
     public static func runLive(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws {
         try options.server.validate()
+        let served = try await prepareLive(options, configuration: configuration, logger: logger)
+        try await serve(
+            options, backend: served.backend, target: served.target, readConninfo: served.readURL, files: try configuration.files, logger: logger,
+            duties: served.duties)
+    }
+
+    /// Alpaca (the configuration's keys), the wall clock and the per-minute duties over its ledger.
+    static func prepareLive(_ options: Options, configuration: CatalystConfiguration, logger: Logger) async throws -> Served {
         // Configuration errors (keys, sector map) first: they need no database.
         let (target, files) = (try configuration.database, try configuration.files)
         let store = target.store(connections: 8, logger: logger)
@@ -99,10 +124,11 @@ public enum ServeRole {
         let options = checked
         let policy = try AuthorityFile.load(files.config.appendingPathComponent("authority.yaml").path)
         try await bootstrapPrincipals(system.log, credentials: configuration.credentials, logger: logger)
-        let backend = APIBackend(system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names, venue: "alpaca \(system.broker.mode)", policy: policy,
-            healthMaxAge: options.healthMaxAge, standby: options.standbyPool, logger: logger)
+        let backend = APIBackend(
+            system: system, store: store, editRiskParameters: RiskParameterOverrides.edit, projections: ProjectionCatalog.names,
+            venue: "alpaca \(system.broker.mode)", policy: policy, healthMaxAge: options.healthMaxAge, standby: options.standbyPool, logger: logger)
         let driver = LiveDutiesDriver(system: system, logger: logger)
-        try await serve(options, backend: backend, target: target, readConninfo: options.readURL, files: files, logger: logger) { await driver.run() }
+        return Served(backend: backend, target: target, readURL: options.readURL) { await driver.run() }
     }
 
     /// `catalyst.read.url`, once it answers and holds this ledger (`readerDatabase`), or nil.

@@ -140,9 +140,13 @@ extension DoctorCommand {
         @Flag(help: "Skip recomputing the audit hash chain at each pass.") var noAudit = false
         @Option(help: "Rules file (default config/doctor_rules.yaml).") var rules: String?
         @Flag(help: "Run a pass at every interval whatever the hour and day (a soak over a simulated clock).") var anyHour = false
+        @Option(help: "Seconds between verifications of the whole audit chain; the passes between verify only what was sealed since.")
+        var auditFullEvery = 3600
 
         func execute(_ configuration: CatalystConfiguration) async throws {
             guard interval > 0 else { throw ValidationError("--interval must be positive") }
+            guard auditFullEvery >= 0 else { throw ValidationError("--audit-full-every must be 0 (every pass) or more") }
+            let progress = AuditProgress(fullEvery: TimeInterval(auditFullEvery))
             let setup = try await DoctorSetup.load(rulesPath: rules, configuration: configuration)
             let logger = Logger(label: "catalyst.doctor")
             let log = setup.eventLog()
@@ -153,7 +157,7 @@ extension DoctorCommand {
             if anyHour { hours = .always }
             let watch = DoctorWatch(interval: .seconds(interval), hours: hours, logger: logger) { now in
                 let pass = DoctorPass(
-                    check: try setup.check(verifyAudit: verify, now: now), fixer: await setup.fixer(log), log: log,
+                    check: try setup.check(verifyAudit: verify, now: now, auditProgress: progress), fixer: await setup.fixer(log), log: log,
                     alerts: alerts)
                 let report = try await pass.run(now: now)
                 logger.notice("doctor pass", metadata: ["status": "\(report.summary.status.rawValue)", "issues": "\(report.summary.totalIssues)"])

@@ -37,9 +37,10 @@ struct DoctorSetup: Sendable {
         return try CronSchedule.parse(text, on: date.isoWeekday).triggers.map(\.minuteOfDay)
     }
 
-    func check(verifyAudit: Bool, now: Date) throws -> DoctorCheck {
+    func check(verifyAudit: Bool, now: Date, auditProgress: AuditProgress? = nil) throws -> DoctorCheck {
         DoctorCheck(
-            pool: target.pool("doctor-check"), reader: SnapshotReader(projectionNames: ProjectionCatalog.names, verifyAudit: verifyAudit),
+            pool: target.pool("doctor-check"),
+            reader: SnapshotReader(projectionNames: ProjectionCatalog.names, verifyAudit: verifyAudit, auditProgress: auditProgress),
             broker: broker, rules: rules, scheduledSlots: try slots(on: NYDate(now)))
     }
 

@@ -21,6 +21,11 @@ struct Serve: CatalystCommand {
             of --date and moves --speed simulated seconds per real second (--speed max: as fast as the minutes and the \
             cycles in flight allow). --days N runs N consecutive NYSE sessions in the one process; --cron fires the \
             workflow lines of tools/catalyst.cron on the simulated clock (otherwise only API requests start cycles).
+
+            --accounts a,b (or all) serves several accounts of config/accounts.yaml in this one process, each with its \
+            own ledger, projectors, risk book, principals and clock, on one port: /accounts/<name>/api/v1/… is that \
+            account's API, /health answers for all of them (docs/accounts.md). They trade live only when each has its \
+            own broker keys (broker_env_prefix).
             """)
 
     @Option(help: "Address to bind (beyond loopback, every route but /health needs a key). Default: the catalyst.serve.host setting, else 127.0.0.1.")
@@ -34,6 +39,8 @@ struct Serve: CatalystCommand {
     @Option(help: "Symbols in the simulated universe.") var symbols: Int = 500
     @Option(help: "Consecutive NYSE sessions to simulate from --date, in this one process.") var days: Int = 1
     @Flag(help: "Start cycles from the workflow lines of tools/catalyst.cron on the simulated clock.") var cron = false
+    @Option(help: "Serve these accounts of config/accounts.yaml in one process (comma-separated, or all), each under /accounts/<name>/.")
+    var accounts: String?
 
     var configurationFlags: [String: String] {
         var flags: [String: String] = [:]
@@ -57,6 +64,12 @@ struct Serve: CatalystCommand {
         try options.server.validate()
         var logger = Logger(label: "catalyst.serve")
         logger.logLevel = configuration.log.level ?? .notice
+        if let accounts {
+            let (chosen, live) = try ServeRole.accounts(accounts, configuration: configuration, simulate: simulate)
+            if !live, cron { options.crontab = try configuration.files.crontab() }
+            try await ServeRole.runAccounts(options, accounts: chosen, live: live, logger: logger)
+            return
+        }
         if live {
             try await ServeRole.runLive(options, configuration: configuration, logger: logger)
         } else {

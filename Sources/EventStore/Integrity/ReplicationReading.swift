@@ -21,6 +21,11 @@ public struct ReplicationReading: Sendable, Equatable, Encodable {
             case replayLagBytes = "replay_lag_bytes"
         }
 
+        /// A standby whose name (`application_name`, from its `cluster_name`) starts with `read_replica` is
+        /// declared a read replica (`catalyst db standby` names its standby so): it serves readers and is not a
+        /// failover target, so its being asynchronous puts no acknowledged write at risk.
+        public var isReadReplica: Bool { name.hasPrefix("read_replica") }
+
         public init(name: String, state: String, syncState: String, replayLagBytes: Int64?) {
             self.name = name
             self.state = state
@@ -38,11 +43,12 @@ public struct ReplicationReading: Sendable, Equatable, Encodable {
     /// A standby acknowledges every commit before the client hears of it.
     public var synchronous: Bool { standbys.contains { ($0.syncState == "sync" || $0.syncState == "quorum") && $0.state == "streaming" } }
 
-    /// The deployment is meant to fail over (several hosts, or standbys attached) but commits are not
-    /// waiting for any standby: a failover now could lose acknowledged writes. Not claimed when this role
-    /// may not see the standbys' sync state (`pg_stat_replication` hides it from unprivileged roles).
+    /// The deployment is meant to fail over (several hosts, or standbys attached that are not declared read
+    /// replicas) but commits are not waiting for any standby: a failover now could lose acknowledged writes.
+    /// Not claimed when this role may not see the standbys' sync state (`pg_stat_replication` hides it from
+    /// unprivileged roles).
     public var writesUnprotected: Bool {
-        isPrimary && (multiHost || !standbys.isEmpty) && standbys.allSatisfy { !$0.syncState.isEmpty } && !synchronous
+        isPrimary && (multiHost || standbys.contains { !$0.isReadReplica }) && standbys.allSatisfy { !$0.syncState.isEmpty } && !synchronous
     }
 
     enum CodingKeys: String, CodingKey {
