@@ -29,10 +29,10 @@ public protocol EventStore: Sendable {
     func catchUpTarget() async throws -> UInt64
     /// The current version of a stream (0 when it does not exist).
     func streamVersion(_ streamID: String) async throws -> Int64
-    /// Ids of the streams whose id starts with `prefix`, oldest stream first (streams created by one
-    /// batch in id order). With `touchedWithin`, only streams written within that many seconds of wall
-    /// time.
-    func streamIDs(prefix: String, touchedWithin: TimeInterval?) async throws -> [String]
+    /// The streams whose id starts with `prefix`, with their current versions, oldest stream first
+    /// (streams created by one batch in id order). With `touchedWithin`, only streams written within that
+    /// many seconds of wall time.
+    func streamHeads(prefix: String, touchedWithin: TimeInterval?) async throws -> [StreamHead]
     /// The events whose business time is in `[from, before)`, in position order.
     func events(occurredFrom from: Date, before: Date) async throws -> [RecordedEvent]
     /// The latest business time of an event within `[from, to]`, or nil.
@@ -41,7 +41,23 @@ public protocol EventStore: Sendable {
     func identity() async throws -> StoreIdentity
 }
 
+/// A stream and its current version, as the stream directory lists them.
+public struct StreamHead: Sendable, Hashable {
+    public var id: String
+    public var version: Int64
+
+    public init(id: String, version: Int64) {
+        self.id = id
+        self.version = version
+    }
+}
+
 extension EventStore {
+    /// The ids of `streamHeads`.
+    public func streamIDs(prefix: String, touchedWithin: TimeInterval?) async throws -> [String] {
+        try await streamHeads(prefix: prefix, touchedWithin: touchedWithin).map(\.id)
+    }
+
     /// A single-stream batch.
     public func append(to stream: String, expected: ExpectedVersion, events: [NewEvent], commandID: UUID? = nil) async throws -> AppendResult {
         try await append(AppendRequest(stream: stream, expected: expected, events: events, commandID: commandID))

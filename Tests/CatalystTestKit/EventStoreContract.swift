@@ -283,6 +283,8 @@ public enum EventStoreContract {
         try check(try await store.streamIDs(prefix: "order-", touchedWithin: 3600) == all, "all touched within the hour")
         try check(try await store.streamIDs(prefix: "cycle-", touchedWithin: nil) == ["cycle-x"], "another prefix")
         try check(try await store.streamIDs(prefix: "none-", touchedWithin: nil).isEmpty, "no match")
+        let versions = Dictionary(uniqueKeysWithValues: try await store.streamHeads(prefix: "order-", touchedWithin: nil).map { ($0.id, $0.version) })
+        try check(versions == ["order-a": 1, "order-b": 2, "order-c": 1, "order-y": 1, "order-z": 1], "each head with its version: \(versions)")
     }
 
     static func eventsByBusinessTime(_ store: any EventStore) async throws {

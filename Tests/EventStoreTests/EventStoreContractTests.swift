@@ -29,7 +29,7 @@ import Testing
         func head() async throws -> LogHead { try await inner.head() }
         func catchUpTarget() async throws -> UInt64 { try await inner.catchUpTarget() }
         func streamVersion(_ s: String) async throws -> Int64 { try await inner.streamVersion(s) }
-        func streamIDs(prefix: String, touchedWithin: Double?) async throws -> [String] { try await inner.streamIDs(prefix: prefix, touchedWithin: touchedWithin) }
+        func streamHeads(prefix: String, touchedWithin: Double?) async throws -> [StreamHead] { try await inner.streamHeads(prefix: prefix, touchedWithin: touchedWithin) }
         func events(occurredFrom from: Date, before: Date) async throws -> [RecordedEvent] { try await inner.events(occurredFrom: from, before: before) }
         func latestOccurrence(from: Date, to: Date) async throws -> Date? { try await inner.latestOccurrence(from: from, to: to) }
         func identity() async throws -> StoreIdentity { try await inner.identity() }

@@ -25,9 +25,14 @@ public final class EventLog: Sendable {
         public var expected: ExpectedVersion { version == 0 ? .noStream : .exact(version) }
     }
 
-    public func load<D: Decider>(_ decider: D.Type, _ stream: StreamName) async throws -> Loaded<D.State> where D.Event: LedgerEventConvertible {
+    /// `knownVersion`: the stream's version as the stream directory just listed it. When the folded state
+    /// kept from an earlier load is at that version, it is the answer and the stream is not read again (the
+    /// directory's loops fold every recent order each minute; most have not moved).
+    public func load<D: Decider>(_ decider: D.Type, _ stream: StreamName, knownVersion: Int64? = nil) async throws -> Loaded<D.State>
+    where D.Event: LedgerEventConvertible {
         let key = "\(D.self)|\(stream.rawValue)"
         let cached = folded.get(key, as: D.State.self)
+        if let knownVersion, let cached, cached.version == knownVersion { return Loaded(state: cached.state, version: cached.version) }
         let recorded = try await store.readStream(stream.rawValue, from: (cached?.version ?? 0) + 1)
         var state = cached?.state ?? D.initial
         for r in recorded {

@@ -20,14 +20,22 @@ public struct LedgerDirectory: Sendable {
 
     /// Streams of a category touched within the window, oldest first.
     public func recentStreams(_ category: StreamCategory) async throws -> [StreamName] {
-        try await log.store.streamIDs(prefix: category.rawValue + "-", touchedWithin: window).compactMap { StreamName(parsing: $0) }
+        try await recentHeads(category).map(\.stream)
+    }
+
+    /// The same, each with the version the directory lists (a stream folded before at that version is not
+    /// read again).
+    func recentHeads(_ category: StreamCategory) async throws -> [(stream: StreamName, version: Int64)] {
+        try await log.store.streamHeads(prefix: category.rawValue + "-", touchedWithin: window).compactMap { head in
+            StreamName(parsing: head.id).map { ($0, head.version) }
+        }
     }
 
     /// Orders touched recently, folded.
     public func recentOrders() async throws -> [Order.Record] {
         var out: [Order.Record] = []
-        for s in try await recentStreams(.order) {
-            if let o = try await log.load(Order.self, s).state.order { out.append(o) }
+        for (s, version) in try await recentHeads(.order) {
+            if let o = try await log.load(Order.self, s, knownVersion: version).state.order { out.append(o) }
         }
         return out
     }
@@ -46,8 +54,8 @@ public struct LedgerDirectory: Sendable {
     /// Supervised approvals still waiting for a human, with their approval event.
     public func pendingApprovals() async throws -> [Approval.State] {
         var out: [Approval.State] = []
-        for s in try await recentStreams(.approval) {
-            let st = try await log.load(Approval.self, s).state
+        for (s, version) in try await recentHeads(.approval) {
+            let st = try await log.load(Approval.self, s, knownVersion: version).state
             if st.outcome == .pending { out.append(st) }
         }
         return out

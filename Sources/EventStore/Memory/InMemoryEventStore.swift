@@ -112,12 +112,12 @@ public final class InMemoryEventStore: EventStore {
 
     public func streamVersion(_ streamID: String) async throws -> Int64 { state.withLock { $0.streams[streamID]?.version ?? 0 } }
 
-    public func streamIDs(prefix: String, touchedWithin: TimeInterval?) async throws -> [String] {
+    public func streamHeads(prefix: String, touchedWithin: TimeInterval?) async throws -> [StreamHead] {
         let since = touchedWithin.map { Date().addingTimeInterval(-$0) }
         return state.withLock { s in
             s.streams.filter { entry in entry.key.hasPrefix(prefix) && (since.map { entry.value.touched >= $0 } ?? true) }
                 .sorted { ($0.value.created, $0.key) < ($1.value.created, $1.key) }
-                .map(\.key)
+                .map { StreamHead(id: $0.key, version: $0.value.version) }
         }
     }
 

@@ -4,18 +4,18 @@ import PostgresClient
 /// The store's own questions about its streams and business time, so that no other module writes SQL
 /// against `streams` or `events`.
 extension PostgresEventStore {
-    public func streamIDs(prefix: String, touchedWithin: TimeInterval?) async throws -> [String] {
-        try await read { c -> [String] in
+    public func streamHeads(prefix: String, touchedWithin: TimeInterval?) async throws -> [StreamHead] {
+        try await read { c -> [StreamHead] in
             // Stream heads carry the database's own clock (`updated_at`), so "touched within" is wall time.
             let r = try c.prepared(
-                "es_stream_ids",
+                "es_stream_heads",
                 """
-                SELECT stream_id FROM streams
+                SELECT stream_id, version FROM streams
                 WHERE starts_with(stream_id, $1)
                   AND ($2::float8 IS NULL OR updated_at >= clock_timestamp() - make_interval(secs => $2::float8))
                 ORDER BY created_at, stream_id
                 """, [prefix, touchedWithin.map { PGValue.text(String($0)) } ?? .null])
-            return (0..<r.rowCount).compactMap { r.string($0, 0) }
+            return (0..<r.rowCount).compactMap { i in r.string(i, 0).map { StreamHead(id: $0, version: r.int64(i, 1) ?? 0) } }
         }
     }
 
