@@ -12,6 +12,7 @@ import Yams
 ///   fund-b:
 ///     database_url_env: CATALYST_FUND_B_DATABASE_URL    # the URL is a secret: the file names the variable
 ///     broker_env_prefix: FUND_B                         # its Alpaca keys: FUND_B_APCA_API_KEY_ID, FUND_B_APCA_API_SECRET_KEY
+///     read_url_env: CATALYST_FUND_B_READ_URL            # a hot standby of its ledger (catalyst.read.url)
 /// ```
 ///
 /// An unknown key, a bad name, or an account that is not listed is refused with the file and the key.
@@ -23,6 +24,8 @@ public struct AccountsFile: Sendable, Equatable {
         /// The prefix of the account's own Alpaca variables (`<prefix>_APCA_API_KEY_ID`, `…_SECRET_KEY`,
         /// `…_BASE_URL`); nil: the installation's `APCA_API_KEY_ID` and `APCA_API_SECRET_KEY`.
         public var brokerVariablePrefix: String?
+        /// The environment variable holding a hot standby of the account's ledger (its `catalyst.read.url`).
+        public var readURLVariable: String?
     }
 
     /// The account names, sorted.
@@ -56,17 +59,19 @@ public struct AccountsFile: Sendable, Equatable {
             if !(value is [String: Any]), !(value is NSNull) {
                 throw CatalystError.invalidInput(field: "\(path): accounts.\(name)", reason: "a mapping ({} for an embedded cluster of its own)")
             }
-            for key in fields.keys where !["database_url_env", "broker_env_prefix"].contains(key) {
-                throw CatalystError.invalidInput(field: "\(path): accounts.\(name).\(key)", reason: "unknown key (known: broker_env_prefix, database_url_env)")
+            for key in fields.keys where !["database_url_env", "broker_env_prefix", "read_url_env"].contains(key) {
+                throw CatalystError.invalidInput(
+                    field: "\(path): accounts.\(name).\(key)", reason: "unknown key (known: broker_env_prefix, database_url_env, read_url_env)")
             }
-            var variable: String?
-            if let raw = fields["database_url_env"] {
+            func variableName(_ key: String) throws -> String? {
+                guard let raw = fields[key] else { return nil }
                 guard let v = raw as? String, v.range(of: "^[A-Z][A-Z0-9_]{0,63}$", options: .regularExpression) != nil else {
-                    throw CatalystError.invalidInput(
-                        field: "\(path): accounts.\(name).database_url_env", reason: "the name of an environment variable (A-Z, 0-9, _), not a URL")
+                    throw CatalystError.invalidInput(field: "\(path): accounts.\(name).\(key)", reason: "the name of an environment variable (A-Z, 0-9, _), not a URL")
                 }
-                variable = v
+                return v
             }
+            let variable = try variableName("database_url_env")
+            let readVariable = try variableName("read_url_env")
             var prefix: String?
             if let raw = fields["broker_env_prefix"] {
                 guard let p = raw as? String, p.range(of: "^[A-Z][A-Z0-9_]{0,31}$", options: .regularExpression) != nil, !p.hasSuffix("_") else {
@@ -76,7 +81,7 @@ public struct AccountsFile: Sendable, Equatable {
                 }
                 prefix = p
             }
-            accounts[name] = Account(name: name, databaseURLVariable: variable, brokerVariablePrefix: prefix)
+            accounts[name] = Account(name: name, databaseURLVariable: variable, brokerVariablePrefix: prefix, readURLVariable: readVariable)
         }
         return AccountsFile(accounts: accounts)
     }

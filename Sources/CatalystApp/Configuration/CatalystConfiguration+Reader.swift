@@ -114,6 +114,7 @@ extension CatalystConfiguration {
         var databaseURL = text("database.url", secret: true)
         let account = chosen ?? text("catalyst.account")
         var brokerPrefix: String?
+        var readURL = text("catalyst.read.url", secret: true)
         if let account {
             let file = try ProjectFiles.locate(share: share).config.appendingPathComponent("accounts.yaml").path
             let entry = try AccountsFile.load(file).account(account, file: file)
@@ -129,6 +130,13 @@ extension CatalystConfiguration {
                 databaseURL = url
             }
             brokerPrefix = entry.brokerVariablePrefix
+            if let variable = entry.readURLVariable {
+                let key = ConfigKey(variable.lowercased().split(separator: "_").map(String.init))
+                guard let url = text(key, secret: true) else {
+                    throw invalid("catalyst.account", "account \(account) takes its standby's URL from \(variable), which is not set")
+                }
+                readURL = url
+            }
         }
         var serve = Serve()
         if let host = text("catalyst.serve.host") { serve.host = host }
@@ -172,7 +180,7 @@ extension CatalystConfiguration {
             progress: progress, user: text("user") ?? "owner", broker: broker, marketDataURL: dataURL, reader: reader, sources: sources)
         self.capture = capture
         self.account = account
-        self.readURL = text("catalyst.read.url", secret: true)
+        self.readURL = readURL
     }
 
     /// `catalyst.config` when given (it must exist), else `config/catalyst.yaml` of the project when present.

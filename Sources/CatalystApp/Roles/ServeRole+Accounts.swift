@@ -74,6 +74,11 @@ extension ServeRole {
         for name in wanted where listed.accounts[name] == nil {
             throw CatalystError.invalidInput(field: "accounts", reason: "\(name) is not in \(file) (known: \(listed.names.joined(separator: ", ")))")
         }
+        if wanted.count > 1, configuration.readURL != nil {
+            throw CatalystError.invalidInput(
+                field: "accounts",
+                reason: "CATALYST_READ_URL names one standby, of one ledger: give each account its own (read_url_env in \(file)) and unset it")
+        }
         let accounts = try wanted.map { (name: $0, configuration: try configuration.forAccount($0)) }
         if simulate { return (accounts, false) }
         let keyed = try accounts.map { (name: $0.name, keys: try $0.configuration.alpaca) }
