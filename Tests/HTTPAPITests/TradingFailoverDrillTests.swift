@@ -28,10 +28,9 @@ import Testing
             // With no projector running: the live projections equal a rebuild, and the chain verifies.
             try await LiveDrill.expectRebuildEqualsLiveAndChainVerifies(db, project: TestCluster.repositoryRoot)
 
-            // The killed node comes back as the new primary's synchronous standby.
+            // The killed node came back, while the clients traded, as the new primary's synchronous standby.
             let killed = try #require(log.state.withLock { $0.killed })
-            try await formation.restart(killed)
-            try await formation.waitHealthy(timeout: 120)
+            #expect(log.state.withLock { $0.rejoinedAt } != nil, "the old primary rejoined during trading")
             #expect(try await formation.nodes().first { $0.name == killed }?.reportedState == "secondary")
             let again = try await TestFormation.replication(formation)
             #expect(again.synchronous && !again.writesUnprotected, "\(again)")
@@ -62,6 +61,8 @@ import Testing
             var killed: String?
             /// The cycle that was running when the primary died.
             var interrupted: String?
+            /// When the killed node, restarted once writes came back, was the new primary's synchronous standby again.
+            var rejoinedAt: ContinuousClock.Instant?
             var killedAt: ContinuousClock.Instant?
         }
         let state = Mutex(State())
@@ -76,11 +77,13 @@ import Testing
             state.withLock { s in s.killedAt.flatMap { k in s.acks.filter { $0.sent > k }.map(\.answered).min() } }
         }
 
-        /// The clients stop 10 s after writes came back (or 150 s after the kill, if they never did).
+        /// The clients stop once writes came back at least 10 s ago and the old primary has rejoined at least
+        /// 3 s ago (or 240 s after the kill, if either never happened).
         var finished: Bool {
-            guard let killedAt = state.withLock({ $0.killedAt }) else { return false }
-            if let first = firstAfterKill { return ContinuousClock.now > first + .seconds(10) }
-            return ContinuousClock.now > killedAt + .seconds(150)
+            let (killedAt, rejoinedAt) = state.withLock { ($0.killedAt, $0.rejoinedAt) }
+            guard let killedAt else { return false }
+            if let first = firstAfterKill, let rejoinedAt { return ContinuousClock.now > max(first + .seconds(10), rejoinedAt + .seconds(3)) }
+            return ContinuousClock.now > killedAt + .seconds(240)
         }
         func count(_ kind: (Ack) -> Bool) -> Int { state.withLock { $0.acks.filter { kind($0.ack) }.count } }
     }
@@ -195,6 +198,12 @@ import Testing
                     s.killedAt = .now
                     s.interrupted = s.cycleLaunched
                 }
+                // Once writes are back, the dead machine comes back too, while the clients go on trading: it must
+                // rejoin as the new primary's synchronous standby.
+                while log.firstAfterKill == nil { try await Task.sleep(for: .milliseconds(50)) }
+                try await formation.restart(name)
+                try await formation.waitHealthy(timeout: 180)
+                log.state.withLock { $0.rejoinedAt = .now }
             }
             try await group.waitForAll()
         }
@@ -202,7 +211,7 @@ import Testing
     }
 
     static func expectEveryAcknowledgementOnceAndNoOrderTwice(_ h: APIHarness, _ log: ClientLog) async throws {
-        let (acks, refused, killedAt) = log.state.withLock { ($0.acks, $0.refused, $0.killedAt) }
+        let (acks, refused, killedAt, rejoinedAt) = log.state.withLock { ($0.acks, $0.refused, $0.killedAt, $0.rejoinedAt) }
         let killed = try #require(killedAt)
         let first = try #require(log.firstAfterKill, "no write was acknowledged after the kill; refused: \(refused)")
         func count(_ sql: String) async throws -> Int { try await h.count(sql) }
@@ -266,7 +275,7 @@ import Testing
             }
         }.mapValues(\.count)
         print(
-            "trading failover drill: first acknowledged write \(first - killed) after the kill; acknowledged \(acks.count) \(kinds), lost \(lost.count); "
+            "trading failover drill: first acknowledged write \(first - killed) after the kill; old primary rejoined \(rejoinedAt.map { "\($0 - killed)" } ?? "never") after it; acknowledged \(acks.count) \(kinds), lost \(lost.count); "
                 + "broker orders \(broker.submissionCounts.count), sent twice \(twice.count); cycles completed after the failover \(completed), failed in all \(failed); not acknowledged \(refused)")
     }
 
