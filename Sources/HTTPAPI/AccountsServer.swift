@@ -75,8 +75,8 @@ struct AccountsResponder: HTTPResponder {
         // "", "accounts", "<name>/rest…"
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "accounts" else { return Self.unknown(path, accounts: accounts.keys) }
         let tail = parts[2]
-        let name = tail.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        guard let responder = accounts[name] else { return Self.unknown(path, accounts: accounts.keys) }
+        let name = tail.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        guard !name.isEmpty, let responder = accounts[name] else { return Self.unknown(path, accounts: accounts.keys) }
         var rest = String(tail.dropFirst(name.count))
         if rest.isEmpty { rest = "/" }
         var head = request.head

@@ -47,6 +47,9 @@ import Testing
         for (yaml, key) in [
             ("database:\n  url: postgresql://u:hunter2@db/ledger\n", "database.url"), ("catalyst:\n  api:\n    key: hunter2\n", "catalyst.api.key"),
             ("apca:\n  api:\n    secret:\n      key: hunter2\n", "apca.api.secret.key"), ("smtp:\n  password: hunter2\n", "smtp.password"),
+            // An account's own secrets (broker_env_prefix, read_url_env, database_url_env), whatever their prefix.
+            ("fund_b_apca_api_key_id: hunter2\n", "fund.b.apca.api.key.id"), ("catalyst:\n  read:\n    url: postgresql://u:hunter2@standby/x\n", "catalyst.read.url"),
+            ("catalyst:\n  fund:\n    b:\n      database:\n        url: postgresql://u:hunter2@db/x\n", "catalyst.fund.b.database.url"),
         ] {
             let root = try Self.project(yaml)
             defer { try? FileManager.default.removeItem(at: root) }

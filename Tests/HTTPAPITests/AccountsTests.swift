@@ -139,7 +139,7 @@ import Testing
         }
 
         // No account, or an unknown one: a 404 naming the accounts.
-        for path in ["/api/v1/workflow/history", "/accounts/zeta/api/v1/workflow/history"] {
+        for path in ["/api/v1/workflow/history", "/accounts/zeta/api/v1/workflow/history", "/accounts//alpha/api/v1/workflow/history", "/accounts/"] {
             let lost = try await DrillHTTP.request("GET", url, path)
             let named = ((lost.object["error"] as? [String: Any])?["details"] as? [String: Any])?["accounts"] as? [String]
             #expect(lost.status == 404 && lost.errorCode == "unknown_account" && named == ["alpha", "beta"], "\(path): \(lost.text)")

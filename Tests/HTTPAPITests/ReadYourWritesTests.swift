@@ -42,9 +42,11 @@ import Testing
                 let caughtUp = try await h.get("/api/v1/workflow/history", headers: ["Catalyst-Min-LSN": lsn])
                 #expect(caughtUp.headers["catalyst-read-from"] == "standby" && caughtUp.text.contains(cycle), "\(caughtUp.headers) \(caughtUp.text)")
 
-                // A malformed position is refused, naming the header.
-                let bad = try await h.get("/api/v1/workflow/history", headers: ["Catalyst-Min-LSN": "yesterday"])
-                #expect(bad.status == 422 && bad.errorField == "Catalyst-Min-LSN", "\(bad.status) \(bad.text)")
+                // A malformed position is refused, naming the header (fullwidth digits are not hexadecimal here).
+                for malformed in ["yesterday", "0/", "\u{FF10}/\u{FF10}", "123456789/0"] {
+                    let bad = try await h.get("/api/v1/workflow/history", headers: ["Catalyst-Min-LSN": malformed])
+                    #expect(bad.status == 422 && bad.errorField == "Catalyst-Min-LSN", "\(malformed): \(bad.status) \(bad.text)")
+                }
 
                 // The standby dies: the primary answers the reads.
                 try await standby.stop(immediate: true)

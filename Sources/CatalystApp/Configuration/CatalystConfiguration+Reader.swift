@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import Logging
 import SystemPackage
+import Yams
 
 extension CatalystConfiguration {
     /// Builds the configuration of one process with Apple's swift-configuration: the command's flags
@@ -71,14 +72,16 @@ extension CatalystConfiguration {
         try self.init(reader: reader, share: reader.string(forKey: "catalyst.share").map { URL(fileURLWithPath: $0) }, sources: ["environment"])
     }
 
-    /// The environment, its secrets marked so: the named ones, and an account's own broker keys and
-    /// database URL (`<PREFIX>_APCA_API_KEY_ID`, `…_APCA_API_SECRET_KEY`, any `…DATABASE_URL` variable).
+    /// The environment, its secrets marked so: the named ones, and an account's own broker keys, database and
+    /// standby URLs (`<PREFIX>_APCA_API_KEY_ID`, `…_APCA_API_SECRET_KEY`, any `…DATABASE_URL` or `…READ_URL`
+    /// variable: name the variables of `database_url_env` and `read_url_env` so).
     static func environmentProvider(_ environment: [String: String]) -> EnvironmentVariablesProvider {
         let named = Set(secretVariables)
         return EnvironmentVariablesProvider(
             environmentVariables: environment,
             secretsSpecifier: .dynamic { name, _ in
                 named.contains(name) || name.hasSuffix("_APCA_API_KEY_ID") || name.hasSuffix("_APCA_API_SECRET_KEY") || name.hasSuffix("DATABASE_URL")
+                    || name.hasSuffix("READ_URL")
             })
     }
 
@@ -207,11 +210,34 @@ extension CatalystConfiguration {
         }
     }
 
-    /// A settings file is shared, copied and committed; a key in it is a leaked key.
+    /// A settings file is shared, copied and committed; a key in it is a leaked key. Besides the named
+    /// secrets, any setting that is an account's broker key or a database or standby URL (`….apca.api.key.id`,
+    /// `….apca.api.secret.key`, `….database.url`, `….read.url`, as `broker_env_prefix`, `database_url_env` and
+    /// `read_url_env` name them) is refused.
     static func refuseSecrets(in file: ConfigReader, file url: URL) throws {
         for (key, variable) in zip(secretKeys, secretVariables) where file.string(forKey: key, isSecret: true) != nil {
             throw CatalystError.refused(
                 "\(url.path) sets \(key) (\(variable)), a secret: secrets come from the environment only; remove it from the file")
         }
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let tree = try? Yams.load(yaml: text) else { return }
+        for path in settingPaths(tree) where isSecretSetting(path) {
+            let variable = path.map { $0.uppercased() }.joined(separator: "_")
+            throw CatalystError.refused(
+                "\(url.path) sets \(path.joined(separator: ".")) (\(variable)), a secret: secrets come from the environment only; remove it from the file")
+        }
+    }
+
+    /// Every leaf of a YAML mapping as its key path, split on dots and underscores as variables are.
+    static func settingPaths(_ node: Any, prefix: [String] = []) -> [[String]] {
+        guard let map = node as? [String: Any] else { return prefix.isEmpty ? [] : [prefix] }
+        return map.flatMap { key, value in
+            settingPaths(value, prefix: prefix + key.lowercased().split(whereSeparator: { $0 == "." || $0 == "_" }).map(String.init))
+        }
+    }
+
+    /// An account's broker key, or a database or standby URL, whatever its prefix.
+    static func isSecretSetting(_ path: [String]) -> Bool {
+        let suffixes: [[String]] = [["apca", "api", "key", "id"], ["apca", "api", "secret", "key"], ["database", "url"], ["read", "url"]]
+        return suffixes.contains { path.count >= $0.count && Array(path.suffix($0.count)) == $0 }
     }
 }

@@ -17,7 +17,7 @@ public enum ReadConsistency {
     /// A WAL position as PostgreSQL prints it: two hexadecimal numbers of at most 8 digits, `X/Y`.
     public static func isLSN(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 8 && $0.allSatisfy(\.isHexDigit) }
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 8 && $0.allSatisfy { $0.isASCII && $0.isHexDigit } }
     }
 }
 

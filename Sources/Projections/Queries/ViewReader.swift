@@ -63,7 +63,10 @@ public struct ViewReader: Sendable {
             while true {
                 // The position is checked on the connection that then reads: replay only moves forward.
                 let answer = try await standby.withConnection { c -> T? in
-                    if let wanted, try c.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", [wanted]).bool(0, 0) == false { return nil }
+                    // NULL (a server not in recovery) is not "replayed that far": the primary answers.
+                    if let wanted, try c.query("SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)", [wanted]).bool(0, 0) != true {
+                        return nil
+                    }
                     return try body(c)
                 }
                 if let answer {
