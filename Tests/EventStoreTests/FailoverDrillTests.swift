@@ -35,9 +35,10 @@ import Testing
                         let event = NewEvent(
                             eventID: UUID(), streamID: "drill-\(w)", eventType: "drill.appended", schemaVersion: 1, payload: Data(#"{"i":\#(i)}"#.utf8),
                             metadata: Data(#"{"writer":\#(w)}"#.utf8), occurredAt: Date())
+                        let sent = ContinuousClock.now
                         let result = try await store.append(AppendRequest(events: [event], expectations: ["drill-\(w)": .any], commandID: command))
                         guard let receipt = result.receipt else { throw DrillFailure("append \(w)/\(i) was not acknowledged: \(result)") }
-                        log.acknowledge(command, at: receipt.positions[0])
+                        log.acknowledge(command, at: receipt.positions[0], sent: sent)
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     return nil
@@ -102,11 +103,13 @@ final class DrillLog: Sendable {
 
     let state = Mutex(State())
 
-    /// A command acknowledged at `position`; the first one after the kill marks the failover's end.
-    func acknowledge(_ command: UUID, at position: Int64) {
+    /// A command acknowledged at `position`. The first one *sent* after the kill marks the failover's end: it
+    /// can only have committed on the new primary (one sent before may have committed on the old one and
+    /// merely been answered late).
+    func acknowledge(_ command: UUID, at position: Int64, sent: ContinuousClock.Instant) {
         state.withLock { s in
             s.acknowledged[command] = position
-            if s.killedAt != nil, s.firstAfterKill == nil { s.firstAfterKill = .now }
+            if let killed = s.killedAt, sent > killed, s.firstAfterKill == nil { s.firstAfterKill = .now }
         }
     }
 }
