@@ -7,13 +7,16 @@ import FoundationNetworking
 /// `resume`, `risk set`) and the MCP tools send their commands through it, each with a principal's key
 /// (`Authorization: Bearer`), so the API records and authorizes that principal exactly as it does curl.
 public struct APIClient: Sendable {
-    /// `catalyst.api.url`, e.g. `http://127.0.0.1:5006`.
+    /// `catalyst.api.url`, e.g. `http://127.0.0.1:5006`, or one account's API on a several-account server,
+    /// `http://127.0.0.1:5006/accounts/main`. A trailing slash is dropped, so paths join without a `//`.
     public let baseURL: String
     /// The principal's key; nil sends none (the API then refuses every command).
     public let key: String?
 
     public init(baseURL: String, key: String?) {
-        self.baseURL = baseURL
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
         self.key = key
     }
 

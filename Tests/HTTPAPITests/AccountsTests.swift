@@ -138,6 +138,17 @@ import Testing
             try await DrillHTTP.request("GET", url, "/accounts/alpha/api/v1/workflow/history").text.contains(alphaCycle)
         }
 
+        // The CLI's cron client reaches one account through CATALYST_API_URL ending in /accounts/<name> (a
+        // trailing slash is dropped), with that account's local key.
+        let viaCLI = try await CLIAndTradeTests.catalyst(
+            ["cycle", "start", "--idempotency-key", "beta-cli"], environment: as_("beta").merging(["CATALYST_API_URL": url.absoluteString + "/accounts/beta/"]) { $1 })
+        #expect(viaCLI.status == 0 && viaCLI.out.contains("cycle_id"), "\(viaCLI.out) \(viaCLI.err)")
+        let cliCycle = (try? JSONSerialization.jsonObject(with: Data(viaCLI.out.utf8))) as? [String: Any]
+        let betaOnly = try await session("beta").withConnection { c in
+            try c.query("SELECT count(*) FROM events WHERE event_type = 'cycle.started' AND stream_id = $1", ["cycle-\(cliCycle?["cycle_id"] as? String ?? "?")"]).int64(0, 0)
+        }
+        #expect(betaOnly == 1, "the CLI's cycle is in beta's ledger")
+
         // No account, or an unknown one: a 404 naming the accounts.
         for path in ["/api/v1/workflow/history", "/accounts/zeta/api/v1/workflow/history", "/accounts//alpha/api/v1/workflow/history", "/accounts/"] {
             let lost = try await DrillHTTP.request("GET", url, path)
