@@ -2,7 +2,6 @@ import Application
 import Foundation
 import Hummingbird
 import HummingbirdAuth
-import LocalServer
 import Logging
 
 /// The HTTP API of `catalyst serve`: counting, errors, auth, then the routes.
@@ -63,29 +62,18 @@ public struct APIServer: Sendable {
 
     /// Runs until cancelled; `onRunning` gets the bound port (useful with port 0).
     public func run(onRunning: (@Sendable (Int) async -> Void)? = nil) async throws {
-        try configuration.validate()
-        let app = Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "catalyst"),
-            onServerRunning: { channel in await onRunning?(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        try await app.run()
+        try await APIListener.run(buildRouter().buildResponder(), configuration: configuration, logger: logger, onRunning: onRunning)
     }
 
     /// Runs on the configured host (port 0 = ephemeral) for the duration of `body`, then stops gracefully.
     public func withRunning<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
-        try configuration.validate()
-        let (router, host, port, logger) = (buildRouter(), configuration.host, configuration.port, logger)
-        return try await ScopedServer.run(logger: logger, notStarted: APIStartupError.didNotStart) { onRunning in
-            Application(
-                router: router,
-                configuration: .init(address: .hostname(host, port: port), serverName: "catalyst"),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-                logger: logger)
-        } _: { bound in
-            try await body(URL(string: "http://\(host):\(bound)")!)
-        }
+        try await APIListener.withRunning(buildRouter().buildResponder(), configuration: configuration, logger: logger, body)
     }
+}
+
+extension APIServer: APIServing {
+    public func waitUntilReady() async throws { try await backend.waitUntilReady() }
+    public var listening: Logger.Metadata { ["venue": "\(backend.venue)"] }
 }
 
 public enum APIStartupError: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import LocalServer
 import Logging
 
 /// One HTTP server for several accounts (`catalyst serve --accounts`), each with its own backend: its
@@ -29,36 +28,24 @@ public struct AccountsServer: Sendable {
             backends: accounts)
     }
 
+    /// Runs until cancelled; `onRunning` gets the bound port.
+    public func run(onRunning: (@Sendable (Int) async -> Void)? = nil) async throws {
+        try await APIListener.run(responder(), configuration: configuration, logger: logger, onRunning: onRunning)
+    }
+
+    /// Runs on the configured host (port 0 = ephemeral) for the duration of `body`, then stops.
+    public func withRunning<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
+        try await APIListener.withRunning(responder(), configuration: configuration, logger: logger, body)
+    }
+}
+
+extension AccountsServer: APIServing {
     /// Waits until every account's projections are live.
     public func waitUntilReady() async throws {
         for backend in accounts.values { try await backend.waitUntilReady() }
     }
 
-    /// Runs until cancelled; `onRunning` gets the bound port.
-    public func run(onRunning: (@Sendable (Int) async -> Void)? = nil) async throws {
-        try configuration.validate()
-        let app = Application(
-            responder: responder(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "catalyst"),
-            onServerRunning: { channel in await onRunning?(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        try await app.run()
-    }
-
-    /// Runs on the configured host (port 0 = ephemeral) for the duration of `body`, then stops.
-    public func withRunning<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
-        try configuration.validate()
-        let (responder, host, port, logger) = (responder(), configuration.host, configuration.port, logger)
-        return try await ScopedServer.run(logger: logger, notStarted: APIStartupError.didNotStart) { onRunning in
-            Application(
-                responder: responder,
-                configuration: .init(address: .hostname(host, port: port), serverName: "catalyst"),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-                logger: logger)
-        } _: { bound in
-            try await body(URL(string: "http://\(host):\(bound)")!)
-        }
-    }
+    public var listening: Logger.Metadata { ["accounts": "\(accounts.keys.sorted().map { "/accounts/\($0)" }.joined(separator: " "))"] }
 }
 
 /// Picks the account's responder by the path's `/accounts/<name>` prefix and hands it the request with
@@ -73,10 +60,10 @@ struct AccountsResponder: HTTPResponder {
         if path == "/health" { return try await health() }
         let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
         // "", "accounts", "<name>/rest…"
-        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "accounts" else { return Self.unknown(path, accounts: accounts.keys) }
+        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "accounts" else { return unknown(path) }
         let tail = parts[2]
         let name = tail.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        guard !name.isEmpty, let responder = accounts[name] else { return Self.unknown(path, accounts: accounts.keys) }
+        guard !name.isEmpty, let responder = accounts[name] else { return unknown(path) }
         var rest = String(tail.dropFirst(name.count))
         if rest.isEmpty { rest = "/" }
         var head = request.head
@@ -99,8 +86,8 @@ struct AccountsResponder: HTTPResponder {
         return try JSONBody.response(Healths(status: worst, accounts: each), status: worst == "unhealthy" ? .serviceUnavailable : .ok)
     }
 
-    static func unknown(_ path: String, accounts: Dictionary<String, RouterResponder<APIRequestContext>>.Keys) -> Response {
-        let names = accounts.sorted()
+    func unknown(_ path: String) -> Response {
+        let names = accounts.keys.sorted()
         return APIError(
             .notFound, code: "unknown_account",
             message: "this server serves several accounts: use /accounts/<name>/… (\(names.map { "/accounts/\($0)" }.joined(separator: ", "))), not \(path)",

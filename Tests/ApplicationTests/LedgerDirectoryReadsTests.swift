@@ -1,5 +1,6 @@
 import Application
 import Broker
+import CatalystTestKit
 import Domain
 import EventStore
 import Foundation
@@ -14,22 +15,13 @@ import Testing
 /// stream ever made about 5,000 times a second, and each simulated day took longer than the one before.
 @Suite struct LedgerDirectoryReadsTests {
     /// Counts reads of each stream, passing everything to an in-memory store.
-    final class CountingStore: EventStore {
+    final class CountingStore: ForwardingEventStore {
         let inner = InMemoryEventStore()
         let reads = Mutex<[String: Int]>([:])
-        func append(_ r: AppendRequest) async throws -> AppendResult { try await inner.append(r) }
         func readStream(_ s: String, from v: Int64, limit: Int) async throws -> [RecordedEvent] {
             reads.withLock { $0[s, default: 0] += 1 }
             return try await inner.readStream(s, from: v, limit: limit)
         }
-        func readAll(after c: LogCursor, limit: Int) async throws -> [RecordedEvent] { try await inner.readAll(after: c, limit: limit) }
-        func head() async throws -> LogHead { try await inner.head() }
-        func catchUpTarget() async throws -> UInt64 { try await inner.catchUpTarget() }
-        func streamVersion(_ s: String) async throws -> Int64 { try await inner.streamVersion(s) }
-        func streamHeads(prefix: String, touchedWithin: Double?) async throws -> [StreamHead] { try await inner.streamHeads(prefix: prefix, touchedWithin: touchedWithin) }
-        func events(occurredFrom from: Date, before: Date) async throws -> [RecordedEvent] { try await inner.events(occurredFrom: from, before: before) }
-        func latestOccurrence(from: Date, to: Date) async throws -> Date? { try await inner.latestOccurrence(from: from, to: to) }
-        func identity() async throws -> StoreIdentity { try await inner.identity() }
 
         func orderReads() -> Int { reads.withLock { $0.filter { $0.key.hasPrefix("order-") }.values.reduce(0, +) } }
     }

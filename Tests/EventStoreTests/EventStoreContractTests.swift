@@ -19,20 +19,11 @@ import Testing
 
 /// The contract can fail: a store that ignores expected versions breaks it.
 @Suite struct EventStoreContractCanFailTests {
-    struct IgnoresExpectedVersions: EventStore {
+    struct IgnoresExpectedVersions: ForwardingEventStore {
         let inner = InMemoryEventStore()
         func append(_ r: AppendRequest) async throws -> AppendResult {
             try await inner.append(AppendRequest(events: r.events, expectations: [:], commandID: r.commandID))
         }
-        func readStream(_ s: String, from v: Int64, limit: Int) async throws -> [RecordedEvent] { try await inner.readStream(s, from: v, limit: limit) }
-        func readAll(after c: LogCursor, limit: Int) async throws -> [RecordedEvent] { try await inner.readAll(after: c, limit: limit) }
-        func head() async throws -> LogHead { try await inner.head() }
-        func catchUpTarget() async throws -> UInt64 { try await inner.catchUpTarget() }
-        func streamVersion(_ s: String) async throws -> Int64 { try await inner.streamVersion(s) }
-        func streamHeads(prefix: String, touchedWithin: Double?) async throws -> [StreamHead] { try await inner.streamHeads(prefix: prefix, touchedWithin: touchedWithin) }
-        func events(occurredFrom from: Date, before: Date) async throws -> [RecordedEvent] { try await inner.events(occurredFrom: from, before: before) }
-        func latestOccurrence(from: Date, to: Date) async throws -> Date? { try await inner.latestOccurrence(from: from, to: to) }
-        func identity() async throws -> StoreIdentity { try await inner.identity() }
     }
 
     @Test func aStoreThatIgnoresExpectedVersionsFailsTheContract() async throws {

@@ -72,6 +72,14 @@ import Testing
         }
         func refuse(_ what: String, _ status: Int) { state.withLock { $0.refused["\(what) \(status)", default: 0] += 1 } }
 
+        /// Sends one command: its acknowledgement (what `ack` reads from the answer, or nil) is recorded with
+        /// the moment it was sent; anything else is counted as refused.
+        func send(_ what: String, _ request: () async throws -> APIHarness.Answer, ack: (APIHarness.Answer) -> Ack?) async {
+            let sent = ContinuousClock.now
+            guard let answer = try? await request() else { return refuse("\(what) (no answer)", 0) }
+            if let acknowledged = ack(answer) { record(acknowledged, sent: sent) } else { refuse(what, answer.status) }
+        }
+
         /// The first acknowledgement of a request sent after the kill: it can only have committed on the new primary.
         var firstAfterKill: ContinuousClock.Instant? {
             state.withLock { s in s.killedAt.flatMap { k in s.acks.filter { $0.sent > k }.map(\.answered).min() } }
@@ -108,18 +116,12 @@ import Testing
                 var i = 0
                 while !log.finished {
                     i += 1
-                    do {
-                        try await h.driver.step(minutes: 2)
-                        let sent = ContinuousClock.now
-                        let a = try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: cron(h, "drill-\(i)"))
-                        if a.status == 200 || a.status == 201, let id = a.object["cycle_id"] as? String {
-                            log.record(.cycle(key: "drill-\(i)", cycleID: id), sent: sent)
-                            if a.status == 201 { log.state.withLock { $0.cycleLaunched = id } }
-                        } else {
-                            log.refuse("start", a.status)
-                        }
-                    } catch {
-                        log.refuse("start \(type(of: error))", 0)
+                    do { try await h.driver.step(minutes: 2) } catch { log.refuse("clock \(type(of: error))", 0) }
+                    let key = "drill-\(i)"
+                    await log.send("start", { try await h.post("/api/v1/workflow/start", WorkflowAPITests.cronBody, headers: cron(h, key)) }) { a in
+                        guard a.status == 200 || a.status == 201, let id = a.object["cycle_id"] as? String else { return nil }
+                        if a.status == 201 { log.state.withLock { $0.cycleLaunched = id } }
+                        return .cycle(key: key, cycleID: id)
                     }
                     try await Task.sleep(for: .milliseconds(150))
                 }
@@ -130,16 +132,10 @@ import Testing
                 while !log.finished {
                     let (symbol, price) = ideas[i % ideas.count]
                     i += 1
-                    let sent = ContinuousClock.now
-                    if let a = try? await h.post("/api/v1/trades", tradeBody(symbol, price), headers: APIHarness.bearer(h.keys.agent)) {
-                        if a.status == 202, let id = a.object["approval_id"] as? String {
-                            log.record(.proposal(approvalID: id), sent: sent)
-                            log.state.withLock { $0.pendingApprovals.append(id) }
-                        } else {
-                            log.refuse("propose", a.status)
-                        }
-                    } else {
-                        log.refuse("propose (no answer)", 0)
+                    await log.send("propose", { try await h.post("/api/v1/trades", tradeBody(symbol, price), headers: APIHarness.bearer(h.keys.agent)) }) { a in
+                        guard a.status == 202, let id = a.object["approval_id"] as? String else { return nil }
+                        log.state.withLock { $0.pendingApprovals.append(id) }
+                        return .proposal(approvalID: id)
                     }
                     try await Task.sleep(for: .milliseconds(300))
                 }
@@ -151,15 +147,9 @@ import Testing
                         try await Task.sleep(for: .milliseconds(100))
                         continue
                     }
-                    let sent = ContinuousClock.now
-                    if let a = try? await h.post("/api/v1/approvals/\(id)/approve", #"{"operator": "craig", "note": "drill"}"#) {
-                        if a.status == 200, let order = a.object["order_id"] as? String {
-                            log.record(.grant(approvalID: id, orderID: order), sent: sent)
-                        } else {
-                            log.refuse("grant", a.status)
-                        }
-                    } else {
-                        log.refuse("grant (no answer)", 0)
+                    await log.send("grant", { try await h.post("/api/v1/approvals/\(id)/approve", #"{"operator": "craig", "note": "drill"}"#) }) { a in
+                        guard a.status == 200, let order = a.object["order_id"] as? String else { return nil }
+                        return .grant(approvalID: id, orderID: order)
                     }
                 }
             }
@@ -168,16 +158,10 @@ import Testing
                 var dollars = 1990
                 while !log.finished {
                     dollars -= 1
-                    let sent = ContinuousClock.now
                     let body = #"{"set": {"max_daily_loss_usd": \#(dollars)}, "reason": "failover drill"}"#
-                    if let a = try? await h.post("/api/v1/risk/parameters", body) {
-                        if a.status == 200, a.object["status"] as? String == "changed", let hash = a.object["parameters_hash"] as? String {
-                            log.record(.limits(hash: hash), sent: sent)
-                        } else {
-                            log.refuse("limits", a.status)
-                        }
-                    } else {
-                        log.refuse("limits (no answer)", 0)
+                    await log.send("limits", { try await h.post("/api/v1/risk/parameters", body) }) { a in
+                        guard a.status == 200, a.object["status"] as? String == "changed", let hash = a.object["parameters_hash"] as? String else { return nil }
+                        return .limits(hash: hash)
                     }
                     try await Task.sleep(for: .milliseconds(250))
                 }

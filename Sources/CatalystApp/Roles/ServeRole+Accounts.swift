@@ -47,7 +47,7 @@ extension ServeRole {
                 configuration: options.server, accounts: Dictionary(uniqueKeysWithValues: served.map { ($0.name, $0.served.backend) }), logger: logger)
             services.append(
                 .init(
-                    service: AccountsAPIService(server: server, host: options.server.host, names: served.map(\.name), logger: logger),
+                    service: APIService(server: server, host: options.server.host, logger: logger),
                     successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup))
             try await RoleServiceGroup.run(services, logger: logger)
         } catch {
@@ -97,23 +97,5 @@ extension ServeRole {
                 reason: "\(shared.map(\.name).joined(separator: " and ")) use the same broker key: each account's ledger must trade its own brokerage account (broker_env_prefix in \(file))")
         }
         return (accounts, true)
-    }
-}
-
-/// The HTTP server of a several-account `serve`: it starts once every account's projections are live.
-struct AccountsAPIService: Service, CustomStringConvertible {
-    let server: AccountsServer
-    let host: String
-    let names: [String]
-    let logger: Logger
-    var description: String { "AccountsAPIService(\(host), \(names.joined(separator: ",")))" }
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown { try await server.waitUntilReady() }
-        if Task.isShuttingDownGracefully { return }
-        try await server.run { port in
-            logger.notice(
-                "catalyst serve listening", metadata: ["url": "http://\(host):\(port)", "accounts": "\(names.map { "/accounts/\($0)" }.joined(separator: " "))"])
-        }
     }
 }

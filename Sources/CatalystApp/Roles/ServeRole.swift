@@ -164,28 +164,28 @@ public enum ServeRole {
                 // The cycles in flight: shut down after the server, before the clock and the projectors.
                 .init(service: backend.cycles, successTerminationBehavior: .ignore),
                 .init(
-                    service: APIService(server: server, backend: backend, host: options.server.host, logger: logger),
+                    service: APIService(server: server, host: options.server.host, logger: logger),
                     successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
             ]
         }
     }
 }
 
-/// The HTTP server of `serve` as a service: it starts once every projection is live, so the first
-/// requests never meet a missing view, and it shuts down gracefully with the group.
-struct APIService: Service, CustomStringConvertible {
-    let server: APIServer
-    let backend: APIBackend
+/// The HTTP server of `serve` (one account's, or several accounts' under `--accounts`) as a service: it
+/// starts once every projection is live, so the first requests never meet a missing view, and it shuts
+/// down gracefully with the group.
+struct APIService<Server: APIServing>: Service, CustomStringConvertible {
+    let server: Server
     let host: String
     let logger: Logger
     /// What service-lifecycle logs (never the backend, which holds the trading system's configuration).
     var description: String { "APIService(\(host))" }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await backend.waitUntilReady() }
+        try await cancelWhenGracefulShutdown { try await server.waitUntilReady() }
         if Task.isShuttingDownGracefully { return }
         try await server.run { port in
-            logger.notice("catalyst serve listening", metadata: ["url": "http://\(host):\(port)", "venue": "\(backend.venue)"])
+            logger.notice("catalyst serve listening", metadata: server.listening.merging(["url": "http://\(host):\(port)"]) { $1 })
         }
     }
 }
