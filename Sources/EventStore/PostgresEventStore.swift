@@ -21,16 +21,33 @@ public final class PostgresEventStore: EventStore {
     /// How long an append keeps trying through a failover (see `append(_:)`); zero fails at once.
     public let failoverWindow: Duration
 
+    /// Group commit of concurrent single-event appends (`CommitGroups`); nil appends each alone.
+    let commitGroups: CommitGroups?
+
+    /// - Parameter commitGroups: how many groups of concurrent single-event appends may be in flight at
+    ///   once (at most the pool's size less one); 0 appends each one alone, in its own transaction.
     public init(
         pool: PGPool, notifier: AppendNotifier? = nil, copyThreshold: Int = 32, failoverWindow: Duration = .zero,
-        logger: Logger = Logger(label: "catalyst.eventstore")
+        commitGroups: Int = PostgresEventStore.defaultCommitGroups, logger: Logger = Logger(label: "catalyst.eventstore")
     ) {
         self.pool = pool
         self.notifier = notifier
         self.copyThreshold = copyThreshold
         self.failoverWindow = failoverWindow
+        // A flusher holds a connection while it serves the queue; one is always left for appends that go alone.
+        let flushers = min(commitGroups, pool.size - 1)
+        self.commitGroups = flushers > 0 ? CommitGroups(limit: flushers, pool: pool, notifier: notifier) : nil
         self.logger = logger
     }
+
+    /// Groups in flight at once by default (measured with `catalyst bench append --commit-groups`).
+    public static let defaultCommitGroups = 2
+
+    /// Single-event appends this store committed in a group of two or more, since it was opened.
+    public var groupedAppends: Int { commitGroups?.grouped ?? 0 }
+
+    /// Commit groups of two or more appends this store ran, since it was opened.
+    public var commitGroupsRun: Int { commitGroups?.groups ?? 0 }
 
     /// Opens a store with its own pool of `connections` sessions and a coalescing notifier. A connection
     /// string naming several hosts (a failover formation) gets `highAvailabilityWindow` to ride out a

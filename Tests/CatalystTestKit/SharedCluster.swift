@@ -198,11 +198,14 @@ public struct TestDatabase: Sendable {
     }
 
     /// An event store on this database.
-    public func eventStore(connections: Int = 4, copyThreshold: Int = 32) -> PostgresEventStore {
+    public func eventStore(
+        connections: Int = 4, copyThreshold: Int = 32, commitGroups: Int = PostgresEventStore.defaultCommitGroups
+    ) -> PostgresEventStore {
         let pool = PGPool(conninfo: conninfo, size: connections, name: name)
         // As `PostgresEventStore(conninfo:)` does: a multi-host URL rides out a failover.
         let window = PGConnectionString.hostCount(conninfo) > 1 ? PostgresEventStore.highAvailabilityWindow : .zero
-        return PostgresEventStore(pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold, failoverWindow: window)
+        return PostgresEventStore(
+            pool: pool, notifier: AppendNotifier(conninfo: conninfo), copyThreshold: copyThreshold, failoverWindow: window, commitGroups: commitGroups)
     }
 }
 

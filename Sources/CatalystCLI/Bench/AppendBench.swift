@@ -21,11 +21,18 @@ struct AppendBench: CatalystCommand {
     @Option(help: "Concurrent single-event writers.") var writers = 8
     @Option(help: "Interleaved rounds of the concurrent measurement (ours, then raw INSERTs); the medians are compared.") var rounds = 3
     @Option(help: "Batches of at least this many events use COPY instead of the append function.") var copyThreshold = 32
+    @Option(help: "Groups of concurrent single-event appends in flight at once (0: each append alone).")
+    var commitGroups = PostgresEventStore.defaultCommitGroups
 
     func execute(_ configuration: CatalystConfiguration) async throws {
         let db = try await BenchDatabase.fresh(configuration: configuration)
         let store = PostgresEventStore(
-            pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench"), notifier: AppendNotifier(conninfo: db.conninfo), copyThreshold: copyThreshold)
+            pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench"), notifier: AppendNotifier(conninfo: db.conninfo), copyThreshold: copyThreshold,
+            commitGroups: commitGroups)
+        // The same store without commit groups, for the comparison in the same rounds.
+        let aloneStore = PostgresEventStore(
+            pool: PGPool(conninfo: db.conninfo, size: writers, name: "bench-alone"), notifier: AppendNotifier(conninfo: db.conninfo),
+            copyThreshold: copyThreshold, commitGroups: 0)
         print("append benchmark: ~\(BenchEvents.payload.count)-byte payloads, scratch database \(BenchDatabase.name)")
 
         // One event per transaction, one writer.
@@ -56,12 +63,18 @@ struct AppendBench: CatalystCommand {
 
         // Interleaved rounds: this disk's speed drifts, so each round measures both sides back to back.
         var ours: [Double] = []
+        var alone: [Double] = []
         var rawRounds: [Double] = []
         var rawCalls: [Double] = []
+        let groupedBefore = store.groupedAppends
+        let groupsBefore = store.commitGroupsRun
         for _ in 1...rounds {
             sw = Stopwatch()
             try await BenchEvents.appendConcurrently(store, writers: writers, perWriter: perWriter)
             ours.append(sw.seconds)
+            sw = Stopwatch()
+            try await BenchEvents.appendConcurrently(aloneStore, writers: writers, perWriter: perWriter)
+            alone.append(sw.seconds)
             rawRounds.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter, callPerInsert: false))
             rawCalls.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter, callPerInsert: true))
         }
@@ -69,7 +82,14 @@ struct AppendBench: CatalystCommand {
         let oursMedian = BenchSupport.median(ours)
         let rawMedian = BenchSupport.median(rawRounds)
         let callsMedian = BenchSupport.median(rawCalls)
-        print("\(writers) concurrent writers       \(rate(n, oursMedian))  (median of \(rounds) rounds)")
+        let grouped = store.groupedAppends - groupedBefore
+        let groups = max(1, store.commitGroupsRun - groupsBefore)
+        print(
+            "\(writers) concurrent writers       \(rate(n, oursMedian))  (median of \(rounds) rounds; \(commitGroups) commit groups in flight: "
+                + String(
+                    format: "%.0f%% of the appends committed in a group, %.1f appends a group)", 100 * Double(grouped) / Double(rounds * n),
+                    Double(grouped) / Double(groups)))
+        print("\(writers) writers, each alone     \(rate(n, BenchSupport.median(alone)))  (the same store without commit groups)")
         print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (same table shape, no append logic, each writer looping on its connection's thread)")
         print("\(writers) raw INSERTs, a call each \(rate(n, callsMedian))  (the same, each INSERT one async call, as an append is)")
         print(
@@ -89,7 +109,7 @@ struct AppendBench: CatalystCommand {
                 100 * thousand / (Double(events) / raw.bare)))
 
         let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try PostgresEventStore.eventCount(on: c) }
-        let expected = singleEvents + 2 * events + rounds * writers * perWriter
+        let expected = singleEvents + 2 * events + 2 * rounds * writers * perWriter
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
     }
 

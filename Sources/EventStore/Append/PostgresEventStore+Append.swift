@@ -21,6 +21,11 @@ extension PostgresEventStore {
     }
 
     private func appendOnce(_ plan: AppendPlan) async throws -> AppendResult {
+        guard plan.request.events.count == 1, let commitGroups else { return try await appendAlone(plan) }
+        return try await commitGroups.append(plan) { try await self.appendAlone(plan) }
+    }
+
+    private func appendAlone(_ plan: AppendPlan) async throws -> AppendResult {
         let request = plan.request
         let useCopy = request.events.count >= copyThreshold
         let single = request.events.count == 1
