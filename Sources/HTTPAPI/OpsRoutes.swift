@@ -101,7 +101,7 @@ struct OpsRoutes {
     }
 
     /// Prometheus text exposition (swift-prometheus): log head, projection lag, open positions, daily
-    /// P&L, halt, the broker's circuit, cycles in flight, and responses by status class. A read that fails
+    /// P&L, halt, the broker's circuit, cycles in flight, commit groups, and responses by status class. A read that fails
     /// leaves its gauge at its last value rather than failing the scrape.
     func metrics() async -> String {
         let m = backend.metrics
@@ -124,7 +124,12 @@ struct OpsRoutes {
         }
         let broker = backend.system.broker.health
         m.gauge("catalyst_broker_circuit_open", "1 while the broker circuit breaker is open or half-open.", broker.circuit == .closed ? 0 : 1)
-        m.brokerCounts(opened: broker.timesOpened, failures: broker.failures)
+        m.counter("catalyst_broker_circuit_opened_total", "Times the broker circuit breaker has opened.", total: broker.timesOpened)
+        m.counter("catalyst_broker_failures_total", "Broker requests that failed (5xx, timeouts, dropped connections).", total: broker.failures)
+        m.counter(
+            "catalyst_appends_grouped_total", "Single-event appends committed in a commit group of two or more (this process).",
+            total: backend.store.groupedAppends)
+        m.counter("catalyst_commit_groups_total", "Commit groups of two or more single-event appends (this process).", total: backend.store.commitGroupsRun)
         m.gauge("catalyst_cycles_running", "Cycles executing in this process.", Double(await backend.cycles.count))
         return m.exposition()
     }

@@ -87,6 +87,8 @@ import Testing
             #expect(metrics.text.contains("# TYPE catalyst_events_head_position gauge"))
             #expect(metrics.text.contains("catalyst_projection_lag_events{projection=\"cycles\"}"))
             #expect(metrics.text.contains("catalyst_http_responses_total{class=\"2xx\"}"))
+            #expect(metrics.text.contains("# TYPE catalyst_appends_grouped_total counter"))
+            #expect(metrics.text.contains("# TYPE catalyst_commit_groups_total counter"))
 
             let page = try await h.get("/")
             #expect(page.contentType?.hasPrefix("text/html") == true)

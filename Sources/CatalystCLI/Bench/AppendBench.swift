@@ -9,8 +9,9 @@ struct AppendBench: CatalystCommand {
         commandName: "append",
         abstract: "Measure append throughput (run the release build).",
         discussion: """
-            Prints events/s for one event per transaction, batches of 100 and 1,000, 8 concurrent single-event writers, \
-            and, in the same run, a raw COPY of the same rows into a bare copy of the events table (the physical limit). \
+            Prints events/s for one event per transaction, batches of 100 and 1,000, 8 concurrent single-event writers \
+            (with commit groups, and each append alone), and, in the same run, the raw limits: single-row INSERTs from 8 \
+            connections into a plain copy of the events table and into the log itself, and a raw COPY of the same rows. \
             Runs in a scratch database, catalyst_bench, on the configured server.
             """
     )
@@ -66,6 +67,7 @@ struct AppendBench: CatalystCommand {
         var alone: [Double] = []
         var rawRounds: [Double] = []
         var rawCalls: [Double] = []
+        var rawLog: [Double] = []
         let groupedBefore = store.groupedAppends
         let groupsBefore = store.commitGroupsRun
         for _ in 1...rounds {
@@ -77,11 +79,13 @@ struct AppendBench: CatalystCommand {
             alone.append(sw.seconds)
             rawRounds.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter, callPerInsert: false))
             rawCalls.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter, callPerInsert: true))
+            rawLog.append(try await rawConcurrentInserts(db: db, writers: writers, perWriter: perWriter, callPerInsert: false, intoLog: true))
         }
         let n = writers * perWriter
         let oursMedian = BenchSupport.median(ours)
         let rawMedian = BenchSupport.median(rawRounds)
         let callsMedian = BenchSupport.median(rawCalls)
+        let logMedian = BenchSupport.median(rawLog)
         let grouped = store.groupedAppends - groupedBefore
         let groups = max(1, store.commitGroupsRun - groupsBefore)
         print(
@@ -90,12 +94,17 @@ struct AppendBench: CatalystCommand {
                     format: "%.0f%% of the appends committed in a group, %.1f appends a group)", 100 * Double(grouped) / Double(rounds * n),
                     Double(grouped) / Double(groups)))
         print("\(writers) writers, each alone     \(rate(n, BenchSupport.median(alone)))  (the same store without commit groups)")
-        print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (same table shape, no append logic, each writer looping on its connection's thread)")
+        print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (a plain copy of the table: its columns, indexes and checks, not partitioned, no trigger; no append logic; each writer looping on its connection's thread)")
         print("\(writers) raw INSERTs, a call each \(rate(n, callsMedian))  (the same, each INSERT one async call, as an append is)")
         print(
+            "\(writers) raw INSERTs into the log  \(rate(n, logMedian))  (into the events table itself: its partitions and its event-id trigger, no stream head, no command log)"
+        )
+        print(
             String(
-                format: "concurrent appends vs raw INSERT: %.0f%% of the loop (rounds: %@), %.0f%% of a call each", 100 * rawMedian / oursMedian,
-                zip(ours, rawRounds).map { String(format: "%.0f%%", 100 * $1 / $0) }.joined(separator: ", "), 100 * callsMedian / oursMedian))
+                format: "concurrent appends vs raw INSERT: %.0f%% of the loop (rounds: %@), %.0f%% of a call each, %.0f%% of INSERTs into the log itself (rounds: %@)",
+                100 * rawMedian / oursMedian, zip(ours, rawRounds).map { String(format: "%.0f%%", 100 * $1 / $0) }.joined(separator: ", "),
+                100 * callsMedian / oursMedian, 100 * logMedian / oursMedian,
+                zip(ours, rawLog).map { String(format: "%.0f%%", 100 * $1 / $0) }.joined(separator: ", ")))
 
         let raw = try await rawCopy(db: db, count: events)
         print("raw COPY, bare table       \(rate(events, raw.bare))  (one transaction)")
@@ -109,7 +118,7 @@ struct AppendBench: CatalystCommand {
                 100 * thousand / (Double(events) / raw.bare)))
 
         let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try PostgresEventStore.eventCount(on: c) }
-        let expected = singleEvents + 2 * events + 2 * rounds * writers * perWriter
+        let expected = singleEvents + 2 * events + 3 * rounds * writers * perWriter
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
     }
 
@@ -118,17 +127,21 @@ struct AppendBench: CatalystCommand {
     /// each INSERT is its own call from the writer's task to its connection's thread (two thread switches,
     /// as every call through an async client makes); otherwise each writer loops on its connection's
     /// thread (the ceiling, with no client in the way).
-    private func rawConcurrentInserts(db: BenchDatabase, writers: Int, perWriter: Int, callPerInsert: Bool) async throws -> Double {
-        try await PGSession(conninfo: db.conninfo).withConnection { c -> Void in
-            try c.execute("DROP TABLE IF EXISTS bench_commits; CREATE TABLE bench_commits (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS)")
+    private func rawConcurrentInserts(db: BenchDatabase, writers: Int, perWriter: Int, callPerInsert: Bool, intoLog: Bool = false) async throws -> Double {
+        let table = intoLog ? "events" : "bench_commits"
+        if !intoLog {
+            try await PGSession(conninfo: db.conninfo).withConnection { c -> Void in
+                try c.execute("DROP TABLE IF EXISTS bench_commits; CREATE TABLE bench_commits (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS)")
+            }
         }
+        let round = UUID().uuidString.prefix(8)
         let payload = String(decoding: BenchEvents.payload, as: UTF8.self)
         let metadata = String(decoding: BenchEvents.metadata, as: UTF8.self)
         @Sendable func insert(_ c: PGConnection, _ w: Int, _ i: Int) throws {
             try c.prepared(
-                "raw_insert",
-                "INSERT INTO bench_commits (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ($1, 1, gen_random_uuid(), 'order.filled', 1, $2::jsonb, $3::jsonb, now())",
-                ["raw-\(w)-\(i)", payload, metadata])
+                "raw_insert_\(table)",
+                "INSERT INTO \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ($1, 1, gen_random_uuid(), 'order.filled', 1, $2::jsonb, $3::jsonb, now())",
+                ["raw-\(round)-\(w)-\(i)", payload, metadata])
         }
         let sw = Stopwatch()
         try await withThrowingTaskGroup(of: Void.self) { group in

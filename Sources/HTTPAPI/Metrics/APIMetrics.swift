@@ -11,8 +11,9 @@ final class APIMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let responses = Mutex<[String: CoreMetrics.Counter]>([:])
-    /// The broker's own counts, last seen: its counters move by the difference at each scrape.
-    private let brokerSeen = Mutex<(opened: Int, failures: Int)>((0, 0))
+    /// Cumulative counts read from elsewhere (the broker, the event store), last seen by name: each
+    /// counter moves by the difference at each scrape.
+    private let seen = Mutex<[String: Int]>([:])
 
     init() { factory = PrometheusMetricsFactory(registry: registry) }
 
@@ -42,17 +43,13 @@ final class APIMetrics: Sendable {
         return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[cut...].dropFirst()), helpText: help)
     }
 
-    /// The broker's cumulative counts, as Prometheus counters.
-    func brokerCounts(opened: Int, failures: Int) {
-        let (openedBy, failedBy) = brokerSeen.withLock { seen -> (Int, Int) in
-            defer { seen = (max(seen.opened, opened), max(seen.failures, failures)) }
-            return (max(0, opened - seen.opened), max(0, failures - seen.failures))
+    /// A cumulative count kept elsewhere (it only grows), as a Prometheus counter.
+    func counter(_ name: String, _ help: String, total: Int) {
+        let by = seen.withLock { seen -> Int in
+            defer { seen[name] = max(seen[name] ?? 0, total) }
+            return max(0, total - (seen[name] ?? 0))
         }
-        registry.makeCounter(descriptor: Self.descriptor("catalyst_broker_circuit_opened_total", "Times the broker circuit breaker has opened."))
-            .increment(by: Int64(openedBy))
-        registry.makeCounter(
-            descriptor: Self.descriptor("catalyst_broker_failures_total", "Broker requests that failed (5xx, timeouts, dropped connections).")
-        ).increment(by: Int64(failedBy))
+        registry.makeCounter(descriptor: Self.descriptor(name, help)).increment(by: Int64(by))
     }
 
     /// The exposition text (format 0.0.4).
