@@ -94,7 +94,7 @@ struct AppendBench: CatalystCommand {
                     format: "%.0f%% of the appends committed in a group, %.1f appends a group)", 100 * Double(grouped) / Double(rounds * n),
                     Double(grouped) / Double(groups)))
         print("\(writers) writers, each alone     \(rate(n, BenchSupport.median(alone)))  (the same store without commit groups)")
-        print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (a plain copy of the table: its columns, indexes and checks, not partitioned, no trigger; no append logic; each writer looping on its connection's thread)")
+        print("\(writers) raw INSERT writers     \(rate(n, rawMedian))  (an unpartitioned copy of the table: its columns, checks and indexes, event ids unique; no append logic; each writer looping on its connection's thread)")
         print("\(writers) raw INSERTs, a call each \(rate(n, callsMedian))  (the same, each INSERT one async call, as an append is)")
         print(
             "\(writers) raw INSERTs into the log  \(rate(n, logMedian))  (into the events table itself: its partitions and its event-id trigger, no stream head, no command log)"
@@ -117,8 +117,26 @@ struct AppendBench: CatalystCommand {
                 100 * thousand / (Double(events) / raw.indexedThousands), 100 * thousand / (Double(events) / raw.indexed),
                 100 * thousand / (Double(events) / raw.bare)))
 
+        // Batches of 1,000 against a raw COPY of as many rows into the log itself, in interleaved rounds.
+        let per = max(1000, min(events, 20_000) / 1000 * 1000)
+        var oursLog: [Double] = []
+        var rawLogCopy: [Double] = []
+        for r in 1...rounds {
+            let batches = (0..<(per / 1000)).map { b in BenchEvents.make(stream: "interleaved\(r)-\(b)", count: 1000) }
+            sw = Stopwatch()
+            for batch in batches { _ = try await store.append(to: batch[0].streamID, expected: .noStream, events: batch) }
+            oursLog.append(sw.seconds)
+            rawLogCopy.append(try await rawCopyIntoLog(db: db, count: per, round: r))
+        }
+        print("batches of 1,000, again   \(rate(per, BenchSupport.median(oursLog)))  (median of \(rounds) rounds, each beside the next line)")
+        print("raw COPY into the log      \(rate(per, BenchSupport.median(rawLogCopy)))  (the events table itself, a transaction per 1,000 rows)")
+        print(
+            String(
+                format: "batches of 1,000 vs raw COPY into the log itself: %.0f%% (rounds: %@)",
+                100 * BenchSupport.median(rawLogCopy) / BenchSupport.median(oursLog), zip(oursLog, rawLogCopy).map { String(format: "%.0f%%", 100 * $1 / $0) }.joined(separator: ", ")))
+
         let total = try await PGSession(conninfo: db.conninfo).withConnection { c in try PostgresEventStore.eventCount(on: c) }
-        let expected = singleEvents + 2 * events + 3 * rounds * writers * perWriter
+        let expected = singleEvents + 2 * events + 3 * rounds * writers * perWriter + 2 * rounds * per
         print("stored \(total) events (expected \(expected))\(total == expected ? "" : "  MISMATCH")")
     }
 
@@ -131,7 +149,10 @@ struct AppendBench: CatalystCommand {
         let table = intoLog ? "events" : "bench_commits"
         if !intoLog {
             try await PGSession(conninfo: db.conninfo).withConnection { c -> Void in
-                try c.execute("DROP TABLE IF EXISTS bench_commits; CREATE TABLE bench_commits (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS)")
+                // The log's indexes, and its event-id uniqueness (which the partitioned log keeps in `event_ids`).
+                try c.execute(
+                    "DROP TABLE IF EXISTS bench_commits; CREATE TABLE bench_commits (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES INCLUDING CONSTRAINTS); CREATE UNIQUE INDEX ON bench_commits (event_id)"
+                )
             }
         }
         let round = UUID().uuidString.prefix(8)
@@ -164,8 +185,9 @@ struct AppendBench: CatalystCommand {
     }
 
     /// COPY of identical rows into copies of the events table: without indexes/triggers/defaults beyond the
-    /// columns ("bare"), with the same indexes as events ("indexed"), each in one transaction; and into the
-    /// indexed copy in transactions of 1,000 rows, the shape of a batch of 1,000 (each commits).
+    /// columns ("bare"), with the same indexes as events and unique event ids ("indexed", unpartitioned), each in
+    /// one transaction; and into the indexed copy in transactions of 1,000 rows, the shape of a batch of 1,000
+    /// (each commits).
     private func rawCopy(db: BenchDatabase, count: Int) async throws -> (bare: Double, indexed: Double, indexedThousands: Double) {
         let session = PGSession(conninfo: db.conninfo, name: "bench-raw")
         let all = BenchEvents.make(stream: "raw", count: count)
@@ -175,36 +197,53 @@ struct AppendBench: CatalystCommand {
             let seconds = try await session.withConnection { c -> Double in
                 try c.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (LIKE events \(like))")
                 try c.execute("ALTER TABLE \(table) ALTER COLUMN payload SET COMPRESSION lz4")
+                if like == indexed { try c.execute("CREATE UNIQUE INDEX ON \(table) (event_id)") }
                 let sw = Stopwatch()
                 for start in stride(from: 0, to: all.count, by: perTransaction) {
                     let rows = all[start..<min(all.count, start + perTransaction)]
-                    _ = try c.transaction {
-                        try c.copyIn("COPY \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN") { w in
-                            for (i, e) in zip(rows.indices, rows) {
-                                w.field(e.streamID)
-                                w.endField()
-                                try w.write(String(i + 1).utf8)
-                                w.endField()
-                                w.field(e.eventID.uuidString)
-                                w.endField()
-                                w.field(e.eventType)
-                                w.endField()
-                                try w.write("1".utf8)
-                                w.endField()
-                                e.payload.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
-                                w.endField()
-                                e.metadata.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
-                                w.endField()
-                                w.field(PGTimestamp.format(e.occurredAt))
-                                try w.endRow()
-                            }
-                        }
-                    }
+                    _ = try c.transaction { try Self.copy(rows, into: table, on: c) }
                 }
                 return sw.seconds
             }
             out.append(seconds)
         }
         return (out[0], out[1], out[2])
+    }
+
+    /// COPY of `rows` into `table` (a raw limit): each row's stream version is its index in the whole array plus one.
+    static func copy(_ rows: ArraySlice<NewEvent>, into table: String, on c: PGConnection) throws {
+        try c.copyIn("COPY \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) FROM STDIN") { w in
+            for (i, e) in zip(rows.indices, rows) {
+                w.field(e.streamID)
+                w.endField()
+                try w.write(String(i + 1).utf8)
+                w.endField()
+                w.field(e.eventID.uuidString)
+                w.endField()
+                w.field(e.eventType)
+                w.endField()
+                try w.write("1".utf8)
+                w.endField()
+                e.payload.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
+                w.endField()
+                e.metadata.withUnsafeBytes { w.field(utf8: $0.bindMemory(to: UInt8.self)) }
+                w.endField()
+                w.field(PGTimestamp.format(e.occurredAt))
+                try w.endRow()
+            }
+        }
+    }
+
+    /// Raw COPY into the events table itself (its partitions and its event-id trigger, no stream head, no
+    /// command log), a transaction per 1,000 rows, each 1,000 a stream of its own.
+    private func rawCopyIntoLog(db: BenchDatabase, count: Int, round: Int) async throws -> Double {
+        let rows = (0..<(count / 1000)).flatMap { b in BenchEvents.make(stream: "rawlog\(round)-\(b)", count: 1000) }
+        return try await PGSession(conninfo: db.conninfo, name: "bench-raw-log").withConnection { c -> Double in
+            let sw = Stopwatch()
+            for start in stride(from: 0, to: rows.count, by: 1000) {
+                _ = try c.transaction { try Self.copy(rows[start..<(start + 1000)], into: "events", on: c) }
+            }
+            return sw.seconds
+        }
     }
 }
