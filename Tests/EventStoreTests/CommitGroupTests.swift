@@ -68,6 +68,72 @@ import Testing
         await session.close()
     }
 
+    /// A group locks the heads that exist before it creates new streams, so it can deadlock with a batch that
+    /// creates one of its new streams and then advances one of its existing ones. PostgreSQL aborts one of
+    /// the two; neither leaves anything half-written, and the store sends an append aborted so again.
+    @Test func aDeadlockWithABatchLeavesNothingHalfWritten() async throws {
+        let db = try await TestDatabase.create(isolated: true)
+        let store = db.eventStore()
+        _ = try await store.append(to: "dl-b", expected: .noStream, events: [Fixture.event(stream: "dl-b")])
+        let batch = db.session()
+        let group = db.session()
+        let watcher = db.session()
+        // The batch creates dl-a and keeps its transaction open.
+        try await batch.withConnection { c in
+            try c.execute("BEGIN")
+            _ = try PostgresEventStore.append(AppendRequest(stream: "dl-a", expected: .noStream, events: [Fixture.event(stream: "dl-a")]), inOpenTransactionOn: c)
+        }
+        // The group locks dl-b, then waits for the batch's dl-a.
+        let members = [
+            try AppendPlan(AppendRequest(stream: "dl-a", expected: .any, events: [Fixture.event(stream: "dl-a")])),
+            try AppendPlan(AppendRequest(stream: "dl-b", expected: .any, events: [Fixture.event(stream: "dl-b")])),
+        ]
+        let grouped = Task { try await group.withConnection { c in try PostgresEventStore.appendMembers(members, on: c) } }
+        try await withTimeout(seconds: 30) {
+            while try await watcher.withConnection({ c in
+                try c.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH input AS%'").int64(0, 0)
+            }) != 1 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        // The batch now advances dl-b: a cycle, which PostgreSQL breaks by aborting one side.
+        let batchError: PGError? = await {
+            do {
+                try await batch.withConnection { c in
+                    _ = try PostgresEventStore.append(
+                        AppendRequest(stream: "dl-b", expected: .any, events: [Fixture.event(stream: "dl-b")]), inOpenTransactionOn: c)
+                    try c.execute("COMMIT")
+                }
+                return nil
+            } catch let e as PGError {
+                try? await batch.withConnection { c -> Void in _ = try c.execute("ROLLBACK") }
+                return e
+            } catch {
+                return nil
+            }
+        }()
+        let results = try await grouped.value
+        if let batchError {
+            #expect(batchError.sqlState == "40P01", "\(batchError)")
+            #expect(results.allSatisfy { $0 != nil }, "the batch was aborted, so the group went through")
+        } else {
+            #expect(results.allSatisfy { $0 == nil }, "the group was aborted, so nothing of it is written")
+        }
+        // Nothing half-written: each stream's versions run 1…n and its head says n.
+        let stored = try await db.committedEvents()
+        for stream in ["dl-a", "dl-b"] {
+            let versions = stored.filter { $0.streamID == stream }.map(\.streamVersion).sorted()
+            #expect(versions == Array(1...Int64(versions.count)))
+            #expect(try await store.streamVersion(stream) == Int64(versions.count))
+        }
+        #expect(stored.count == 3, "dl-b's first event, and two more from whichever side went through")
+        // An append aborted by a deadlock is sent again, not failed.
+        #expect(try await store.recover(from: PGError(.query, sqlState: "40P01", message: "deadlock detected"), plan: members[0]) == nil)
+        await batch.close()
+        await group.close()
+        await watcher.close()
+    }
+
     /// Eight writers append single events at once, many to the same few streams, with right and stale
     /// expected versions, new streams, command ids, retried commands and resent events. Whatever the groups
     /// were, every answer must be the one the single-event path gives: appended exactly once at the version

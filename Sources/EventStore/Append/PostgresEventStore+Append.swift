@@ -195,6 +195,10 @@ extension PostgresEventStore {
             throw error
         case ("CL403", _):
             throw EventStoreError.immutable(error.message)
+        case ("40P01", _):
+            // A deadlock rolled the whole append back (it can meet a commit group, which locks the heads that
+            // exist before it creates the new ones): send it again, the same command id and event ids.
+            return nil
         default:
             throw error
         }

@@ -5,8 +5,10 @@ import PostgresClient
 /// one statement and one transaction.
 ///
 /// - The heads of the streams that exist are locked first, in stream order (the order every batch locks
-///   them in, so a group and a batch cannot deadlock on them), then advanced where the member's expected
-///   version holds (any, stream exists, or exactly n).
+///   them in), then advanced where the member's expected version holds (any, stream exists, or exactly n).
+///   New streams are created after them, so a batch that creates a stream the group also creates, and
+///   advances one the group holds, can deadlock with it: PostgreSQL aborts one of the two after
+///   `deadlock_timeout`, and either is sent again (the group's members alone, the batch whole).
 /// - The streams of members that expect none or any, and that do not exist, are created; one created by
 ///   someone else meanwhile is left alone (`DO NOTHING`), and that member is not written.
 /// - Each member whose head moved gets its event, and its command id (if any) is recorded with its receipt.
