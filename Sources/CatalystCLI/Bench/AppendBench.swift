@@ -11,7 +11,8 @@ struct AppendBench: CatalystCommand {
         discussion: """
             Prints events/s for one event per transaction, batches of 100 and 1,000, 8 concurrent single-event writers \
             (with commit groups, and each append alone), and, in the same run, the raw limits: single-row INSERTs from 8 \
-            connections into a plain copy of the events table and into the log itself, and a raw COPY of the same rows. \
+            connections into an unpartitioned copy of the events table (its indexes, event ids unique) and into the log \
+            itself, and raw COPYs of the same rows into such copies and into the log. \
             Runs in a scratch database, catalyst_bench, on the configured server.
             """
     )
