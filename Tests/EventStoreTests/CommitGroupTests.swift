@@ -200,7 +200,7 @@ import Testing
 
     /// One writer's random single-event appends.
     static func write(_ store: PostgresEventStore, writer: Int, seed: UInt64, count: Int) async throws -> [Outcome] {
-        var rng = TestRandom(seed: seed)
+        var rng = SplitMix(seed: seed)
         var seen: [String: Int64] = [:]  // the last version this writer saw of each shared stream
         var outcomes: [Outcome] = []
         for i in 0..<count {
@@ -232,18 +232,5 @@ import Testing
             outcomes.append(Outcome(request: request, result: result, resendOf: nil))
         }
         return outcomes
-    }
-}
-
-/// SplitMix64, for the writers' seeded choices.
-private struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -64,28 +64,12 @@ extension PostgresEventStore {
 
     /// One round trip: the `append_events` function reserves versions and inserts from arrays.
     static func appendWithFunction(_ plan: AppendPlan, on c: PGConnection) throws -> AppendResult {
-        let events = plan.request.events
-        var ids = PGArrayLiteral(reservingCapacity: events.count * 40)
-        var sids = PGArrayLiteral(reservingCapacity: events.count * 24)
-        var types = PGArrayLiteral(reservingCapacity: events.count * 24)
-        var versions = PGArrayLiteral(reservingCapacity: events.count * 3)
-        var payloads = PGArrayLiteral(reservingCapacity: events.reduce(0) { $0 + $1.payload.count + 8 })
-        var metas = PGArrayLiteral(reservingCapacity: events.reduce(0) { $0 + $1.metadata.count + 8 })
-        var occurred = PGArrayLiteral(reservingCapacity: events.count * 34)
-        for e in events {
-            ids.append(e.eventID.lowercasedText)
-            sids.append(e.streamID)
-            types.append(e.eventType)
-            versions.append(Int64(e.schemaVersion))
-            e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
-            e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
-            occurred.append(PGTimestamp.format(e.occurredAt))
-        }
+        let columns = EventColumns(plan.request.events)
         let r = try c.prepared(
             "es_append", appendSQL,
             [
-                plan.request.commandID.pgValue, plan.streamsParam, plan.expectedParam, plan.countsParam, ids.finished(), sids.finished(),
-                types.finished(), versions.finished(), payloads.finished(), metas.finished(), occurred.finished(),
+                plan.request.commandID.pgValue, plan.streamsParam, plan.expectedParam, plan.countsParam, columns.ids, columns.streams,
+                columns.types, columns.schemaVersions, columns.payloads, columns.metadata, columns.occurredAt,
             ])
         let receipt = storedReceipt(r)
         return r.bool(0, 2) == true ? .alreadyAppended(receipt) : .appended(receipt)
@@ -248,20 +232,8 @@ extension PostgresEventStore {
     /// For each event id of the batch that is stored: position, stream, version, and whether the stored
     /// content is identical to the batch's.
     private func storedEvents(_ plan: AppendPlan) async throws -> [UUID: (Int64, String, Int64, Bool)] {
-        let events = plan.request.events
+        let columns = EventColumns(plan.request.events)
         let stored: [UUID: (Int64, String, Int64, Bool)] = try await pool.withConnection { c in
-            var ids = PGArrayLiteral()
-            var payloads = PGArrayLiteral()
-            var metas = PGArrayLiteral()
-            var types = PGArrayLiteral()
-            var sids = PGArrayLiteral()
-            for e in events {
-                ids.append(e.eventID.lowercasedText)
-                e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
-                e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
-                types.append(e.eventType)
-                sids.append(e.streamID)
-            }
             let r = try c.query(
                 """
                 SELECT e.event_id::text, e.global_position, e.stream_id, e.stream_version,
@@ -270,7 +242,7 @@ extension PostgresEventStore {
                 JOIN event_ids i ON i.event_id = b.eid
                 JOIN events e ON e.global_position = i.global_position
                 """,
-                [ids.finished(), payloads.finished(), metas.finished(), types.finished(), sids.finished()])
+                [columns.ids, columns.payloads, columns.metadata, columns.types, columns.streams])
             var out: [UUID: (Int64, String, Int64, Bool)] = [:]
             for row in 0..<r.rowCount {
                 out[r.uuid(row, 0)!] = (r.int64(row, 1)!, r.string(row, 2)!, r.int64(row, 3)!, r.bool(row, 4)!)

@@ -66,32 +66,18 @@ extension PostgresEventStore {
     }
 
     static func appendGroup(_ plans: [AppendPlan], on c: PGConnection) throws -> [AppendReceipt?] {
-        var streams = PGArrayLiteral(reservingCapacity: plans.count * 24)
+        let columns = EventColumns(plans.map { $0.request.events[0] })
         var expected = PGArrayLiteral(reservingCapacity: plans.count * 3)
-        var ids = PGArrayLiteral(reservingCapacity: plans.count * 40)
-        var types = PGArrayLiteral(reservingCapacity: plans.count * 24)
-        var schemas = PGArrayLiteral(reservingCapacity: plans.count * 3)
-        var payloads = PGArrayLiteral(reservingCapacity: plans.reduce(0) { $0 + $1.request.events[0].payload.count + 8 })
-        var metas = PGArrayLiteral(reservingCapacity: plans.reduce(0) { $0 + $1.request.events[0].metadata.count + 8 })
-        var occurred = PGArrayLiteral(reservingCapacity: plans.count * 34)
         var commands = PGArrayLiteral(reservingCapacity: plans.count * 40)
         for plan in plans {
-            let e = plan.request.events[0]
-            streams.append(e.streamID)
             expected.append(plan.expected[0].sqlCode)
-            ids.append(e.eventID.lowercasedText)
-            types.append(e.eventType)
-            schemas.append(Int64(e.schemaVersion))
-            e.payload.withUnsafeBytes { payloads.append(utf8: $0.bindMemory(to: UInt8.self)) }
-            e.metadata.withUnsafeBytes { metas.append(utf8: $0.bindMemory(to: UInt8.self)) }
-            occurred.append(PGTimestamp.format(e.occurredAt))
             commands.append(plan.request.commandID?.lowercasedText)
         }
         let r = try c.prepared(
             "es_append_group", groupSQL,
             [
-                streams.finished(), expected.finished(), ids.finished(), types.finished(), schemas.finished(), payloads.finished(),
-                metas.finished(), occurred.finished(), commands.finished(),
+                columns.streams, expected.finished(), columns.ids, columns.types, columns.schemaVersions, columns.payloads, columns.metadata,
+                columns.occurredAt, commands.finished(),
             ])
         var receipts = [AppendReceipt?](repeating: nil, count: plans.count)
         for row in 0..<r.rowCount {
