@@ -5,8 +5,8 @@
 --   python3 tools/verify_chain.py chain.csv
 --
 -- Timestamps are printed in the canonical form (UTC, six fractional digits, 'T' and 'Z'); payload and
--- metadata as PostgreSQL prints jsonb (payload::text). The LEFT JOIN keeps sealed rows whose event is gone,
--- so the checker can report them.
+-- metadata as stored (payload::text: the writer's bytes; jsonb's rendering for events written before
+-- migration 0004). The LEFT JOIN keeps sealed rows whose event is gone, so the checker can report them.
 COPY (
     SELECT a.seq, a.hash, a.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id, e.event_type, e.schema_version,
            to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,

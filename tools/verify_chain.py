@@ -8,7 +8,7 @@ order) from a file or stdin, and recomputes every link with the standard library
 
 canonical = b"catalyst-audit-v1\\n" followed by eleven fields, each "<byte length>:<bytes>\\n" (UTF-8):
 seq, global_position, stream_id, stream_version, event_id (lower-case), event_type, schema_version,
-occurred_at, recorded_at (UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ"), payload, metadata (jsonb as PostgreSQL prints it).
+occurred_at, recorded_at (UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ"), payload, metadata (as stored: payload::text).
 
 It also checks that seqs are dense from 1, that every sealed event still exists, and that the events are
 in strictly increasing reader order (tx_id, global_position).

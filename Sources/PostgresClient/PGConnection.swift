@@ -10,6 +10,8 @@ import Foundation
 public final class PGConnection {
     let handle: OpaquePointer
     private var preparedNames: Set<String> = []
+    /// Prepared on the server but planned for columns that changed type: deallocated before the next use.
+    private var stalePrepared: Set<String> = []
     public private(set) var inTransaction = false
 
     /// Connects with a libpq connection string or `postgresql://` URL.
@@ -59,19 +61,39 @@ public final class PGConnection {
         return try check(result)
     }
 
-    /// Runs a named prepared statement, preparing it on first use on this connection.
+    /// Runs a named prepared statement, preparing it on first use on this connection. With `binaryResults`
+    /// every column comes back in PostgreSQL's binary format (read it with `PGResult`'s `binary…` accessors):
+    /// the server skips its text output functions (a timestamp, a uuid, an xid8), the client their parsers.
+    ///
+    /// A statement whose result columns changed type under it (a migration altered a column it returns:
+    /// 0A000, "cached plan must not change result type") is prepared again: at once when no transaction is
+    /// open, else on its next use (the open transaction is aborted either way).
     @discardableResult
-    public func prepared(_ name: String, _ sql: String, _ params: [any PGBindable] = []) throws(PGError) -> PGResult {
-        try prepareIfNeeded(name, sql)
+    public func prepared(_ name: String, _ sql: String, _ params: [any PGBindable] = [], binaryResults: Bool = false) throws(PGError) -> PGResult {
         let values = params.map(\.pgValue)
-        let result = withCParameters(values) { ptrs in
-            PQexecPrepared(handle, name, Int32(values.count), ptrs, nil, nil, 0)
+        func run() throws(PGError) -> PGResult {
+            try prepareIfNeeded(name, sql)
+            let result = withCParameters(values) { ptrs in
+                PQexecPrepared(handle, name, Int32(values.count), ptrs, nil, nil, binaryResults ? 1 : 0)
+            }
+            return try check(result)
         }
-        return try check(result)
+        do {
+            return try run()
+        } catch where error.sqlState == "0A000" {
+            preparedNames.remove(name)
+            stalePrepared.insert(name)
+            guard !inTransaction else { throw error }
+            return try run()
+        }
     }
 
     func prepareIfNeeded(_ name: String, _ sql: String) throws(PGError) {
         guard !preparedNames.contains(name) else { return }
+        if stalePrepared.contains(name) {
+            try execute("DEALLOCATE \(quoteIdentifier(name))")
+            stalePrepared.remove(name)
+        }
         try check(PQprepare(handle, name, sql, 0, nil))
         preparedNames.insert(name)
     }

@@ -80,6 +80,47 @@ public final class PGResult {
         }
     }
 
+    // MARK: Binary format (`PGConnection.prepared(…, binaryResults: true)`)
+
+    /// A big-endian integer of `width` bytes (an `int2`, `int4`, `int8` or `xid8` in binary format).
+    func binaryInteger(_ row: Int, _ column: Int, width: Int) -> UInt64? {
+        guard let b = bytes(row, column), b.count == width else { return nil }
+        var v: UInt64 = 0
+        for byte in b { v = v << 8 | UInt64(byte) }
+        return v
+    }
+
+    /// The type OID of a column (`PQftype`): 114 `json`, 3802 `jsonb`, …
+    public func typeOID(_ column: Int) -> UInt32 { UInt32(PQftype(handle, Int32(column))) }
+
+    /// The text of a `json` or `jsonb` value in binary format (a `jsonb` value starts with its format version, 1).
+    public func binaryJSON(_ row: Int, _ column: Int, isJSONB: Bool) -> UnsafeBufferPointer<UInt8>? {
+        guard let b = bytes(row, column) else { return nil }
+        guard isJSONB else { return b }
+        guard b.first == 1 else { return nil }
+        return UnsafeBufferPointer(rebasing: b.dropFirst())
+    }
+
+    /// An `int8` in binary format.
+    public func binaryInt64(_ row: Int, _ column: Int) -> Int64? { binaryInteger(row, column, width: 8).map { Int64(bitPattern: $0) } }
+
+    /// An `xid8` in binary format.
+    public func binaryUInt64(_ row: Int, _ column: Int) -> UInt64? { binaryInteger(row, column, width: 8) }
+
+    /// An `int4` in binary format.
+    public func binaryInt32(_ row: Int, _ column: Int) -> Int32? { binaryInteger(row, column, width: 4).map { Int32(truncatingIfNeeded: $0) } }
+
+    /// A `uuid` in binary format (16 bytes).
+    public func binaryUUID(_ row: Int, _ column: Int) -> UUID? {
+        guard let b = bytes(row, column), b.count == 16 else { return nil }
+        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+
+    /// A `timestamptz` in binary format, as microseconds since 1970 (the wire counts from 2000-01-01 UTC).
+    public func binaryTimestampMicros(_ row: Int, _ column: Int) -> Int64? { binaryInt64(row, column).map { $0 &+ Self.micros1970To2000 } }
+
+    static let micros1970To2000: Int64 = 946_684_800_000_000
+
     static func parseInt64(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         var negative = false

@@ -56,7 +56,7 @@ import Testing
         var text = try decompress(url)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let victim = 7
-        let qtyKey = #""qty": ""#
+        let qtyKey = #""qty":""#  // the payload as its writer sent it (compact)
         let line = lines[victim]
         let r = try #require(line.range(of: qtyKey))
         let digit = line[r.upperBound]

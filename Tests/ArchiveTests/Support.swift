@@ -142,7 +142,7 @@ func readWholeTable(_ store: PostgresEventStore) async throws -> [RecordedEvent]
 func tamper(_ db: TestDatabase, position: Int64) async throws {
     try await db.session().withConnection { c -> Void in
         try c.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
-        try c.query("UPDATE events SET payload = jsonb_set(payload, '{qty}', '\"999\"') WHERE global_position = $1", [position])
+        try c.query("UPDATE events SET payload = jsonb_set(payload::jsonb, '{qty}', '\"999\"') WHERE global_position = $1", [position])
         try c.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
     }
 }

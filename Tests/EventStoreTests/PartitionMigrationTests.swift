@@ -28,7 +28,8 @@ import Testing
         let before = try await store.wholeLog()
         let file = try await session.withConnection { c in try c.query("SELECT pg_relation_filenode('events')").int64(0, 0) }
 
-        let applied = try await session.withConnection { c in try all.apply(on: c) }
+        let through0003 = Migrator(migrations: all.migrations.filter { $0.name < "0004" })
+        let applied = try await session.withConnection { c in try through0003.apply(on: c) }
         #expect(applied == ["0003_partitioned_log.sql"])
         let after = try await store.wholeLog()
         #expect(after == before, "every event, its position, transaction id and bytes, as before")

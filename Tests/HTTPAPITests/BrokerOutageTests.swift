@@ -119,7 +119,7 @@ import Testing
                     #expect(types.first == "order.requested" && types.contains("order.submit_outcome_unknown") && types.count == 3, "\(symbol): \(types)")
                     let atBroker = trading.orders.filter { $0.symbol == symbol && $0.parentID == nil }
                     #expect(atBroker.count == 1, "\(symbol): one order at the broker")
-                    let rows = try await LiveDrill.rows(db, "SELECT payload->>'broker_order_id' AS b FROM events WHERE stream_id = 'order-\(orderID)' AND payload ? 'broker_order_id'")
+                    let rows = try await LiveDrill.rows(db, "SELECT payload->>'broker_order_id' AS b FROM events WHERE stream_id = 'order-\(orderID)' AND payload::jsonb ? 'broker_order_id'")
                     #expect(rows.compactMap { $0["b"] } == atBroker.map(\.id), "\(symbol): \(rows)")
                 }
                 #expect(fake.requestLog.all.filter { $0.hasPrefix("POST /v2/orders") }.count == 2, "one POST per order: \(fake.requestLog.all)")

@@ -153,8 +153,8 @@ import Testing
                 try c.query(
                     """
                     SELECT count(*) FROM events
-                    WHERE jsonb_path_exists(payload, '$.** ? (@ == $v)', jsonb_build_object('v', $1::text))
-                       OR jsonb_path_exists(metadata, '$.** ? (@ == $v)', jsonb_build_object('v', $1::text))
+                    WHERE jsonb_path_exists(payload::jsonb, '$.** ? (@ == $v)', jsonb_build_object('v', $1::text))
+                       OR jsonb_path_exists(metadata::jsonb, '$.** ? (@ == $v)', jsonb_build_object('v', $1::text))
                     """, [payload]
                 ).scalar
             }

@@ -64,7 +64,7 @@ import Testing
         let victim = positions[137]
         try await db.session().withConnection { c -> Void in
             try c.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
-            try c.query("UPDATE events SET payload = jsonb_set(payload, '{qty}', '\"999\"') WHERE global_position = $1", [victim])
+            try c.query("UPDATE events SET payload = jsonb_set(payload::jsonb, '{qty}', '\"999\"') WHERE global_position = $1", [victim])
             try c.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
         }
         let outcome = try await verify(db)
@@ -126,7 +126,7 @@ import Testing
         try await db.session().withConnection { c -> Void in
             try c.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
             // A value no seeded event has ("0" is some writer's first event, and then the update changes nothing).
-            try c.query("UPDATE events SET payload = jsonb_set(payload, '{qty}', '\"-1\"') WHERE global_position = $1", [positions[5]])
+            try c.query("UPDATE events SET payload = jsonb_set(payload::jsonb, '{qty}', '\"-1\"') WHERE global_position = $1", [positions[5]])
             try c.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
         }
         try await sealer(db).rebuildNow()

@@ -27,7 +27,7 @@ import Testing
             """),
         ("risk denials and their reasons", """
             SELECT d.occurred_at, d.payload->>'symbol' AS symbol, v->>'code' AS reason, v->>'detail' AS detail
-            FROM events d, jsonb_array_elements(d.payload->'violations') v
+            FROM events d, json_array_elements(d.payload->'violations') v
             WHERE d.event_type = 'risk.denied' ORDER BY d.global_position
             """),
         ("every order with its client order id, symbol and final event", """

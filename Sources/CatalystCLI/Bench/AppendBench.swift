@@ -162,7 +162,7 @@ struct AppendBench: CatalystCommand {
         @Sendable func insert(_ c: PGConnection, _ w: Int, _ i: Int) throws {
             try c.prepared(
                 "raw_insert_\(table)",
-                "INSERT INTO \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ($1, 1, gen_random_uuid(), 'order.filled', 1, $2::jsonb, $3::jsonb, now())",
+                "INSERT INTO \(table) (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at) VALUES ($1, 1, gen_random_uuid(), 'order.filled', 1, $2::json, $3::json, now())",
                 ["raw-\(round)-\(w)-\(i)", payload, metadata])
         }
         let sw = Stopwatch()

@@ -8,7 +8,11 @@ struct ReadBench: CatalystCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Measure a full ordered read of the log (run the release build).",
-        discussion: "Appends --events events to the scratch database, then reads the whole log in reader order in pages.")
+        discussion: """
+            Appends --events events to the scratch database, then reads the whole log in reader order in pages, three \
+            times: reading ahead (readPages: the server reads the next page while this one is decoded) and page after page \
+            (readAll in a loop).
+            """)
 
     @Option(help: "Events to write and then read.") var events = 100_000
     @Option(help: "Page size of each read.") var page = 10_000
@@ -23,7 +27,7 @@ struct ReadBench: CatalystCommand {
         }
         bar.finish()
         for run in 1...3 {
-            let sw = Stopwatch()
+            var sw = Stopwatch()
             var cursor = LogCursor.start
             var n = 0
             var bytes = 0
@@ -34,7 +38,13 @@ struct ReadBench: CatalystCommand {
                 bytes += batch.reduce(0) { $0 + $1.payload.count }
                 cursor = last.cursor
             }
-            print("full ordered read, run \(run)  \(rate(n, sw.seconds))  \(bytes / 1_000_000) MB of payload")
+            let oneByOne = sw.seconds
+            sw = Stopwatch()
+            var ahead = 0
+            try await store.readPages(after: .start, limit: page, reaching: try await store.catchUpTarget()) { batch in ahead += batch.count }
+            guard ahead == n else { throw ValidationError("reading ahead passed \(ahead) events, page by page \(n)") }
+            print(
+                "full ordered read, run \(run)  reading ahead \(rate(n, sw.seconds))   page after page \(rate(n, oneByOne))  \(bytes / 1_000_000) MB of payload")
         }
     }
 }

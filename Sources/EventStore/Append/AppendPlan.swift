@@ -47,11 +47,15 @@ struct AppendPlan {
         return a.finished()
     }
 
-    /// Finds the first event whose payload or metadata is not a JSON object (used only after the database
-    /// refused the batch, so the hot path does not parse JSON twice).
+    /// Finds the first event whose payload or metadata is not a JSON object on one line (used only after
+    /// the database refused the batch, so the hot path does not parse JSON twice). The log stores the
+    /// writer's bytes (`json`, migration 0004): a raw line break would split an archive line.
     func firstInvalidJSON() -> EventStoreError? {
         for e in request.events {
             for (field, data) in [("payload", e.payload), ("metadata", e.metadata)] {
+                if data.contains(0x0A) || data.contains(0x0D) {
+                    return .invalidJSON(eventID: e.eventID, field: field, reason: "a raw line break (write compact JSON, one line)")
+                }
                 do {
                     let object = try JSONSerialization.jsonObject(with: data)
                     if !(object is [String: Any]) {

@@ -237,7 +237,7 @@ extension PostgresEventStore {
             let r = try c.query(
                 """
                 SELECT e.event_id::text, e.global_position, e.stream_id, e.stream_version,
-                       (e.payload = b.pl::jsonb AND e.metadata = b.md::jsonb AND e.event_type = b.typ AND e.stream_id = b.sid)
+                       (e.payload::jsonb = b.pl::jsonb AND e.metadata::jsonb = b.md::jsonb AND e.event_type = b.typ AND e.stream_id = b.sid)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS b(eid, pl, md, typ, sid)
                 JOIN event_ids i ON i.event_id = b.eid
                 JOIN events e ON e.global_position = i.global_position

@@ -39,7 +39,7 @@ extension PostgresEventStore {
             SELECT stream_id, version FROM advanced UNION ALL SELECT stream_id, version FROM created
         ), ins AS (
             INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
-            SELECT i.stream_id, h.version, i.event_id, i.event_type, i.schema_version, i.payload::jsonb, i.metadata::jsonb, i.occurred_at
+            SELECT i.stream_id, h.version, i.event_id, i.event_type, i.schema_version, i.payload::json, i.metadata::json, i.occurred_at
             FROM input i JOIN head h ON h.stream_id = i.stream_id ORDER BY i.member
             RETURNING global_position, stream_id, stream_version
         ), cmd AS (

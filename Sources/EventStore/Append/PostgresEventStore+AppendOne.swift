@@ -39,7 +39,7 @@ extension PostgresEventStore {
     private static let insertAndRecord = """
         ins AS (
             INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at)
-            SELECT $1, head.version, $3::uuid, $4, $5::integer, $6::jsonb, $7::jsonb, $8::timestamptz FROM head
+            SELECT $1, head.version, $3::uuid, $4, $5::integer, $6::json, $7::json, $8::timestamptz FROM head
             RETURNING global_position, stream_version
         ), cmd AS (
             INSERT INTO command_log (command_id, positions, stream_versions)

@@ -125,11 +125,11 @@ struct PipelineBatch {
 
     static let insertOne = """
         INSERT INTO events (global_position, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at, recorded_at)
-        VALUES ($1, $2, $3, $4::uuid, $5, $6, $7::jsonb, $8::jsonb, $9::timestamptz, $10::timestamptz)
+        VALUES ($1, $2, $3, $4::uuid, $5, $6, $7::json, $8::json, $9::timestamptz, $10::timestamptz)
         """
     static let insertMany = """
         INSERT INTO events (global_position, stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, occurred_at, recorded_at)
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[],
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::integer[], $7::json[], $8::json[],
                              $9::timestamptz[], $10::timestamptz[])
         """
 

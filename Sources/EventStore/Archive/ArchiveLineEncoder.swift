@@ -21,8 +21,9 @@ public struct ArchivedEvent: Sendable, Hashable {
 ///      "recorded_at":"…","payload_bytes":213,"metadata_bytes":61,"payload":{…},"metadata":{…}}
 ///
 /// Any JSON tool reads it. The fixed order and the two byte lengths are what make the replay decoder
-/// fast: it walks the line once, never searches for keys, and takes `payload` and `metadata` (PostgreSQL's
-/// `jsonb` text, byte for byte) as slices of known length without parsing them. `tx_id` is a string
+/// fast: it walks the line once, never searches for keys, and takes `payload` and `metadata` (the stored
+/// text, byte for byte: one line each, which the log's check constraints guarantee) as slices of known
+/// length without parsing them. `tx_id` is a string
 /// because an `xid8` can exceed what JSON numbers carry exactly in many tools.
 public enum ArchiveLine {
     public static let format = "catalyst-archive-jsonl-v1"

@@ -18,7 +18,8 @@ import PostgresClient
 ///
 /// Timestamps are UTC with exactly six fractional digits, e.g. `2026-11-21T14:30:00.123456Z`
 /// (`to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`). Payload and metadata are the
-/// `jsonb` values as PostgreSQL prints them (`payload::text`). `tx_id` is deliberately not included: it
+/// values as stored (`payload::text`: the writer's bytes; `jsonb`'s rendering for events written before
+/// migration 0004). `tx_id` is deliberately not included: it
 /// changes when the log is restored into another cluster; the order it defines is captured by `seq`.
 public enum AuditChain {
     public static let genesis = [UInt8](repeating: 0, count: 32)

@@ -27,8 +27,14 @@ extension PostgresEventStore {
         try await pool.withConnection { c in try Self.readAll(after: cursor, limit: limit, on: c) }
     }
 
+    /// The eleven columns of `columns` as stored, for a read in binary format (`decodeBinaryRow`).
+    static let binaryColumns = """
+        e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id, e.event_type,
+        e.schema_version, e.payload, e.metadata, e.occurred_at, e.recorded_at
+        """
+
     static let readAllSQL = """
-        SELECT \(columns) FROM events e
+        SELECT \(binaryColumns) FROM events e
         WHERE (e.tx_id, e.global_position) > ($1::text::xid8, $2::bigint)
           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY e.tx_id, e.global_position
@@ -37,8 +43,13 @@ extension PostgresEventStore {
 
     /// The same read on a connection the caller holds (projectors read and apply on their own session).
     public static func readAll(after cursor: LogCursor, limit: Int, on c: PGConnection) throws -> [RecordedEvent] {
-        let r = try c.prepared("es_read_all", readAllSQL, [String(cursor.transactionID), cursor.position, limit])
-        return try decodeRows(r)
+        try readPage(after: cursor, limit: limit, on: c).events()
+    }
+
+    /// One page as the server sent it (binary format), not decoded yet: its last cursor is known at once,
+    /// so a reader can ask for the next page before decoding this one (`readPages`).
+    static func readPage(after cursor: LogCursor, limit: Int, on c: PGConnection) throws -> RawLogPage {
+        RawLogPage(result: try c.prepared("es_read_all", readAllSQL, [String(cursor.transactionID), cursor.position, limit], binaryResults: true))
     }
 
     /// The cursor of the newest event a reader may see now, and how many events are not yet visible to
@@ -86,6 +97,24 @@ extension PostgresEventStore {
         return RecordedEvent(
             position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
             schemaVersion: schema, payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAtMicros: occurred,
+            recordedAtMicros: recorded)
+    }
+}
+
+extension PostgresEventStore {
+    /// `jsonb`'s type OID: a log not yet migrated to `json` payloads (before migration 0004) sends its version byte.
+    static let jsonbOID: UInt32 = 3802
+
+    /// Decodes a row of `binaryColumns` read in binary format: no timestamp, uuid or number is parsed from text.
+    static func decodeBinaryRow(_ r: PGResult, _ row: Int, jsonb: Bool) throws -> RecordedEvent {
+        guard let position = r.binaryInt64(row, 0), let tx = r.binaryUInt64(row, 1), let stream = r.string(row, 2),
+            let version = r.binaryInt64(row, 3), let id = r.binaryUUID(row, 4), let type = r.string(row, 5), let schema = r.binaryInt32(row, 6),
+            let payload = r.binaryJSON(row, 7, isJSONB: jsonb), let meta = r.binaryJSON(row, 8, isJSONB: jsonb),
+            let occurred = r.binaryTimestampMicros(row, 9), let recorded = r.binaryTimestampMicros(row, 10)
+        else { throw PGError(.decoding, message: "malformed event row \(row)") }
+        return RecordedEvent(
+            position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
+            schemaVersion: Int(schema), payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAtMicros: occurred,
             recordedAtMicros: recorded)
     }
 }
