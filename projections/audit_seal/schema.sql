@@ -2,8 +2,8 @@
 -- event's canonical bytes (see docs/auditors.md). Insert-only.
 CREATE TABLE audit_chain (
     seq             bigint      PRIMARY KEY,
-    global_position bigint      NOT NULL UNIQUE,
-    event_id        uuid        NOT NULL UNIQUE,
+    global_position bigint      NOT NULL,
+    event_id        uuid        NOT NULL,
     stream_id       text        NOT NULL,
     hash            text        NOT NULL,
     sealed_at       timestamptz NOT NULL DEFAULT clock_timestamp()

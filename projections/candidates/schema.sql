@@ -59,4 +59,3 @@ CREATE TABLE candidates (
     decided_at        timestamptz,
     PRIMARY KEY (cycle_id, symbol)
 );
-CREATE INDEX candidates_finalists ON candidates (cycle_id, final_rank) WHERE final_rank IS NOT NULL;

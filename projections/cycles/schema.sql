@@ -44,7 +44,6 @@ CREATE TABLE cycles (
     last_event_at          timestamptz NOT NULL,
     last_global_position   bigint      NOT NULL
 );
-CREATE INDEX cycles_trading_date ON cycles (trading_date, started_at);
 
 -- Which cycle each order belongs to, so fills (which do not name the cycle) are counted.
 CREATE TABLE cycle_orders (

@@ -42,5 +42,3 @@ CREATE TABLE rules (
     log_id                  bigint      NOT NULL
 );
 
-CREATE INDEX activity_logged_at ON activity (logged_at DESC);
-CREATE INDEX activity_issue_type ON activity (issue_type);

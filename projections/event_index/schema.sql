@@ -5,8 +5,7 @@ CREATE TABLE event_index (
     global_position bigint      NOT NULL,
     stream_id       text        NOT NULL,
     event_type      text        NOT NULL,
-    occurred_at     timestamptz NOT NULL,
-    PRIMARY KEY (key_kind, key, global_position)
+    occurred_at     timestamptz NOT NULL
 );
 
 -- What order.requested said about each order, for indexing the rest of its stream.

@@ -54,12 +54,6 @@ CREATE TABLE orders (
     event_count            integer     NOT NULL,
     last_global_position   bigint      NOT NULL
 );
-CREATE INDEX orders_parent ON orders (parent_order_id) WHERE parent_order_id IS NOT NULL;
-CREATE INDEX orders_cycle ON orders (cycle_id);
-CREATE INDEX orders_position ON orders (position_id);
-CREATE INDEX orders_open ON orders (requested_at) WHERE status NOT IN ('filled', 'canceled', 'expired', 'rejected', 'replaced');
-CREATE INDEX orders_client_order_id ON orders (client_order_id);
-CREATE INDEX orders_broker_order_id ON orders (broker_order_id);
 
 -- One row per broker execution (insert-only; the domain deduplicates execution ids).
 CREATE TABLE order_executions (

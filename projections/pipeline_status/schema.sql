@@ -16,7 +16,6 @@ CREATE TABLE pl_cycles (
     last_order_at        timestamptz,            -- latest submission
     last_global_position bigint      NOT NULL
 );
-CREATE INDEX pl_cycles_date ON pl_cycles (trading_date DESC, started_at DESC);
 
 CREATE TABLE pl_orders (
     order_id      text        PRIMARY KEY,
@@ -28,7 +27,6 @@ CREATE TABLE pl_orders (
     submitted_at  timestamptz,
     updated_at    timestamptz NOT NULL
 );
-CREATE INDEX pl_orders_cycle ON pl_orders (cycle_id);
 
 CREATE TABLE pl_positions (
     position_id    text        PRIMARY KEY,
@@ -45,4 +43,3 @@ CREATE TABLE pl_positions (
     closed_at      timestamptz,
     updated_at     timestamptz NOT NULL
 );
-CREATE INDEX pl_positions_cycle ON pl_positions (cycle_id);

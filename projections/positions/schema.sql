@@ -45,9 +45,6 @@ CREATE TABLE positions (
     updated_at            timestamptz NOT NULL,
     last_global_position  bigint      NOT NULL
 );
-CREATE INDEX positions_open ON positions (symbol) WHERE status = 'open';
-CREATE INDEX positions_cycle ON positions (cycle_id);
-CREATE INDEX positions_closed_at ON positions (closed_at);
 
 -- Every fill and adjustment that changed a position (insert-only).
 CREATE TABLE position_fills (
@@ -64,4 +61,3 @@ CREATE TABLE position_fills (
     cost_basis_after numeric     NOT NULL,
     at               timestamptz NOT NULL
 );
-CREATE INDEX position_fills_position ON position_fills (position_id);

@@ -21,4 +21,3 @@ CREATE TABLE access_denied (
     action       text        NOT NULL,
     at           timestamptz NOT NULL
 );
-CREATE INDEX access_denied_principal ON access_denied (principal_id, at);

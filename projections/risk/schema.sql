@@ -51,7 +51,6 @@ CREATE TABLE risk_days (
     last_event_at        timestamptz,
     last_global_position bigint      NOT NULL
 );
-CREATE INDEX risk_days_date ON risk_days (trading_date, account);
 
 -- The day's book per symbol (signed quantity and cost basis, as the domain's NetPosition). A symbol
 -- that went flat keeps its row with quantity 0.

@@ -112,6 +112,7 @@ public enum AsOfBuilder {
 
         try c.transaction {
             try c.execute("SET LOCAL search_path = \(ts), public")
+            for p in projections where !p.definition.indexesSQL.isEmpty { try c.execute(p.definition.indexesSQL) }
             // The public views, recreated in the scratch schema over its tables (other public objects, such as
             // `events`, stay where they are).
             let views = viewNames(projections.map(\.definition.viewsSQL))

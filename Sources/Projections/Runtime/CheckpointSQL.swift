@@ -66,14 +66,22 @@ enum CheckpointSQL {
         return r.affectedRows == 1
     }
 
-    /// Swaps the shadow schema in: in one transaction the live schema is retired, the shadow renamed to
-    /// live, the public views recreated against it and the retired schema dropped. Readers of the views
-    /// block for the instant of the swap and then see the new tables: never an error or a half-built state.
+    /// Swaps the shadow schema in: in one transaction the readers' indexes are built on the shadow, the live
+    /// schema is retired, the shadow renamed to live, the public views recreated against it and the retired
+    /// schema dropped. Readers of the views block for the instant of the swap and then see the new tables:
+    /// never an error or a half-built state.
     static func swap(_ c: PGConnection, definition: ProjectionDefinition) throws {
         let live = c.quoteIdentifier(definition.liveSchema)
         let shadow = c.quoteIdentifier(definition.shadowSchema)
         let retired = c.quoteIdentifier(definition.retiredSchema)
         try c.transaction {
+            // The readers' indexes, over the finished shadow tables (which no reader sees yet), in the swap's
+            // transaction: an interrupted rebuild resumes without them and builds them here again.
+            if !definition.indexesSQL.isEmpty {
+                try c.execute("SET LOCAL search_path = \(shadow), public")
+                try c.execute(definition.indexesSQL)
+                try c.execute("SET LOCAL search_path = public")
+            }
             // Readers lock a view and then its tables. Taking the views first, in the same order, means the
             // swap waits for running readers instead of deadlocking with them.
             let views = try c.query(

@@ -2,20 +2,25 @@ import Crypto
 import Foundation
 
 /// The SQL of one projection, read from `projections/<name>/`:
-/// - `schema.sql`: its tables and indexes, created inside the projection's own schema;
+/// - `schema.sql`: its tables, with the keys its fold looks rows up by and upserts on, created inside the
+///   projection's own schema;
+/// - `indexes.sql` (optional): the indexes only readers use, built once over the finished tables at the end
+///   of a rebuild, before the swap (one sorted build instead of an index entry per row written);
 /// - `views.sql`: the views in `public` that readers query (recreated at every swap);
 /// - `README.md`: the events it consumes (documentation only).
 ///
-/// The checksum covers both SQL files and the code version; any change triggers a rebuild.
+/// The checksum covers the SQL files and the code version; any change triggers a rebuild.
 public struct ProjectionDefinition: Sendable, Hashable {
     public var name: String
     public var schemaSQL: String
+    public var indexesSQL: String
     public var viewsSQL: String
     public var codeVersion: Int
 
-    public init(name: String, schemaSQL: String, viewsSQL: String, codeVersion: Int) {
+    public init(name: String, schemaSQL: String, indexesSQL: String = "", viewsSQL: String, codeVersion: Int) {
         self.name = name
         self.schemaSQL = schemaSQL
+        self.indexesSQL = indexesSQL
         self.viewsSQL = viewsSQL
         self.codeVersion = codeVersion
     }
@@ -31,13 +36,19 @@ public struct ProjectionDefinition: Sendable, Hashable {
         guard !schema.isEmpty else {
             throw ProjectionRuntimeError.definitionMissing("\(dir.path)/schema.sql")
         }
-        return ProjectionDefinition(name: projection.name, schemaSQL: schema, viewsSQL: try read("views.sql"), codeVersion: projection.codeVersion)
+        return ProjectionDefinition(
+            name: projection.name, schemaSQL: schema, indexesSQL: try read("indexes.sql"), viewsSQL: try read("views.sql"),
+            codeVersion: projection.codeVersion)
     }
 
     public var checksum: String {
         var h = SHA256()
         h.update(data: Data("v\(codeVersion)\n".utf8))
         h.update(data: Data(schemaSQL.utf8))
+        if !indexesSQL.isEmpty {
+            h.update(data: Data("\n--indexes--\n".utf8))
+            h.update(data: Data(indexesSQL.utf8))
+        }
         h.update(data: Data("\n--views--\n".utf8))
         h.update(data: Data(viewsSQL.utf8))
         return h.finalize().map { String(format: "%02x", $0) }.joined()

@@ -1,0 +1,3 @@
+-- cycles: the indexes only readers use. Built once over the finished tables at the end of a rebuild, before
+-- the swap (docs/architecture.md §Read models); the fold itself looks rows up only by the keys in schema.sql.
+CREATE INDEX cycles_trading_date ON cycles (trading_date, started_at);
