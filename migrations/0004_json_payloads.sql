@@ -19,8 +19,9 @@
 -- The rewrite takes the log's lock for as long as it copies the rows (about 1 s per 300,000 events here).
 
 -- Views over the log's payload or metadata (v_event_trace) are set aside and recreated on the new type,
--- with their owner, grants and comment. A view over such a view stops the migration (nothing is dropped
--- by cascade).
+-- with their owner, grants and comment. A view made before migration 0003 reads the table that became the
+-- first partition, so views over any partition count too. A view over such a view stops the migration
+-- (nothing is dropped by cascade).
 CREATE TEMP TABLE saved_log_views ON COMMIT DROP AS
     SELECT DISTINCT v.oid, format('%I.%I', n.nspname, v.relname) AS name, pg_get_viewdef(v.oid) AS definition,
            pg_get_userbyid(v.relowner) AS owner, v.relacl, obj_description(v.oid, 'pg_class') AS comment
@@ -29,7 +30,8 @@ CREATE TEMP TABLE saved_log_views ON COMMIT DROP AS
     JOIN pg_class v ON v.oid = r.ev_class
     JOIN pg_namespace n ON n.oid = v.relnamespace
     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-    WHERE d.refobjid = 'public.events'::regclass AND a.attname IN ('payload', 'metadata') AND v.oid <> d.refobjid;
+    WHERE d.refobjid IN (SELECT 'public.events'::regclass UNION ALL SELECT inhrelid FROM pg_inherits WHERE inhparent = 'public.events'::regclass)
+      AND a.attname IN ('payload', 'metadata') AND v.oid <> d.refobjid;
 
 DO $$
 DECLARE

@@ -30,6 +30,9 @@ import Testing
                 COMMENT ON VIEW public.v_payload_probe IS 'probe';
                 GRANT SELECT ON public.v_payload_probe TO catalyst_auditor;
                 """)
+            // A view made before migration 0003 reads the table that became the first partition.
+            let first = try c.query("SELECT name FROM event_partitions ORDER BY first_position LIMIT 1").string(0, 0)!
+            try c.execute("CREATE VIEW public.v_partition_probe AS SELECT global_position, payload FROM \(c.quoteIdentifier(first))")
         }
         let texts = "SELECT string_agg(payload::text || ' ' || metadata::text, E'\\n' ORDER BY global_position) FROM events"
         let oldTexts = try await session.withConnection { c in try c.query(texts).string(0, 0) }
@@ -65,6 +68,11 @@ import Testing
         #expect(facts["auditor_reads"] == "true")
         #expect(facts["probe_rows"] == "1")
         #expect(facts["constraints"].flatMap { Int($0) } ?? 0 >= 3, "on the log and on each of its partitions")
+        let partitionView = try await session.withConnection { c in
+            try c.query("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'v_partition_probe'::regclass AND attname = 'payload'")
+                .string(0, 0)
+        }
+        #expect(partitionView == "json")
 
         // New events keep the writer's bytes, through every path; a read gives them back unchanged.
         let sent = [#"{"z":1,  "a":"x"}"#, #"{"b":[3,2,1],"a":{"y":1,"x":2}}"#]
