@@ -51,12 +51,13 @@ public final class PGConnection {
         try check(PQexec(handle, sql))
     }
 
-    /// Runs one statement with bound parameters (`$1`, `$2`, …) in text format.
+    /// Runs one statement with bound parameters (`$1`, `$2`, …) in text format; with `binaryResults`, the
+    /// rows come back in binary format (see `prepared`).
     @discardableResult
-    public func query(_ sql: String, _ params: [any PGBindable] = []) throws(PGError) -> PGResult {
+    public func query(_ sql: String, _ params: [any PGBindable] = [], binaryResults: Bool = false) throws(PGError) -> PGResult {
         let values = params.map(\.pgValue)
         let result = withCParameters(values) { ptrs in
-            PQexecParams(handle, sql, Int32(values.count), nil, ptrs, nil, nil, 0)
+            PQexecParams(handle, sql, Int32(values.count), nil, ptrs, nil, nil, binaryResults ? 1 : 0)
         }
         return try check(result)
     }

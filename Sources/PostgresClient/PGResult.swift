@@ -101,6 +101,9 @@ public final class PGResult {
         return UnsafeBufferPointer(rebasing: b.dropFirst())
     }
 
+    /// A `boolean` in binary format (one byte, 1 for true).
+    public func binaryBool(_ row: Int, _ column: Int) -> Bool? { bytes(row, column).flatMap(\.first).map { $0 != 0 } }
+
     /// An `int8` in binary format.
     public func binaryInt64(_ row: Int, _ column: Int) -> Int64? { binaryInteger(row, column, width: 8).map { Int64(bitPattern: $0) } }
 

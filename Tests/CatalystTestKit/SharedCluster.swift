@@ -193,7 +193,7 @@ public struct TestDatabase: Sendable {
     public func committedEvents() async throws -> [RecordedEvent] {
         try await session().withConnection { c in
             try PostgresEventStore.decodeRows(
-                try c.query("SELECT \(PostgresEventStore.columns) FROM events e ORDER BY e.tx_id, e.global_position"))
+                try c.query("SELECT \(PostgresEventStore.columns) FROM events e ORDER BY e.tx_id, e.global_position", binaryResults: true))
         }
     }
 

@@ -25,7 +25,7 @@ extension PostgresEventStore {
                 try c.prepared(
                     "es_events_occurred",
                     "SELECT \(Self.columns) FROM events e WHERE e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz ORDER BY e.global_position",
-                    [PGTimestamp.format(from), PGTimestamp.format(before)]))
+                    [PGTimestamp.format(from), PGTimestamp.format(before)], binaryResults: true))
         }
     }
 }

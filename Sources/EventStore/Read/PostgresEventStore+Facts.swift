@@ -46,7 +46,7 @@ extension PostgresEventStore {
         let array = "{" + positions.map(String.init).joined(separator: ",") + "}"
         return try await read { c in
             try Self.decodeRows(
-                try c.query("SELECT \(Self.columns) FROM events e WHERE e.global_position = ANY($1::bigint[]) ORDER BY e.global_position", [array]))
+                try c.query("SELECT \(Self.columns) FROM events e WHERE e.global_position = ANY($1::bigint[]) ORDER BY e.global_position", [array], binaryResults: true))
         }
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import PostgresClient
 
 extension PostgresEventStore {
+    /// The eleven columns of an event, as stored: read them in binary format (`binaryResults: true`) and
+    /// decode them with `decodeRow`. No timestamp, uuid or number is printed by the server and parsed again here.
     public static let columns = """
-        e.global_position, e.tx_id::text AS tx_text, e.stream_id, e.stream_version, e.event_id::text, e.event_type,
-        e.schema_version, e.payload::text, e.metadata::text, e.occurred_at, e.recorded_at
+        e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id, e.event_type,
+        e.schema_version, e.payload, e.metadata, e.occurred_at, e.recorded_at
         """
 
     /// The events of one stream from `version` (1-based, inclusive) in stream order.
@@ -13,7 +15,7 @@ extension PostgresEventStore {
             let r = try c.prepared(
                 "es_read_stream",
                 "SELECT \(Self.columns) FROM events e WHERE e.stream_id = $1 AND e.stream_version >= $2 ORDER BY e.stream_version LIMIT $3",
-                [streamID, version, limit])
+                [streamID, version, limit], binaryResults: true)
             return try Self.decodeRows(r)
         }
     }
@@ -27,14 +29,8 @@ extension PostgresEventStore {
         try await pool.withConnection { c in try Self.readAll(after: cursor, limit: limit, on: c) }
     }
 
-    /// The eleven columns of `columns` as stored, for a read in binary format (`decodeBinaryRow`).
-    static let binaryColumns = """
-        e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id, e.event_type,
-        e.schema_version, e.payload, e.metadata, e.occurred_at, e.recorded_at
-        """
-
     static let readAllSQL = """
-        SELECT \(binaryColumns) FROM events e
+        SELECT \(columns) FROM events e
         WHERE (e.tx_id, e.global_position) > ($1::text::xid8, $2::bigint)
           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY e.tx_id, e.global_position
@@ -80,6 +76,7 @@ extension PostgresEventStore {
         }
     }
 
+    /// Decodes every row of `columns` read in binary format.
     public static func decodeRows(_ r: PGResult) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
         out.reserveCapacity(r.rowCount)
@@ -87,46 +84,23 @@ extension PostgresEventStore {
         return out
     }
 
-    /// Decodes the eleven `columns` starting at column `offset` of a row.
-    public static func decodeRow(_ r: PGResult, _ row: Int, offset o: Int) throws -> RecordedEvent {
-        guard let position = r.int64(row, o), let tx = r.bytes(row, o + 1).flatMap(parseUInt64), let stream = r.string(row, o + 2),
-            let version = r.int64(row, o + 3), let id = r.uuid(row, o + 4),
-            let type = r.string(row, o + 5), let schema = r.int(row, o + 6), let payload = r.bytes(row, o + 7), let meta = r.bytes(row, o + 8),
-            let occurred = r.bytes(row, o + 9).flatMap(PGTimestamp.parseMicros), let recorded = r.bytes(row, o + 10).flatMap(PGTimestamp.parseMicros)
-        else { throw PGError(.decoding, message: "malformed event row \(row)") }
-        return RecordedEvent(
-            position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
-            schemaVersion: schema, payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAtMicros: occurred,
-            recordedAtMicros: recorded)
-    }
-}
-
-extension PostgresEventStore {
     /// `jsonb`'s type OID: a log not yet migrated to `json` payloads (before migration 0004) sends its version byte.
     static let jsonbOID: UInt32 = 3802
 
-    /// Decodes a row of `binaryColumns` read in binary format: no timestamp, uuid or number is parsed from text.
-    static func decodeBinaryRow(_ r: PGResult, _ row: Int, jsonb: Bool) throws -> RecordedEvent {
-        guard let position = r.binaryInt64(row, 0), let tx = r.binaryUInt64(row, 1), let stream = r.string(row, 2),
-            let version = r.binaryInt64(row, 3), let id = r.binaryUUID(row, 4), let type = r.string(row, 5), let schema = r.binaryInt32(row, 6),
-            let payload = r.binaryJSON(row, 7, isJSONB: jsonb), let meta = r.binaryJSON(row, 8, isJSONB: jsonb),
-            let occurred = r.binaryTimestampMicros(row, 9), let recorded = r.binaryTimestampMicros(row, 10)
+    /// Decodes the eleven `columns`, read in binary format, starting at column `offset` of a row.
+    public static func decodeRow(_ r: PGResult, _ row: Int, offset o: Int) throws -> RecordedEvent {
+        let jsonb = r.typeOID(o + 7) == jsonbOID
+        guard let position = r.binaryInt64(row, o), let tx = r.binaryUInt64(row, o + 1), let stream = r.string(row, o + 2),
+            let version = r.binaryInt64(row, o + 3), let id = r.binaryUUID(row, o + 4), let type = r.string(row, o + 5),
+            let schema = r.binaryInt32(row, o + 6), let payload = r.binaryJSON(row, o + 7, isJSONB: jsonb),
+            let meta = r.binaryJSON(row, o + 8, isJSONB: jsonb), let occurred = r.binaryTimestampMicros(row, o + 9),
+            let recorded = r.binaryTimestampMicros(row, o + 10)
         else { throw PGError(.decoding, message: "malformed event row \(row)") }
         return RecordedEvent(
             position: position, transactionID: tx, streamID: stream, streamVersion: version, eventID: id, eventType: type,
             schemaVersion: Int(schema), payload: Data(buffer: payload), metadata: Data(buffer: meta), occurredAtMicros: occurred,
             recordedAtMicros: recorded)
     }
-}
-
-func parseUInt64(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
-    guard !b.isEmpty else { return nil }
-    var v: UInt64 = 0
-    for c in b {
-        guard c >= 48 && c <= 57 else { return nil }
-        v = v &* 10 &+ UInt64(c - 48)
-    }
-    return v
 }
 
 /// A snapshot of the log's head.

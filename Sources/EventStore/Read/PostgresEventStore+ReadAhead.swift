@@ -13,13 +13,7 @@ struct RawLogPage: @unchecked Sendable {
         return LogCursor(transactionID: tx, position: position)
     }
 
-    func events() throws -> [RecordedEvent] {
-        let jsonb = result.rowCount > 0 && result.typeOID(7) == PostgresEventStore.jsonbOID
-        var out: [RecordedEvent] = []
-        out.reserveCapacity(result.rowCount)
-        for row in 0..<result.rowCount { out.append(try PostgresEventStore.decodeBinaryRow(result, row, jsonb: jsonb)) }
-        return out
-    }
+    func events() throws -> [RecordedEvent] { try PostgresEventStore.decodeRows(result) }
 }
 
 extension PostgresEventStore {

@@ -50,11 +50,10 @@ extension PostgresEventStore {
             "es_read_all_typed", typedReadAllSQL, [String(cursor.transactionID), cursor.position, limit, list.finished()], binaryResults: true)
         var page = TypedLogPage(events: [], ordinals: [], count: r.rowCount)
         guard r.rowCount > 0 else { return page }
-        let jsonb = r.typeOID(7) == jsonbOID
         for row in 0..<r.rowCount {
             // A row of another type has no payload: only its place in the log is kept.
             if !r.isNull(row, 7) {
-                page.events.append(try decodeBinaryRow(r, row, jsonb: jsonb))
+                page.events.append(try decodeRow(r, row, offset: 0))
                 page.ordinals.append(row)
             }
         }

@@ -80,15 +80,15 @@ public struct AuditVerifier: Sendable {
                 SELECT a.seq, a.hash, a.global_position, a.stream_id, e.tx_id IS NOT NULL, \(PostgresEventStore.columns)
                 FROM audit_chain a LEFT JOIN events e ON e.global_position = a.global_position
                 WHERE a.seq > $1 ORDER BY a.seq LIMIT $2
-                """, [seq, pageSize])
+                """, [seq, pageSize], binaryResults: true)
             if r.rowCount == 0 { break }
             for row in 0..<r.rowCount {
-                let s = r.int64(row, 0)!
+                let s = r.binaryInt64(row, 0)!
                 let stored = r.string(row, 1)!
-                let position = r.int64(row, 2)!
+                let position = r.binaryInt64(row, 2)!
                 let stream = r.string(row, 3)!
                 guard s == seq + 1 else { return .broken(seq: seq + 1, globalPosition: position, streamID: stream, reason: "audit sequence has a gap") }
-                guard r.bool(row, 4) == true else {
+                guard r.binaryBool(row, 4) == true else {
                     if detached.contains(where: { position >= $0.0 && position < $0.1 }), let sealedBytes = AuditChain.bytes(fromHex: stored) {
                         previous = sealedBytes
                         seq = s
