@@ -34,7 +34,8 @@ enum BatchDecoder {
     }
 
     static func decode(_ batch: [RecordedEvent], wanted: Set<String>, codec: EventCodec) throws -> [(position: Int64, streamID: String, event: LedgerEvent)] {
-        let picked = batch.filter { wanted.contains($0.eventType) }
+        // A typed page holds only wanted events: no copy of the batch then.
+        let picked = batch.allSatisfy { wanted.contains($0.eventType) } ? batch : batch.filter { wanted.contains($0.eventType) }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, picked.count / parallelThreshold))
         if workers <= 1 {
             return try picked.map { e in (e.position, e.streamID, try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload)) }
@@ -43,35 +44,40 @@ enum BatchDecoder {
         let chunk = (picked.count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let range = (w * chunk)..<min(picked.count, (w + 1) * chunk)
-            var out: [LedgerEvent] = []
+            var out: [(position: Int64, streamID: String, event: LedgerEvent)] = []
             out.reserveCapacity(range.count)
             do {
                 for i in range {
                     let e = picked[i]
-                    out.append(try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload))
+                    out.append((e.position, e.streamID, try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload)))
                 }
                 slots.store(out, at: range.lowerBound)
             } catch {
                 slots.fail(error, at: range.lowerBound)
             }
         }
-        let (events, failure) = slots.take()
-        if let failure { throw failure }
-        return zip(picked, events).map { ($0.position, $0.streamID, $1) }
+        return try slots.take(count: picked.count)
     }
 
     /// Each worker's results, by the index of its first event; the first failure in log order wins.
     private final class Slots: Sendable {
-        private let parts = Mutex<[(Int, [LedgerEvent])]>([])
+        typealias Decoded = (position: Int64, streamID: String, event: LedgerEvent)
+        private let parts = Mutex<[(Int, [Decoded])]>([])
         private let failure = Mutex<(Int, any Error)?>(nil)
 
-        func store(_ events: [LedgerEvent], at start: Int) { parts.withLock { $0.append((start, events)) } }
+        func store(_ events: [Decoded], at start: Int) { parts.withLock { $0.append((start, events)) } }
         func fail(_ error: any Error, at start: Int) {
             failure.withLock { f in if f == nil || start < f!.0 { f = (start, error) } }
         }
-        func take() -> ([LedgerEvent], (any Error)?) {
-            let events = parts.withLock { $0.sorted { $0.0 < $1.0 }.flatMap(\.1) }
-            return (events, failure.withLock { $0?.1 })
+        /// Every worker's events in log order (one copy), or the first failure in log order.
+        func take(count: Int) throws -> [Decoded] {
+            if let error = failure.withLock({ $0?.1 }) { throw error }
+            return parts.withLock { parts in
+                var out: [Decoded] = []
+                out.reserveCapacity(count)
+                for part in parts.sorted(by: { $0.0 < $1.0 }) { out.append(contentsOf: part.1) }
+                return out
+            }
         }
     }
 }

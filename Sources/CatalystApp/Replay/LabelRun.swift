@@ -46,21 +46,32 @@ public enum LabelRun {
 
     /// The whole table in reader order: every event committed when the first batch is asked for. With
     /// `types`, every event still passes, but only those types come back (typed pages: the server never
-    /// turns the other payloads into text).
+    /// sends the other payloads). Each batch asks for the next page before it is handed over, so the server
+    /// reads page n + 1 while the caller decodes and folds page n.
     public static func table(_ store: PostgresEventStore, types: Set<String>? = nil, pageSize: Int = 10_000) -> Batches {
-        let cursor = CursorBox()
-        return {
-            if cursor.target == nil { cursor.target = try await store.catchUpTarget() }
+        @Sendable func read(after cursor: LogCursor, reaching target: UInt64) async throws -> (LogBatch, LogCursor)? {
             if let types {
-                let page = try await store.readAll(after: cursor.value, limit: pageSize, types: types, reaching: cursor.target!)
+                let page = try await store.readAll(after: cursor, limit: pageSize, types: types, reaching: target)
                 guard let last = page.last else { return nil }
-                cursor.value = last
-                return LogBatch(events: page.events, passed: page.count, lastPosition: last.position)
+                return (LogBatch(events: page.events, passed: page.count, lastPosition: last.position), last)
             }
-            let batch = try await store.readAll(after: cursor.value, limit: pageSize, reaching: cursor.target!)
+            let batch = try await store.readAll(after: cursor, limit: pageSize, reaching: target)
             guard let last = batch.last else { return nil }
-            cursor.value = last.cursor
-            return LogBatch(events: batch, passed: batch.count, lastPosition: last.position)
+            return (LogBatch(events: batch, passed: batch.count, lastPosition: last.position), last.cursor)
+        }
+        let ahead = ReadAheadBox()
+        return {
+            let target: UInt64
+            if let t = ahead.target { target = t } else { target = try await store.catchUpTarget(); ahead.target = target }
+            guard !ahead.exhausted else { return nil }
+            let pending = ahead.next ?? Task { try await read(after: .start, reaching: target) }
+            guard let (batch, last) = try await pending.value else {
+                ahead.next = nil
+                ahead.exhausted = true
+                return nil
+            }
+            ahead.next = Task { try await read(after: last, reaching: target) }
+            return batch
         }
     }
 
@@ -120,9 +131,12 @@ public enum LabelRun {
 }
 
 /// Mutable state captured by a `Batches` closure (one reader at a time, by construction).
-private final class CursorBox: @unchecked Sendable {
-    var value = LogCursor.start
+/// The read under way for the next batch. Touched only between calls of one `Batches` closure, which are
+/// never concurrent (see `Batches`).
+private final class ReadAheadBox: @unchecked Sendable {
     var target: UInt64?
+    var next: Task<(LabelRun.LogBatch, LogCursor)?, any Error>?
+    var exhausted = false
 }
 
 private final class IteratorBox: @unchecked Sendable {
