@@ -30,9 +30,11 @@ public struct EventIndexProjection: Projection {
             orders[id] = (r.string("client_order_id"), r.string("cycle_id"))
         }
         var newOrders: [[String?]] = []
-        var rows: [[String?]] = []
-        rows.reserveCapacity(events.count * 4)
-        for e in events {
+        // The keys of every event, decided first (orders learnt from `order.requested` included), then written
+        // straight into the COPY stream.
+        var keyed: [(event: Int, keys: [(String, String)])] = []
+        keyed.reserveCapacity(events.count)
+        for (index, e) in events.enumerated() {
             var keys: [(String, String)] = []
             let meta = MetadataScanner.strings(in: e.metadata, keys: Self.metadataKeys)
             // UUIDs are case-insensitive (Foundation writes them upper-case, PostgreSQL prints lower-case):
@@ -69,13 +71,32 @@ public struct EventIndexProjection: Projection {
                 }
             default: break
             }
-            var seen = Set<String>()
-            let occurred = PGTimestamp.iso8601(micros: e.occurredAtMicros)
-            for (kind, key) in keys where seen.insert(kind + "\u{0}" + key).inserted {
-                rows.append([kind, key, String(e.position), e.streamID, e.eventType, occurred])
-            }
+            if !keys.isEmpty { keyed.append((index, keys)) }
         }
         try context.insert(into: "ei_orders", columns: ["order_id", "client_order_id", "cycle_id"], rows: newOrders)
-        try context.insert(into: "event_index", columns: Self.columns, rows: rows)
+        guard !keyed.isEmpty else { return }
+        try context.insert(into: "event_index", columns: Self.columns) { w in
+            for (index, keys) in keyed {
+                let e = events[index]
+                let position = String(e.position)
+                let occurred = PGTimestamp.iso8601(micros: e.occurredAtMicros)
+                // An event has a handful of keys: a pair met before on the same event is skipped.
+                for (i, (kind, key)) in keys.enumerated() where !keys[..<i].contains(where: { $0 == kind && $1 == key }) {
+                    // The columns of `Self.columns`, in order.
+                    w.field(kind)
+                    w.endField()
+                    w.field(key)
+                    w.endField()
+                    w.field(position)
+                    w.endField()
+                    w.field(e.streamID)
+                    w.endField()
+                    w.field(e.eventType)
+                    w.endField()
+                    w.field(occurred)
+                    try w.endRow()
+                }
+            }
+        }
     }
 }

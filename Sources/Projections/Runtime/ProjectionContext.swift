@@ -50,7 +50,7 @@ public final class ProjectionContext {
     /// Appends rows (no conflict handling) — for insert-only tables such as one row per candidate.
     public func insert(into table: String, columns: [String], rows: [[String?]]) throws {
         guard !rows.isEmpty else { return }
-        try connection.copyIn("COPY \(qualified(table)) (\(columns.map { connection.quoteIdentifier($0) }.joined(separator: ", "))) FROM STDIN") { w in
+        try insert(into: table, columns: columns) { w in
             for row in rows {
                 for (i, v) in row.enumerated() {
                     if i > 0 { w.endField() }
@@ -59,6 +59,12 @@ public final class ProjectionContext {
                 try w.endRow()
             }
         }
+    }
+
+    /// Appends rows written straight into the COPY stream by `write` (fields separated by `endField`, rows
+    /// ended by `endRow`): for a fold that writes many rows per event, with no row arrays in between.
+    public func insert(into table: String, columns: [String], _ write: (inout PGCopyWriter) throws -> Void) throws {
+        try connection.copyIn("COPY \(qualified(table)) (\(columns.map { connection.quoteIdentifier($0) }.joined(separator: ", "))) FROM STDIN", write)
     }
 
     /// Loads rows whose `keyColumn` is one of `keys`, as column-name → text dictionaries keyed by the key.
