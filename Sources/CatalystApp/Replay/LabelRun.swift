@@ -59,19 +59,13 @@ public enum LabelRun {
             guard let last = batch.last else { return nil }
             return (LogBatch(events: batch, passed: batch.count, lastPosition: last.position), last.cursor)
         }
-        let ahead = ReadAheadBox()
+        let box = ReaderBox()
         return {
-            let target: UInt64
-            if let t = ahead.target { target = t } else { target = try await store.catchUpTarget(); ahead.target = target }
-            guard !ahead.exhausted else { return nil }
-            let pending = ahead.next ?? Task { try await read(after: .start, reaching: target) }
-            guard let (batch, last) = try await pending.value else {
-                ahead.next = nil
-                ahead.exhausted = true
-                return nil
+            if box.reader == nil {
+                let target = try await store.catchUpTarget()
+                box.reader = LogReadAhead(after: .start) { cursor in try await read(after: cursor, reaching: target) }
             }
-            ahead.next = Task { try await read(after: last, reaching: target) }
-            return batch
+            return try await box.reader!.next()
         }
     }
 
@@ -130,13 +124,9 @@ public enum LabelRun {
     public static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }
 
-/// Mutable state captured by a `Batches` closure (one reader at a time, by construction).
-/// The read under way for the next batch. Touched only between calls of one `Batches` closure, which are
-/// never concurrent (see `Batches`).
-private final class ReadAheadBox: @unchecked Sendable {
-    var target: UInt64?
-    var next: Task<(LabelRun.LogBatch, LogCursor)?, any Error>?
-    var exhausted = false
+/// The table's reader, made on the first call of a `Batches` closure (calls are never concurrent, see `Batches`).
+private final class ReaderBox: @unchecked Sendable {
+    var reader: LogReadAhead<LabelRun.LogBatch>?
 }
 
 private final class IteratorBox: @unchecked Sendable {

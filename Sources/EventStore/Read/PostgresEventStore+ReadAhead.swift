@@ -16,37 +16,71 @@ struct RawLogPage: @unchecked Sendable {
     func events() throws -> [RecordedEvent] { try PostgresEventStore.decodeRows(result) }
 }
 
+/// Reads the log one page ahead: the next page is asked for as soon as one is handed over, so the server
+/// reads it while the caller decodes and folds this one. `fetch` reads the page after a cursor and returns
+/// it with its last cursor, or nil at the end. Pull it from one task at a time.
+public final class LogReadAhead<Page: Sendable>: @unchecked Sendable {
+    public typealias Fetch = @Sendable (LogCursor) async throws -> (page: Page, last: LogCursor)?
+    private let fetch: Fetch
+    private var start: LogCursor?
+    private var pending: Task<(page: Page, last: LogCursor)?, any Error>?
+
+    public init(after cursor: LogCursor, _ fetch: @escaping Fetch) {
+        self.fetch = fetch
+        self.start = cursor
+    }
+
+    /// The next page, or nil once `fetch` said the log ended (and ever after).
+    public func next() async throws -> Page? {
+        if let start {
+            self.start = nil
+            pending = Task { [fetch] in try await fetch(start) }
+        }
+        guard let running = pending else { return nil }
+        guard let (page, last) = try await running.value else {
+            pending = nil
+            return nil
+        }
+        pending = Task { [fetch] in try await fetch(last) }
+        return page
+    }
+
+    /// Waits for the read under way, so its connection is back in the pool (when the caller stops early).
+    public func finish() async {
+        _ = try? await pending?.value
+        pending = nil
+        start = nil
+    }
+}
+
 extension PostgresEventStore {
     /// Reads the log in reader order after `cursor` until it has reached `target` (from `catchUpTarget()`),
-    /// handing each page to `body`. The next page is asked for as soon as this one arrives, so the server
-    /// reads it while this one is decoded and consumed. The same pages, in the same order, below the same
-    /// horizon as a loop of `readAll(after:limit:reaching:)`. Returns the cursor reached.
+    /// handing each page to `body`. The next page is asked for as soon as this one arrives, before it is
+    /// decoded (`LogReadAhead`). The same pages, in the same order, below the same horizon as a loop of
+    /// `readAll(after:limit:reaching:)`. Returns the cursor reached.
     @discardableResult
     public func readPages(
         after cursor: LogCursor, limit: Int, reaching target: UInt64, _ body: ([RecordedEvent]) async throws -> Void
     ) async throws -> LogCursor {
         let pool = self.pool
-        @Sendable func fetch(_ from: LogCursor) async throws -> RawLogPage {
-            try await pool.withConnection { c in try Self.readPage(after: from, limit: limit, on: c) }
+        let pages = LogReadAhead<RawLogPage>(after: cursor) { from in
+            while true {
+                let page = try await pool.withConnection { c in try Self.readPage(after: from, limit: limit, on: c) }
+                if let last = page.last { return (page, last) }
+                if LogCursor.hasReached(target, from) { return nil }
+                try await Task.sleep(for: .seconds(LogCursor.catchUpPollSeconds))
+            }
         }
         var at = cursor
-        var ahead = Task { [at] in try await fetch(at) }
-        while true {
-            let page = try await ahead.value
-            guard let last = page.last else {
-                if LogCursor.hasReached(target, at) { return at }
-                try await Task.sleep(for: .seconds(LogCursor.catchUpPollSeconds))
-                ahead = Task { [at] in try await fetch(at) }
-                continue
-            }
-            at = last
-            ahead = Task { [at] in try await fetch(at) }
-            do {
+        do {
+            while let page = try await pages.next() {
                 try await body(try page.events())
-            } catch {
-                _ = try? await ahead.value  // the read ahead finishes before the error leaves (its connection goes back to the pool)
-                throw error
+                at = page.last ?? at
             }
+        } catch {
+            await pages.finish()
+            throw error
         }
+        return at
     }
 }
