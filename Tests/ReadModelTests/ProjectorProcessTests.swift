@@ -73,12 +73,32 @@ import Testing
         }
     }
 
+    /// Opens a transaction on `session` that locks the shadow checkpoint's row (every batch updates it last, so
+    /// none can commit until `ROLLBACK`) and returns the events it counts once locked (a process killed just
+    /// after sending its COMMIT may still commit a batch before the lock is had). Nil when there is no shadow
+    /// any more (the rebuild was swapped in).
+    static func hold(_ name: String, on session: PGSession) async throws -> Int64? {
+        try await session.withConnection { c in
+            _ = try c.execute("BEGIN")
+            do {
+                return try c.query("SELECT events_applied FROM \(c.quoteIdentifier("proj_\(name)_next"))._checkpoint FOR UPDATE").int64(0, 0)
+            } catch {
+                _ = try? c.execute("ROLLBACK")
+                let state = (error as? PGError)?.sqlState
+                if state == "42P01" || state == "3F000" { return nil }
+                throw error
+            }
+        }
+    }
+
     /// SIGKILL the projector process at random points of a ~200k-event rebuild, at least 20 times; the
     /// tables it finally makes live equal a clean rebuild's.
     ///
     /// Each round starts `catalyst project --only NAME`, lets it commit a random number of batches (0–2;
     /// 0 near the end while kills are still needed, so at least 24 land before the swap), then kills it at a random moment
-    /// of the next batch — mostly inside its open transaction.
+    /// of the next batch — mostly inside its open transaction. A round of 0 batches holds the shadow checkpoint's row
+    /// while the process runs, so its batch cannot commit however slow the machine is: the process reads and applies,
+    /// waits for the row with its batch written, and is killed there or earlier.
     @Test(arguments: ["orders", "positions"])
     func killedAtRandomDuringARebuildStillAppliesEveryEventOnce(_ name: String) async throws {
         let (db, total) = try await SeededLog.shared.copy(atLeast: 200_000)
@@ -90,6 +110,7 @@ import Testing
         var killsDuringRebuild = 0
         var lastShadow: Int64 = 0
         let probe = db.session()
+        let holder = db.session()
         while true {
             let before = try await Self.progress(probe, name)
             if !before.rebuilding { break }
@@ -100,18 +121,23 @@ import Testing
             // move on by one or two batches per round so the rebuild finishes.
             let batches: Int64 =
                 if needed == 0 { Int64.random(in: 1...2, using: &rng) } else if remaining <= needed + 4 { 0 } else { Int64.random(in: 0...2, using: &rng) }
+            // A round that must not move the rebuild on holds the row its batch must update last. Sleeping briefly
+            // instead was not enough: a loaded CI machine let batches commit and finished the rebuild with 18 kills.
+            let held = batches == 0 && before.shadow != nil ? try await Self.hold(name, on: holder) : nil
             let process = try await ProjectorProcess.start(name, db: db)
             try await Self.poll { try await Self.progress(probe, name).activeInstance?.hasSuffix(":\(process.pid)") == true }
             try await Self.poll {
                 let p = try await Self.progress(probe, name)
                 return (p.shadow ?? 0) >= start + batches * batch || !p.rebuilding
             }
-            // A round that must not move the rebuild on kills soon: a quiet machine applies a 10k batch of orders
-            // in about 60 ms (typed pages in binary format, readers' indexes built at the swap), and rounds that
-            // slept up to 40 ms moved it often enough to finish it with 19 kills.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...(batches == 0 ? 12 : 250), using: &rng)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...(batches == 0 && held == nil ? 12 : 250), using: &rng)))
             let during = try await Self.progress(probe, name)
             try await process.kill()
+            if let held {
+                let after = try await Self.progress(probe, name)
+                try await holder.withConnection { c in _ = try c.execute("ROLLBACK") }
+                #expect(after.shadow == held, "a held round moved the rebuild from \(held) to \(after.shadow ?? 0)")
+            }
             kills += 1
             if during.rebuilding { killsDuringRebuild += 1 }
             // The checkpoint never moves backwards; whatever the killed transaction did is gone with it.
@@ -122,6 +148,7 @@ import Testing
             }
         }
         await probe.close()
+        await holder.close()
         print("[\(name)] \(kills) SIGKILLs, \(killsDuringRebuild) during the rebuild of \(total) events")
         #expect(killsDuringRebuild >= 20, "only \(killsDuringRebuild) of \(kills) kills landed during the rebuild")
 
