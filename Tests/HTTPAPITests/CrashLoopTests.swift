@@ -9,8 +9,13 @@ import Testing
 @Suite(.serialized) struct CrashLoopTests {
     static let arguments = ["serve", "--simulate", "--date", "2025-11-18", "--seed", "7", "--symbols", "1000", "--cron", "--port", "0"]
 
-    /// Runs one `serve` until the ledger's simulated clock passes `minute` (New York "HH:MM"), then SIGKILLs it;
-    /// nil: at full speed to the end of the day, then SIGTERM.
+    /// Runs one `serve` until the ledger's simulated clock passes `minute` (New York "HH:MM") with no cycle running,
+    /// then SIGKILLs it; nil: at full speed to the end of the day, then SIGTERM.
+    ///
+    /// Between cycles, because a cycle cut short is failed at the next start-up and not run again (its scan died
+    /// with the process; `InterruptedCycleTests` and `DatabaseCrashTests` kill inside one): the day would then lose
+    /// that cycle's trades and could not end as the uninterrupted run does. On a loaded CI machine the 10:30 cycle
+    /// was still scanning when the clock passed 10:31, and the drill lost a trade that way.
     static func run(_ db: TestDatabase, home: URL, until minute: String?) async throws -> String {
         let env = ["DATABASE_URL": db.conninfo, "CATALYST_HOME": home.path, "CATALYST_LOG_LEVEL": "info"]
         let serve = try ServeProcess(environment: env, arguments: arguments + ["--speed", minute == nil ? "max" : "300"])
@@ -18,10 +23,18 @@ import Testing
         _ = try await serve.url(timeout: .seconds(120))
         if let minute {
             let utc = "2025-11-18 \(minute):00-05"
-            try await LiveDrill.poll("the simulated clock to pass \(minute)", timeout: .seconds(240)) {
+            try await LiveDrill.poll("the simulated clock to pass \(minute) between cycles", timeout: .seconds(240)) {
                 guard serve.process.isRunning else { throw DrillFailure("serve exited: \(serve.logText.suffix(2000))") }
-                let rows = try await LiveDrill.rows(db, "SELECT (max(occurred_at) >= '\(utc)'::timestamptz)::text AS past FROM events WHERE occurred_at < '2026-01-01'")
-                return rows.first?["past"] == "true"
+                let rows = try await LiveDrill.rows(
+                    db,
+                    """
+                    SELECT (max(occurred_at) >= '\(utc)'::timestamptz)::text AS past,
+                           (SELECT count(*) FROM events s WHERE s.event_type = 'cycle.started' AND NOT EXISTS (
+                               SELECT 1 FROM events e WHERE e.stream_id = s.stream_id
+                               AND e.event_type IN ('cycle.completed', 'cycle.stopped', 'cycle.failed')))::text AS running
+                    FROM events WHERE occurred_at < '2026-01-01'
+                    """)
+                return rows.first?["past"] == "true" && rows.first?["running"] == "0"
             }
             try await serve.kill()
         } else {
