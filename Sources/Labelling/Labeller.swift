@@ -35,8 +35,9 @@ public struct Labeller: Sendable {
         var cycle: CycleID
         var evaluation: CandidateEvaluation
         var signal: Cycle.SignalGenerated?
-        var approval: Risk.Approved?
-        var denial: Risk.Denied?
+        /// The approved quantity (an approval), or the reasons of a denial.
+        var approvedQuantity: Quantity?
+        var denialReasons: [RiskReasonCode]?
         var clientOrderID: ClientOrderID?
         var positionID: PositionID?
     }
@@ -76,9 +77,11 @@ public struct Labeller: Sendable {
         eventsConsumed += 1
         switch event {
         case .cycle(.candidateEvaluated(let c)):
-            let day = NYDate(c.evaluation.features.asOf)
-            if let from, day < from { return }
-            if let to, day > to { return }
+            if from != nil || to != nil {  // a calendar lookup per candidate only when a range asks for it
+                let day = NYDate(c.evaluation.features.asOf)
+                if let from, day < from { return }
+                if let to, day > to { return }
+            }
             let key = CandidateKey(cycle: c.cycleID, symbol: c.evaluation.features.symbol)
             guard byKey[key] == nil else { return }
             byKey[key] = candidates.count
@@ -87,13 +90,8 @@ public struct Labeller: Sendable {
             guard let i = byKey[CandidateKey(cycle: s.cycleID, symbol: s.proposal.symbol)] else { return }
             candidates[i].signal = s
             bySignal[s.signalID] = i
-        case .risk(.approved(let a)):
-            guard let i = a.signalID.flatMap({ bySignal[$0] }) else { return }
-            candidates[i].approval = a
-            byApproval[a.approvalID] = i
-        case .risk(.denied(let d)):
-            guard let i = d.signalID.flatMap({ bySignal[$0] }) else { return }
-            candidates[i].denial = d
+        case .risk(.approved), .risk(.denied), .order(.requested):
+            if let glimpse = DecisionGlimpse(event) { consume(glimpse) }
         case .risk(.marksRecorded(let m)):
             for mark in m.marks { paths[mark.symbol, default: PricePath()].append(PricePoint(at: m.markedAt, position: position, last: mark.price.value)) }
         case .observation(.candidatePrices(let o)):
@@ -101,9 +99,6 @@ public struct Labeller: Sendable {
                 paths[p.symbol, default: PricePath()].append(
                     PricePoint(at: o.observedAt, position: position, last: p.last.value, dayHigh: p.high?.value, dayLow: p.low?.value))
             }
-        case .order(.requested(let r)):
-            guard r.parentOrderID == nil, let i = r.approvalID.flatMap({ byApproval[$0] }), candidates[i].clientOrderID == nil else { return }
-            candidates[i].clientOrderID = r.intent.clientOrderID
         case .position(.opened(let o)):
             if let i = o.approvalID.flatMap({ byApproval[$0] }), candidates[i].positionID == nil { candidates[i].positionID = o.positionID }
             trades[o.positionID] = Trade(
@@ -139,6 +134,28 @@ public struct Labeller: Sendable {
         }
     }
 
+    /// Folds what it uses of a risk decision or an order request, read without decoding the whole event
+    /// (`DecisionGlimpse.read`); the same as consuming the decoded event.
+    public mutating func consume(_ glimpse: DecisionGlimpse, position: Int64) {
+        eventsConsumed += 1
+        consume(glimpse)
+    }
+
+    private mutating func consume(_ glimpse: DecisionGlimpse) {
+        switch glimpse {
+        case .approved(let approval, let signal, let quantity):
+            guard let i = signal.flatMap({ bySignal[$0] }) else { return }
+            candidates[i].approvedQuantity = quantity
+            byApproval[approval] = i
+        case .denied(let signal, let reasons):
+            guard let i = signal.flatMap({ bySignal[$0] }) else { return }
+            candidates[i].denialReasons = reasons
+        case .orderRequested(let approval, let parent, let client):
+            guard parent == nil, let i = approval.flatMap({ byApproval[$0] }), candidates[i].clientOrderID == nil else { return }
+            candidates[i].clientOrderID = client
+        }
+    }
+
     /// One row per candidate, in the log order of their decision events. Rows are independent of each
     /// other, so they are computed on every core in contiguous chunks and joined in order.
     public func rows() -> [LabelRow] {
@@ -146,17 +163,21 @@ public struct Labeller: Sendable {
         for k in finishing.keys { finishing[k]!.finish() }
         let paths = finishing, candidates = self.candidates
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count / 1_000))
-        guard workers > 1 else { return candidates.map { c in row(c, paths: paths) } }
+        guard workers > 1 else {
+            var days = DayWindow()
+            return candidates.map { c in row(c, paths: paths, days: &days) }
+        }
         let chunk = (candidates.count + workers - 1) / workers
         let parts = RowParts(workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let range = min(candidates.count, w * chunk)..<min(candidates.count, (w + 1) * chunk)
-            parts.set(w, candidates[range].map { c in row(c, paths: paths) })
+            var days = DayWindow()
+            parts.set(w, candidates[range].map { c in row(c, paths: paths, days: &days) })
         }
         return parts.joined()
     }
 
-    private func row(_ c: Candidate, paths: [Symbol: PricePath]) -> LabelRow {
+    private func row(_ c: Candidate, paths: [Symbol: PricePath], days: inout DayWindow) -> LabelRow {
         let f = c.evaluation.features
         var r = LabelRow(candidate: c.evaluation, cycle: c.cycle, eventSeq: c.position)
         let side = c.signal?.proposal.side ?? .long
@@ -169,13 +190,13 @@ public struct Labeller: Sendable {
             r.rPerShare = rps
         }
         r.decision = c.evaluation.rejection != nil ? "dropped" : c.signal == nil ? "finalist" : "signaled"
-        if let d = c.denial {
+        if let reasons = c.denialReasons {
             r.decision = "risk_denied"
-            r.denyReasons = d.reasonCodes.map(\.rawValue).joined(separator: ";")
+            r.denyReasons = reasons.map(\.rawValue).joined(separator: ";")
         }
-        if let a = c.approval {
+        if let quantity = c.approvedQuantity {
             r.decision = "risk_approved"
-            r.quantity = a.intent.quantity.shares
+            r.quantity = quantity.shares
         }
         if let id = c.clientOrderID {
             r.decision = "ordered"
@@ -184,7 +205,8 @@ public struct Labeller: Sendable {
         let trgt = f.indicators.atr14
         r.trgt = trgt
         let o = OutcomeCalculator.outcome(
-            path: paths[f.symbol], t0: f.asOf, decisionPosition: c.position, price: f.price.value, side: side, trgt: trgt, spec: barriers)
+            path: paths[f.symbol], t0: f.asOf, decisionPosition: c.position, price: f.price.value, side: side, trgt: trgt, spec: barriers,
+            days: &days)
         r.outcome = o
         if let t1Return = o.returnAtT1 {
             let signed = side == .long ? t1Return : -t1Return

@@ -32,6 +32,16 @@ struct PricePath: Sendable {
         sorted = true
     }
 
+    /// Index of the first point at or after `t`, searching from `lower` (binary search; points sorted).
+    func firstIndex(atOrAfter t: Date, from lower: Int) -> Int {
+        var lo = lower, hi = points.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if points[mid].at < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     /// Index of the first point strictly after `t` (binary search; points sorted).
     func firstIndex(after t: Date) -> Int {
         var lo = 0, hi = points.count
@@ -40,6 +50,21 @@ struct PricePath: Sendable {
             if points[mid].at <= t { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+}
+
+/// The New York day around an instant, as the instants of its midnight and the next: the last one found is
+/// kept, so the rows of one day (rows come in log order) cost one calendar lookup instead of three each.
+struct DayWindow {
+    private var start = Date.distantFuture
+    private var end = Date.distantPast
+
+    mutating func bounds(of t: Date) -> (start: Date, end: Date) {
+        if start <= t && t < end { return (start, end) }
+        let day = NYDate(t)
+        start = day.at(hour: 0, minute: 0)
+        end = day.adding(days: 1).at(hour: 0, minute: 0)
+        return (start, end)
     }
 }
 
@@ -68,13 +93,12 @@ enum OutcomeCalculator {
     /// `t0` and appended after the decision event (`decisionPosition`). The running day high/low baseline
     /// is the last point observed at or before `t0` that was already in the log before the decision.
     static func outcome(
-        path: PricePath?, t0: Date, decisionPosition: Int64, price p0: Decimal, side: PositionSide, trgt: Decimal?, spec: BarrierSpec
+        path: PricePath?, t0: Date, decisionPosition: Int64, price p0: Decimal, side: PositionSide, trgt: Decimal?, spec: BarrierSpec,
+        days: inout DayWindow
     ) -> Outcome {
         var o = Outcome()
-        let day = NYDate(t0)
         // Day bounds as instants: comparing dates is far cheaper than a calendar lookup per point.
-        let dayStart = day.at(hour: 0, minute: 0)
-        let dayEnd = day.adding(days: 1).at(hour: 0, minute: 0)
+        let (dayStart, dayEnd) = days.bounds(of: t0)
         if let trgt, trgt > 0 {
             let up = side == .long ? spec.profitTaking : spec.stopLoss
             let down = side == .long ? spec.stopLoss : spec.profitTaking
@@ -85,19 +109,26 @@ enum OutcomeCalculator {
         guard let path, p0 > 0 else { return o }
         let points = path.points
         let start = path.firstIndex(after: t0)
-        var after: [PricePoint] = []
-        for p in points[start...] where p.position > decisionPosition {
-            guard p.at < dayEnd else { break }
-            after.append(p)
+        // The points after the decision: observed after t0 and before the day's end, and appended to the log
+        // after the decision event. Walked in place (a candidate's day can hold hundreds of points).
+        let end = path.firstIndex(atOrAfter: dayEnd, from: start)
+        @inline(__always) func isAfter(_ i: Int) -> Bool { points[i].position > decisionPosition }
+        var observations = 0
+        var lastAfter = -1
+        for i in start..<end where isAfter(i) {
+            observations += 1
+            lastAfter = i
         }
-        o.observations = after.count
-        guard !after.isEmpty else { return o }
+        o.observations = observations
+        guard lastAfter >= 0 else { return o }
 
-        for (i, h) in horizons.enumerated() {
-            let due = t0.addingTimeInterval(h)
-            if let p = after.first(where: { $0.at >= due }), p.at <= due.addingTimeInterval(tolerance) { o.forward[i] = ret(p.last, p0) }
+        var next = start
+        for (h, horizon) in horizons.enumerated() {
+            let due = t0.addingTimeInterval(horizon)
+            while next < end && (points[next].at < due || !isAfter(next)) { next += 1 }
+            if next < end, points[next].at <= due.addingTimeInterval(tolerance) { o.forward[h] = ret(points[next].last, p0) }
         }
-        o.forward[3] = ret(after.last!.last, p0)
+        o.forward[3] = ret(points[lastAfter].last, p0)
 
         var baseHigh: Decimal?
         var baseLow: Decimal?
@@ -113,7 +144,9 @@ enum OutcomeCalculator {
         }
         let vertical = o.vertical!
         var lastInWindow: PricePoint?
-        for p in after where p.at <= vertical {
+        for i in start..<end where isAfter(i) {
+            let p = points[i]
+            guard p.at <= vertical else { break }
             lastInWindow = p
             // A new session high (low) printed since the previous observation and beyond the barrier proves a
             // touch within the interval, even when the last price is back inside.

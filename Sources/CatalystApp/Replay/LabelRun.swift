@@ -36,12 +36,33 @@ public enum LabelRun {
     }
 
     /// Reads every batch, decodes only the event types the labeller uses (on every core) and folds them in log order.
+    /// Risk decisions and order requests are read only in the fields the labeller uses (`DecisionGlimpse`).
     public static func fold(_ next: @escaping Batches, labeller: Labeller, codec: EventCodec = EventCodec()) async throws -> Fold {
         var fold = Fold(labeller: labeller)
-        (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: Labeller.eventTypes, codec: codec) { position, _, event in
-            fold.labeller.consume(event, position: position)
+        (fold.eventsRead, fold.eventsDecoded) = try await BatchDecoder.replay(next, wanted: Labeller.eventTypes, decode: { e in
+            try LabelInput(e, codec: codec)
+        }) { position, _, input in
+            switch input {
+            case .event(let event): fold.labeller.consume(event, position: position)
+            case .decision(let glimpse): fold.labeller.consume(glimpse, position: position)
+            }
         }
         return fold
+    }
+
+    /// One event for the labeller: a glimpse of a decision or order request when it can be read in part, the
+    /// whole decoded event otherwise.
+    enum LabelInput: Sendable {
+        case event(LedgerEvent)
+        case decision(DecisionGlimpse)
+
+        init(_ e: RecordedEvent, codec: EventCodec) throws {
+            if codec.hotPathEnabled, let glimpse = DecisionGlimpse.read(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload) {
+                self = .decision(glimpse)
+            } else {
+                self = .event(try codec.decode(eventType: e.eventType, schemaVersion: e.schemaVersion, payload: e.payload))
+            }
+        }
     }
 
     /// The whole table in reader order: every event committed when the first batch is asked for. With

@@ -25,6 +25,9 @@ public struct EventCodec: Sendable {
     private let decoder: JSONDecoder
     private let hotPath: Bool
 
+    /// Whether hand-written readers may be used (`HotEventDecoder`; replays also read `DecisionGlimpse`s).
+    public var hotPathEnabled: Bool { hotPath }
+
     /// `hotPath: false` decodes every payload with `JSONDecoder` (tests compare the two ways).
     public init(hotPath: Bool = true) {
         self.hotPath = hotPath

@@ -127,6 +127,71 @@ struct JSONBytes {
         return consume(0x7D)
     }
 
+    /// Reads an object of which only `keys` matter, as `JSONDecoder` does for a type that ignores the others:
+    /// an unknown key's value is skipped. False (give up) for a repeated known key, or when `field` gives up.
+    mutating func objectSkippingOthers(_ keys: JSONKeys, _ field: (inout JSONBytes, Int) -> Bool) -> Bool {
+        guard consume(0x7B) else { return false }
+        if consume(0x7D) { return true }
+        var seen: UInt64 = 0
+        repeat {
+            guard let name = stringBytes(), consume(0x3A) else { return false }
+            if let k = keys.index(of: name) {
+                guard seen & (1 << k) == 0 else { return false }
+                seen |= 1 << k
+                guard field(&self, k) else { return false }
+            } else {
+                guard skipValue() else { return false }
+            }
+        } while consume(0x2C)
+        return consume(0x7D)
+    }
+
+    /// Skips one value of any kind (strings with their escapes, nested objects and arrays up to `depth`).
+    /// The payloads come from PostgreSQL's `json` type, which checked their syntax; anything unexpected still
+    /// gives up rather than guessing.
+    mutating func skipValue(depth: Int = 32) -> Bool {
+        skipSpace()
+        guard i < base.count, depth > 0 else { return false }
+        switch base[i] {
+        case 0x22:
+            i += 1
+            while i < base.count {
+                switch base[i] {
+                case 0x22:
+                    i += 1
+                    return true
+                case 0x5C: i += 2
+                default: i += 1
+                }
+            }
+            return false
+        case 0x7B:
+            i += 1
+            if consume(0x7D) { return true }
+            repeat {
+                guard skipValue(depth: depth - 1), consume(0x3A), skipValue(depth: depth - 1) else { return false }
+            } while consume(0x2C)
+            return consume(0x7D)
+        case 0x5B:
+            i += 1
+            if consume(0x5D) { return true }
+            repeat {
+                guard skipValue(depth: depth - 1) else { return false }
+            } while consume(0x2C)
+            return consume(0x5D)
+        default:
+            // A number or a literal (true, false, null).
+            let start = i
+            while i < base.count {
+                let b = base[i]
+                let numberOrLetter = (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2B || b == 0x2E || b == 0x45
+                guard numberOrLetter else { break }
+                i += 1
+            }
+            return i > start
+        }
+    }
+
     /// Reads an array, calling `element` for each element; false when it gives up.
     mutating func array(_ element: (inout JSONBytes) -> Bool) -> Bool {
         guard consume(0x5B) else { return false }
