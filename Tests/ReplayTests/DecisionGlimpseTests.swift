@@ -97,14 +97,7 @@ import Testing
 
     static func mutate(_ text: String, round: Int, rng: inout SplitMix64) -> String {
         var s = text
-        func replaceRandom(_ pattern: String, with make: (String) -> String) {
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { return }
-            let matches = regex.matches(in: s, range: NSRange(s.startIndex..., in: s))
-            guard !matches.isEmpty else { return }
-            let m = matches[Int(rng.next() % UInt64(matches.count))]
-            let r = Range(m.range, in: s)!
-            s.replaceSubrange(r, with: make(String(s[r])))
-        }
+        func replaceRandom(_ pattern: String, with make: (String) -> String) { replaceRandomMatch(of: pattern, in: &s, rng: &rng, with: make) }
         let field = #""(approval_id|signal_id|parent_order_id|client_order_id|qty|code)": ?"[^"]*""#
         switch round % 10 {
         case 0: replaceRandom(#""qty": ?"[0-9.]+""#) { $0.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "qty:", with: "\"qty\":") }  // a number

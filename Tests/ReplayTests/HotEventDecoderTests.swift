@@ -72,14 +72,7 @@ import Testing
 
     static func mutate(_ text: String, round: Int, rng: inout SplitMix64) -> String {
         var s = text
-        func replaceRandom(_ pattern: String, with make: (String) -> String) {
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { return }
-            let matches = regex.matches(in: s, range: NSRange(s.startIndex..., in: s))
-            guard !matches.isEmpty else { return }
-            let m = matches[Int(rng.next() % UInt64(matches.count))]
-            let r = Range(m.range, in: s)!
-            s.replaceSubrange(r, with: make(String(s[r])))
-        }
+        func replaceRandom(_ pattern: String, with make: (String) -> String) { replaceRandomMatch(of: pattern, in: &s, rng: &rng, with: make) }
         switch round % 12 {
         case 0: replaceRandom(#""-?[0-9]+\.[0-9]+""#) { String($0.dropFirst().dropLast()) }  // decimal string → JSON number
         case 1: replaceRandom(#""[a-z_0-9]+": "[^"]*""#) { $0.components(separatedBy: ": ")[0] + ": null" }  // a string field → null
@@ -99,4 +92,14 @@ import Testing
         }
         return s
     }
+}
+
+/// Replaces one match of `pattern` in `s`, chosen by `rng`, with `make(match)`; nothing when none matches.
+func replaceRandomMatch(of pattern: String, in s: inout String, rng: inout SplitMix64, with make: (String) -> String) {
+    guard let regex = try? NSRegularExpression(pattern: pattern) else { return }
+    let matches = regex.matches(in: s, range: NSRange(s.startIndex..., in: s))
+    guard !matches.isEmpty else { return }
+    let m = matches[Int(rng.next() % UInt64(matches.count))]
+    let r = Range(m.range, in: s)!
+    s.replaceSubrange(r, with: make(String(s[r])))
 }

@@ -37,18 +37,10 @@ public enum DecisionGlimpse: Sendable, Equatable {
     /// Reads the glimpse from a payload of the current schema version; nil to decode the whole event instead.
     public static func read(eventType: String, schemaVersion: Int, payload: Data) -> DecisionGlimpse? {
         switch eventType {
-        case Risk.Approved.eventType where schemaVersion == Risk.Approved.schemaVersion: return read(payload, approved)
-        case Risk.Denied.eventType where schemaVersion == Risk.Denied.schemaVersion: return read(payload, denied)
-        case Order.Requested.eventType where schemaVersion == Order.Requested.schemaVersion: return read(payload, orderRequested)
+        case Risk.Approved.eventType where schemaVersion == Risk.Approved.schemaVersion: return HotEventDecoder.read(payload, approved)
+        case Risk.Denied.eventType where schemaVersion == Risk.Denied.schemaVersion: return HotEventDecoder.read(payload, denied)
+        case Order.Requested.eventType where schemaVersion == Order.Requested.schemaVersion: return HotEventDecoder.read(payload, orderRequested)
         default: return nil
-        }
-    }
-
-    private static func read(_ payload: Data, _ reader: (inout JSONBytes) -> DecisionGlimpse?) -> DecisionGlimpse? {
-        payload.withUnsafeBytes { raw in
-            var json = JSONBytes(raw)
-            guard let value = reader(&json), json.atEnd() else { return nil }
-            return value
         }
     }
 

@@ -36,7 +36,8 @@ enum HotEventDecoder {
 
     static func isHot(_ eventType: String) -> Bool { hotTypes.contains(eventType) }
 
-    private static func read<T>(_ payload: Data, _ reader: (inout JSONBytes) -> T?) -> T? {
+    /// Runs `reader` over the whole payload; nil unless it reads a value and nothing but whitespace follows.
+    static func read<T>(_ payload: Data, _ reader: (inout JSONBytes) -> T?) -> T? {
         payload.withUnsafeBytes { raw in
             var json = JSONBytes(raw)
             guard let value = reader(&json), json.atEnd() else { return nil }
