@@ -73,32 +73,14 @@ import Testing
         }
     }
 
-    /// Opens a transaction on `session` that locks the shadow checkpoint's row (every batch updates it last, so
-    /// none can commit until `ROLLBACK`) and returns the events it counts once locked (a process killed just
-    /// after sending its COMMIT may still commit a batch before the lock is had). Nil when there is no shadow
-    /// any more (the rebuild was swapped in).
-    static func hold(_ name: String, on session: PGSession) async throws -> Int64? {
-        try await session.withConnection { c in
-            _ = try c.execute("BEGIN")
-            do {
-                return try c.query("SELECT events_applied FROM \(c.quoteIdentifier("proj_\(name)_next"))._checkpoint FOR UPDATE").int64(0, 0)
-            } catch {
-                _ = try? c.execute("ROLLBACK")
-                let state = (error as? PGError)?.sqlState
-                if state == "42P01" || state == "3F000" { return nil }
-                throw error
-            }
-        }
-    }
-
     /// SIGKILL the projector process at random points of a ~200k-event rebuild, at least 20 times; the
     /// tables it finally makes live equal a clean rebuild's.
     ///
     /// Each round starts `catalyst project --only NAME`, lets it commit a random number of batches (0–2;
     /// 0 near the end while kills are still needed, so at least 24 land before the swap), then kills it at a random moment
-    /// of the next batch — mostly inside its open transaction. A round of 0 batches holds the shadow checkpoint's row
-    /// while the process runs, so its batch cannot commit however slow the machine is: the process reads and applies,
-    /// waits for the row with its batch written, and is killed there or earlier.
+    /// of the next batch — mostly inside its open transaction. Should the rebuild still end before 20 kills landed
+    /// (rounds of 0 batches kill within 12 ms, and a loaded CI machine once let enough batches commit in them to
+    /// finish with 18), the projection is rebuilt again from zero as for a changed definition, and the kills go on.
     @Test(arguments: ["orders", "positions"])
     func killedAtRandomDuringARebuildStillAppliesEveryEventOnce(_ name: String) async throws {
         let (db, total) = try await SeededLog.shared.copy(atLeast: 200_000)
@@ -109,11 +91,27 @@ import Testing
         var kills = 0
         var killsDuringRebuild = 0
         var lastShadow: Int64 = 0
+        var rebuilds = 1
         let probe = db.session()
-        let holder = db.session()
         while true {
             let before = try await Self.progress(probe, name)
-            if !before.rebuilding { break }
+            if !before.rebuilding {
+                if killsDuringRebuild >= 20 { break }
+                // The live tables are marked as another definition's, as a deploy of a changed projection finds them:
+                // the next process rebuilds from zero in the shadow, and the ones after it resume there. (Holding a lock
+                // to slow the process down instead would hold back the read horizon of every database on the test
+                // cluster, and other suites read their whole log.)
+                try await probe.withConnection { c in
+                    _ = try c.query("UPDATE \(c.quoteIdentifier("proj_\(name)"))._checkpoint SET checksum = 'a changed definition'")
+                }
+                rebuilds += 1
+                let process = try await ProjectorProcess.start(name, db: db)
+                try await Self.poll { try await Self.progress(probe, name).shadow != nil }
+                try await process.kill()
+                kills += 1
+                lastShadow = 0  // the new shadow counts from zero
+                continue
+            }
             let start = before.shadow ?? 0
             let remaining = (Int64(total) - start + batch - 1) / batch
             let needed = Int64(max(0, wanted - killsDuringRebuild))
@@ -121,23 +119,17 @@ import Testing
             // move on by one or two batches per round so the rebuild finishes.
             let batches: Int64 =
                 if needed == 0 { Int64.random(in: 1...2, using: &rng) } else if remaining <= needed + 4 { 0 } else { Int64.random(in: 0...2, using: &rng) }
-            // A round that must not move the rebuild on holds the row its batch must update last. Sleeping briefly
-            // instead was not enough: a loaded CI machine let batches commit and finished the rebuild with 18 kills.
-            let held = batches == 0 && before.shadow != nil ? try await Self.hold(name, on: holder) : nil
             let process = try await ProjectorProcess.start(name, db: db)
             try await Self.poll { try await Self.progress(probe, name).activeInstance?.hasSuffix(":\(process.pid)") == true }
             try await Self.poll {
                 let p = try await Self.progress(probe, name)
                 return (p.shadow ?? 0) >= start + batches * batch || !p.rebuilding
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...(batches == 0 && held == nil ? 12 : 250), using: &rng)))
+            // A round that must not move the rebuild on kills soon: a quiet machine applies a 10k batch of orders
+            // in about 60 ms (typed pages in binary format, readers' indexes built at the swap).
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...(batches == 0 ? 12 : 250), using: &rng)))
             let during = try await Self.progress(probe, name)
             try await process.kill()
-            if let held {
-                let after = try await Self.progress(probe, name)
-                try await holder.withConnection { c in _ = try c.execute("ROLLBACK") }
-                #expect(after.shadow == held, "a held round moved the rebuild from \(held) to \(after.shadow ?? 0)")
-            }
             kills += 1
             if during.rebuilding { killsDuringRebuild += 1 }
             // The checkpoint never moves backwards; whatever the killed transaction did is gone with it.
@@ -148,8 +140,7 @@ import Testing
             }
         }
         await probe.close()
-        await holder.close()
-        print("[\(name)] \(kills) SIGKILLs, \(killsDuringRebuild) during the rebuild of \(total) events")
+        print("[\(name)] \(kills) SIGKILLs, \(killsDuringRebuild) during \(rebuilds) rebuild(s) of \(total) events")
         #expect(killsDuringRebuild >= 20, "only \(killsDuringRebuild) of \(kills) kills landed during the rebuild")
 
         // One more process brings it live and follows; then stop it.

@@ -13,7 +13,7 @@ import Testing
     static let general = EventCodec(hotPath: false)
 
     static func events(_ day: SimulatedDay) async throws -> [RecordedEvent] {
-        try await day.store.readAll(after: .start, limit: 1_000_000).filter { DecisionGlimpse.eventTypes.contains($0.eventType) }
+        try await day.allEvents().filter { DecisionGlimpse.eventTypes.contains($0.eventType) }
     }
 
     /// Every decision and order request of a simulated day, as stored and as our encoder writes it, is read

@@ -15,14 +15,7 @@ import Testing
     /// and as our encoder writes it (sorted keys), is read by the hot path and equals the general decode.
     @Test func everyHotEventOfASimulatedDayDecodesAsJSONDecoderDecodesIt() async throws {
         let day = try await SimulatedDay.get()
-        var all: [RecordedEvent] = []
-        var cursor = LogCursor.start
-        while true {
-            let batch = try await day.store.readAll(after: cursor, limit: 5_000)
-            guard let last = batch.last else { break }
-            all += batch
-            cursor = last.cursor
-        }
+        let all = try await day.allEvents()
         let hot = all.filter { EventCodec.isHotPath($0.eventType) }
         #expect(Set(hot.map(\.eventType)) == [
                 "scan.candidate_evaluated", "signal.generated", "observation.candidate_prices", "position.marked", "risk.marks_recorded",
@@ -44,7 +37,7 @@ import Testing
     /// event, or an error), and the hot path alone never builds a value `JSONDecoder` would not.
     @Test func mutatedPayloadsDecodeAsJSONDecoderDecodesThemOrAreLeftToIt() async throws {
         let day = try await SimulatedDay.get()
-        let batch = try await day.store.readAll(after: .start, limit: 20_000)
+        let batch = try await day.allEvents()
         let hot = batch.filter { EventCodec.isHotPath($0.eventType) }
         try #require(hot.count >= 100)
         var rng = SplitMix64(seed: 21)

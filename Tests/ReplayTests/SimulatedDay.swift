@@ -42,3 +42,13 @@ private actor SharedDay {
         return try await t.value
     }
 }
+
+extension SimulatedDay {
+    /// Every event of the day, in reader order: all that was committed when asked, even while a transaction
+    /// elsewhere on the test cluster holds the read horizon back (a plain `readAll` loop would stop there).
+    func allEvents() async throws -> [RecordedEvent] {
+        var all: [RecordedEvent] = []
+        try await store.readPages(after: .start, limit: 5_000, reaching: try await store.catchUpTarget()) { all += $0 }
+        return all
+    }
+}
