@@ -9,8 +9,8 @@ import Testing
 @Suite(.serialized) struct CrashLoopTests {
     static let arguments = ["serve", "--simulate", "--date", "2025-11-18", "--seed", "7", "--symbols", "1000", "--cron", "--port", "0"]
 
-    /// Runs one `serve` until the ledger's simulated clock passes `minute` (New York "HH:MM") with no cycle running,
-    /// then SIGKILLs it; nil: at full speed to the end of the day, then SIGTERM.
+    /// Runs one `serve` until the ledger's simulated clock passes `minute` (New York "HH:MM") with every cycle of the
+    /// slots up to it ended and none running, then SIGKILLs it; nil: at full speed to the end of the day, then SIGTERM.
     ///
     /// Between cycles, because a cycle cut short is failed at the next start-up and not run again (its scan died
     /// with the process; `InterruptedCycleTests` and `DatabaseCrashTests` kill inside one): the day would then lose
@@ -31,10 +31,13 @@ import Testing
                     SELECT (max(occurred_at) >= '\(utc)'::timestamptz)::text AS past,
                            (SELECT count(*) FROM events s WHERE s.event_type = 'cycle.started' AND NOT EXISTS (
                                SELECT 1 FROM events e WHERE e.stream_id = s.stream_id
-                               AND e.event_type IN ('cycle.completed', 'cycle.stopped', 'cycle.failed')))::text AS running
+                               AND e.event_type IN ('cycle.completed', 'cycle.stopped', 'cycle.failed')))::text AS running,
+                           (SELECT count(*) FROM events WHERE event_type IN ('cycle.completed', 'cycle.stopped', 'cycle.failed'))::text AS ended
                     FROM events WHERE occurred_at < '2026-01-01'
                     """)
-                return rows.first?["past"] == "true" && rows.first?["running"] == "0"
+                // Every slot up to the minute has its cycle ended: a loaded machine can pass 10:31 before the 10:30
+                // slot's cycle has even written `cycle.started`, so "no cycle running" alone is not enough.
+                return rows.first?["past"] == "true" && rows.first?["running"] == "0" && Int(rows.first?["ended"] ?? "") ?? 0 >= Self.slots(upTo: minute)
             }
             try await serve.kill()
         } else {
@@ -46,6 +49,13 @@ import Testing
             try await serve.terminate()
         }
         return serve.logText
+    }
+
+    /// The crontab's cycle slots (tools/catalyst.cron: 09:30, every half hour from 10:00 to 15:00, and 15:30) at or
+    /// before `minute` ("HH:MM").
+    static func slots(upTo minute: String) -> Int {
+        let all = ["09:30"] + (10...14).flatMap { h in ["\(h):00", "\(h):30"] } + ["15:00", "15:30"]
+        return all.filter { $0 <= minute }.count
     }
 
     /// What the day came to: cycles by status, orders by status, closed positions with their P&L.
