@@ -55,7 +55,7 @@ public enum DecisionGlimpse: Sendable, Equatable {
 
     static func approved(_ json: inout JSONBytes) -> DecisionGlimpse? {
         var approval: String?, signal: String?? = .some(nil), quantity: Decimal?
-        let ok = json.objectSkippingOthers(approvedKeys) { json, k in
+        let ok = json.object(approvedKeys, skippingOthers: true) { json, k in
             switch k {
             case 0:
                 approval = json.string()
@@ -78,7 +78,7 @@ public enum DecisionGlimpse: Sendable, Equatable {
 
     static func denied(_ json: inout JSONBytes) -> DecisionGlimpse? {
         var signal: String?? = .some(nil), codes: [RiskReasonCode]?
-        let ok = json.objectSkippingOthers(deniedKeys) { json, k in
+        let ok = json.object(deniedKeys, skippingOthers: true) { json, k in
             switch k {
             case 0:
                 signal = optionalString(&json)
@@ -87,7 +87,7 @@ public enum DecisionGlimpse: Sendable, Equatable {
                 var read: [RiskReasonCode] = []
                 let ok = json.array { json in
                     var code: RiskReasonCode?
-                    guard json.objectSkippingOthers(violationKeys, { json, _ in
+                    guard json.object(violationKeys, skippingOthers: true, { json, _ in
                         code = json.string().flatMap(RiskReasonCode.init(rawValue:))
                         return code != nil
                     }), let code else { return false }
@@ -106,7 +106,7 @@ public enum DecisionGlimpse: Sendable, Equatable {
 
     static func orderRequested(_ json: inout JSONBytes) -> DecisionGlimpse? {
         var approval: String?? = .some(nil), parent: String?? = .some(nil), client: ClientOrderID?? = nil
-        let ok = json.objectSkippingOthers(requestedKeys) { json, k in
+        let ok = json.object(requestedKeys, skippingOthers: true) { json, k in
             switch k {
             case 0:
                 approval = optionalString(&json)
@@ -127,7 +127,7 @@ public enum DecisionGlimpse: Sendable, Equatable {
     /// An order intent's quantity (required) and client order id (optional, and valid when present).
     private static func intentFields(_ json: inout JSONBytes) -> (quantity: Decimal, clientOrderID: ClientOrderID?)? {
         var quantity: Decimal?, client: ClientOrderID?? = .some(nil)
-        let ok = json.objectSkippingOthers(intentQuantityKeys) { json, k in
+        let ok = json.object(intentQuantityKeys, skippingOthers: true) { json, k in
             switch k {
             case 0:
                 quantity = json.decimal()

@@ -114,34 +114,21 @@ struct JSONBytes {
     }
 
     /// Reads an object, handing each key's index in `keys` to `field`, which reads the value. False (give
-    /// up) for an unknown or repeated key, or when `field` gives up.
-    mutating func object(_ keys: JSONKeys, _ field: (inout JSONBytes, Int) -> Bool) -> Bool {
-        guard consume(0x7B) else { return false }
-        if consume(0x7D) { return true }
-        var seen: UInt64 = 0
-        repeat {
-            guard let name = stringBytes(), consume(0x3A), let k = keys.index(of: name), seen & (1 << k) == 0 else { return false }
-            seen |= 1 << k
-            guard field(&self, k) else { return false }
-        } while consume(0x2C)
-        return consume(0x7D)
-    }
-
-    /// Reads an object of which only `keys` matter, as `JSONDecoder` does for a type that ignores the others:
-    /// an unknown key's value is skipped. False (give up) for a repeated known key, or when `field` gives up.
-    mutating func objectSkippingOthers(_ keys: JSONKeys, _ field: (inout JSONBytes, Int) -> Bool) -> Bool {
+    /// up) for a repeated key, or when `field` gives up, and for an unknown key unless `skippingOthers`: then
+    /// its value is skipped, as `JSONDecoder` does for a type that ignores the keys it does not know.
+    mutating func object(_ keys: JSONKeys, skippingOthers: Bool = false, _ field: (inout JSONBytes, Int) -> Bool) -> Bool {
         guard consume(0x7B) else { return false }
         if consume(0x7D) { return true }
         var seen: UInt64 = 0
         repeat {
             guard let name = stringBytes(), consume(0x3A) else { return false }
-            if let k = keys.index(of: name) {
-                guard seen & (1 << k) == 0 else { return false }
-                seen |= 1 << k
-                guard field(&self, k) else { return false }
-            } else {
-                guard skipValue() else { return false }
+            guard let k = keys.index(of: name) else {
+                guard skippingOthers, skipValue() else { return false }
+                continue
             }
+            guard seen & (1 << k) == 0 else { return false }
+            seen |= 1 << k
+            guard field(&self, k) else { return false }
         } while consume(0x2C)
         return consume(0x7D)
     }
